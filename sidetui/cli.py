@@ -1,0 +1,65 @@
+"""The `sidetui` command line: headless subcommands over the engine (the TUI comes later)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sidetui import __version__
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_REFUSED = 2
+EXIT_TIMEOUT = 124
+EXIT_STOPPED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sidetui",
+        description="Run and watch side executions: ActionBlocks and capabilities.",
+    )
+    parser.add_argument("--version", action="version", version=f"sidetui {__version__}")
+    places = argparse.ArgumentParser(add_help=False)
+    places.add_argument("--project", metavar="DIR", help="project folder (default: current)")
+    places.add_argument("--global-dir", metavar="DIR", help="global folder (default: ~/.codebolt)")
+    places.add_argument("--state-dir", metavar="DIR", help="where logs are kept")
+    places.add_argument("--json", action="store_true", help="print one JSON document")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    listing = commands.add_parser(
+        "list", parents=[places], help="list the ActionBlocks sidetui finds"
+    )
+    listing.set_defaults(handler="sidetui.commands.list_blocks")
+
+    run = commands.add_parser("run", parents=[places], help="run an ActionBlock and wait for it")
+    run.add_argument("block", metavar="NAME_OR_PATH", help="a block name, registry id or folder")
+    run.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="one param; VALUE is read as JSON when it parses (count=3 is a number)",
+    )
+    run.add_argument("--params", metavar="JSON", help="all params as one JSON object")
+    run.add_argument("--timeout", type=int, metavar="MS", help="milliseconds; 0 for no limit")
+    run.set_defaults(handler="sidetui.commands.run_block")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    from importlib import import_module
+
+    command = import_module(args.handler)
+    result: int = command.main(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

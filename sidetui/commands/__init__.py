@@ -1,0 +1,1 @@
+"""The headless subcommands of `sidetui`, one module each."""

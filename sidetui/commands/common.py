@@ -1,0 +1,53 @@
+"""What the subcommands share: building the manager from flags, printing envelopes, params."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sidetui.core import EngineConfig, ErrorCode, Refusal, Response, SideExecutionManager
+
+
+def manager_from(args: argparse.Namespace, watch: bool = False) -> SideExecutionManager:
+    """A manager for the project, global and state folders the flags name."""
+    config = EngineConfig.from_env(watch=watch)
+    if args.state_dir:
+        config.state_dir = Path(args.state_dir).expanduser()
+    return SideExecutionManager(args.project, args.global_dir, config)
+
+
+def print_json(response: Response) -> None:
+    json.dump(response.to_dict(), sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def parse_params(params_json: str | None, pairs: list[str]) -> dict[str, Any]:
+    """`--params JSON` then each `--param KEY=VALUE` over it; `Refusal` for a malformed one."""
+    params: dict[str, Any] = {}
+    if params_json:
+        try:
+            loaded = json.loads(params_json)
+        except json.JSONDecodeError as error:
+            raise Refusal(
+                ErrorCode.INVALID_PARAMS, f"--params is not valid JSON: {error}"
+            ) from None
+        if not isinstance(loaded, dict):
+            raise Refusal(ErrorCode.INVALID_PARAMS, "--params must be a JSON object")
+        params.update(loaded)
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise Refusal(ErrorCode.INVALID_PARAMS, f"--param {pair!r} is not KEY=VALUE")
+        params[key] = _json_or_text(raw)
+    return params
+
+
+def _json_or_text(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw

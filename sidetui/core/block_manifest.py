@@ -1,0 +1,173 @@
+"""An ActionBlock folder read into an `ActionBlock`: `actionblock.yml|yaml`, else `package.json`.
+
+Never raises for bad content: every problem becomes a readable entry in `ActionBlock.errors`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sidetui.core.entries import ActionBlock, OutputSpec, Source
+from sidetui.core.inputs import parse_input_specs
+from sidetui.core.manifest_io import (
+    ManifestError,
+    load_json_mapping,
+    load_yaml_mapping,
+    readme_summary,
+)
+
+BLOCK_MANIFESTS = ("actionblock.yml", "actionblock.yaml")
+PACKAGE_JSON = "package.json"
+DEFAULT_ENTRIES = ("dist/index.js", "index.js", "main.py")
+ENTRY_MARKERS = (PACKAGE_JSON, "index.js", "main.py")
+
+RUNTIME_BY_SUFFIX = {".js": "node", ".cjs": "node", ".mjs": "node", ".py": "python", ".sh": "bash"}
+_KNOWN_KEYS = {
+    "name", "description", "version", "entryPoint", "runtime", "timeout",
+    "metadata", "inputs", "outputs",
+}  # fmt: skip
+
+
+def load_action_block(folder: Path, source: Source, names: set[str] | None = None) -> ActionBlock:
+    """Read the block in `folder`; `names` (the folder's listing) saves a directory scan."""
+    if names is None:
+        names = _listing(folder)
+    errors: list[str] = []
+    manifest_name = next((name for name in BLOCK_MANIFESTS if name in names), None)
+    manifest = _load(folder, manifest_name, load_yaml_mapping, errors) if manifest_name else {}
+    package = (
+        _load(folder, PACKAGE_JSON, load_json_mapping, errors) if PACKAGE_JSON in names else {}
+    )
+
+    name = _text_field(manifest, "name", errors) or _text_field(package, "name", []) or folder.name
+    version = _text_field(manifest, "version", errors) or _text_field(package, "version", [])
+    description = _text_field(manifest, "description", errors) or _text_field(
+        package, "description", []
+    )
+    metadata = _metadata(manifest, errors)
+    inputs, input_errors = parse_input_specs(metadata.pop("inputs", manifest.get("inputs")))
+    errors.extend(input_errors)
+    outputs = _outputs(metadata.pop("outputs", manifest.get("outputs")), errors)
+    entry_point = _entry_point(folder, manifest, package, names, errors)
+    runtime = _text_field(manifest, "runtime", errors) or _runtime_for(folder, entry_point, errors)
+    return ActionBlock(
+        name=name,
+        path=folder,
+        source=source,
+        description=description or readme_summary(folder),
+        version=version or "1.0.0",
+        errors=tuple(errors),
+        metadata=metadata,
+        entry_point=entry_point,
+        runtime=runtime,
+        timeout=_timeout(manifest, errors),
+        inputs=inputs,
+        outputs=outputs,
+        manifest=manifest_name or (PACKAGE_JSON if PACKAGE_JSON in names else None),
+    )
+
+
+def runtime_for_suffix(entry_point: str) -> str | None:
+    """The runtime an entry file's extension implies, or None to run the file itself."""
+    return RUNTIME_BY_SUFFIX.get(Path(entry_point).suffix.lower())
+
+
+def _listing(folder: Path) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except OSError:
+        return set()
+
+
+def _load(folder: Path, name: str, loader: Any, errors: list[str]) -> dict[str, Any]:
+    try:
+        result: dict[str, Any] = loader(folder / name)
+    except ManifestError as error:
+        errors.append(str(error))
+        return {}
+    return result
+
+
+def _text_field(data: dict[str, Any], key: str, errors: list[str]) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value).strip()
+    errors.append(f"{key} must be text, found {type(value).__name__}")
+    return ""
+
+
+def _metadata(manifest: dict[str, Any], errors: list[str]) -> dict[str, Any]:
+    raw = manifest.get("metadata") or {}
+    if not isinstance(raw, dict):
+        errors.append(f"metadata must be a mapping, found {type(raw).__name__}")
+        raw = {}
+    extra = {key: value for key, value in manifest.items() if key not in _KNOWN_KEYS}
+    return {**extra, **{str(key): value for key, value in raw.items()}}
+
+
+def _outputs(raw: Any, errors: list[str]) -> tuple[OutputSpec, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        errors.append("outputs must be a list of {name, type, description}")
+        return ()
+    specs = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            errors.append(f"outputs[{index}] needs a name")
+            continue
+        specs.append(
+            OutputSpec(
+                item["name"], str(item.get("type", "string")), str(item.get("description", ""))
+            )
+        )
+    return tuple(specs)
+
+
+def _entry_point(
+    folder: Path,
+    manifest: dict[str, Any],
+    package: dict[str, Any],
+    names: set[str],
+    errors: list[str],
+) -> str | None:
+    declared = _text_field(manifest, "entryPoint", errors) or _text_field(package, "main", [])
+    if declared:
+        path = folder / declared
+        if not path.is_file():
+            problem = "is a folder" if path.is_dir() else "does not exist"
+            errors.append(f"entry point {declared} {problem}")
+        return declared
+    for candidate in DEFAULT_ENTRIES:
+        if candidate in names if "/" not in candidate else (folder / candidate).is_file():
+            return candidate
+    errors.append("no entry point: set entryPoint in actionblock.yml, or add index.js or main.py")
+    return None
+
+
+def _runtime_for(folder: Path, entry_point: str | None, errors: list[str]) -> str | None:
+    if not entry_point:
+        return None
+    runtime = runtime_for_suffix(entry_point)
+    if runtime is None:
+        path = folder / entry_point
+        if path.is_file() and not os.access(path, os.X_OK):
+            errors.append(
+                f"entry point {entry_point} has no known runtime and is not executable: "
+                "set runtime in actionblock.yml or chmod +x it"
+            )
+    return runtime
+
+
+def _timeout(manifest: dict[str, Any], errors: list[str]) -> int | None:
+    value = manifest.get("timeout")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        errors.append(f"timeout must be a number of milliseconds >= 0, found {value!r}")
+        return None
+    return int(value)

@@ -1,0 +1,140 @@
+"""Finding entries under a root: a bounded walk that skips caches, VCS and virtual environments.
+
+Detection rules (spec `discovery.md`): an ActionBlock is a folder holding `actionblock.yml|yaml`,
+or an immediate child of a folder named `actionblocks` holding a `package.json`, `index.js` or
+`main.py`. The walk does not descend into an entry's own folder: its subfolders are its assets.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sidetui.core.block_manifest import BLOCK_MANIFESTS, ENTRY_MARKERS, load_action_block
+from sidetui.core.entries import ActionBlock, Entry, Source
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
+        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis",
+        ".cache", ".parcel-cache", ".turbo", ".next", ".gradle", ".idea", "site-packages",
+    }
+)  # fmt: skip
+BLOCKS_FOLDER = "actionblocks"
+DEFAULT_MAX_DEPTH = 6
+
+Detector = Callable[[Path, set[str], Source], list[Entry]]
+
+
+@dataclass(frozen=True)
+class Root:
+    """A folder that discovery walks, and the source its entries belong to."""
+
+    path: Path
+    source: Source
+
+
+def is_skipped(name: str) -> bool:
+    return name in SKIPPED_DIRS
+
+
+def detect_action_block(folder: Path, names: set[str], source: Source) -> list[Entry]:
+    is_block = any(name in names for name in BLOCK_MANIFESTS) or (
+        folder.parent.name == BLOCKS_FOLDER and any(name in names for name in ENTRY_MARKERS)
+    )
+    return [load_action_block(folder, source, names)] if is_block else []
+
+
+DETECTORS: list[Detector] = [detect_action_block]
+
+
+def scan(
+    folder: Path,
+    source: Source,
+    depth: int = DEFAULT_MAX_DEPTH,
+    prune: Callable[[Path], bool] | None = None,
+) -> dict[Path, Entry]:
+    """Entries at or below `folder`, at most `depth` levels down, keyed by their folder.
+
+    `prune` names folders to leave alone (another root nested in this one).
+    """
+    found: dict[Path, Entry] = {}
+    visited: set[tuple[int, int]] = set()
+    stack = [(folder, depth)]
+    while stack:
+        current, remaining = stack.pop()
+        children = _list_dir(current, visited)
+        if children is None:
+            continue
+        names = {child.name for child in children}
+        if "pyvenv.cfg" in names:
+            continue
+        entries = _detect(current, names, source)
+        if entries:
+            found.update((entry.path, entry) for entry in entries)
+            continue
+        if remaining <= 0:
+            continue
+        for child in children:
+            if is_skipped(child.name):
+                continue
+            path = current / child.name
+            if prune and prune(path):
+                continue
+            if _is_dir(child):
+                stack.append((path, remaining - 1))
+            elif current.name == BLOCKS_FOLDER and child.is_symlink():
+                broken = _broken_link_block(path, source)
+                if broken is not None:
+                    found[path] = broken
+    return found
+
+
+def _detect(folder: Path, names: set[str], source: Source) -> list[Entry]:
+    for detector in DETECTORS:
+        entries = detector(folder, names, source)
+        if entries:
+            return entries
+    return []
+
+
+def _list_dir(folder: Path, visited: set[tuple[int, int]]) -> list[os.DirEntry[str]] | None:
+    """The folder's entries, or None when it is unreadable or was already walked (a link loop)."""
+    try:
+        info = folder.stat()
+        key = (info.st_dev, info.st_ino)
+        if key in visited:
+            return None
+        visited.add(key)
+        with os.scandir(folder) as listing:
+            return list(listing)
+    except OSError:
+        return None
+
+
+def _is_dir(child: os.DirEntry[str]) -> bool:
+    try:
+        return child.is_dir()
+    except OSError:
+        return False
+
+
+def _broken_link_block(path: Path, source: Source) -> ActionBlock | None:
+    """A symlink in an `actionblocks` folder that leads nowhere: shown as a broken block."""
+    try:
+        path.stat()
+        return None  # a link to a file: not a block
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            reason = f"{path.name} is a symlink loop"
+        else:
+            reason = f"{path.name} is a dangling symlink to {os.readlink(path)}"
+    return ActionBlock(name=path.name, path=path, source=source, errors=(reason,))
+
+
+def entries_under(paths: Iterable[Path], folder: Path) -> list[Path]:
+    """Those of `paths` that are `folder` or inside it."""
+    return [path for path in paths if path == folder or path.is_relative_to(folder)]

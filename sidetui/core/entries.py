@@ -1,0 +1,139 @@
+"""Registry entries: ActionBlocks, capabilities and executors, with where they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class Source(IntEnum):
+    """Where an entry was found; a higher value wins over a lower one of the same name."""
+
+    PATH = 0  # given by path, outside every discovery root
+    BUILTIN = 1
+    GLOBAL = 2
+    PROJECT = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class EntryKind(StrEnum):
+    ACTION_BLOCK = "actionblock"
+    CAPABILITY = "capability"
+    EXECUTOR = "executor"
+
+
+JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array")
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One declared parameter of a block or capability."""
+
+    name: str
+    type: str = "string"
+    required: bool = False
+    description: str = ""
+    default: Any = None
+    has_default: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "type": self.type,
+            "required": self.required,
+            "description": self.description,
+        }
+        if self.has_default:
+            out["default"] = self.default
+        return out
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    name: str
+    type: str = "string"
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "description": self.description}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What every registry entry has: identity, origin, and whether it can run."""
+
+    name: str
+    path: Path
+    source: Source
+    description: str = ""
+    version: str = "1.0.0"
+    errors: tuple[str, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict, hash=False)
+    # Filled in by the registry from the other entries it holds.
+    id: str = ""
+    shadowed_by: str | None = None
+    conflicts_with: tuple[str, ...] = ()
+
+    kind: EntryKind = EntryKind.ACTION_BLOCK
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def shadow_key(self) -> tuple[str, ...]:
+        """Entries with equal keys in different sources shadow each other."""
+        return (self.kind.value, self.name)
+
+    def base_id(self) -> str:
+        return f"{self.source.label}:{self.kind.value}:{self.name}"
+
+
+@dataclass(frozen=True)
+class ActionBlock(Entry):
+    """A folder that runs as one child process."""
+
+    entry_point: str | None = None
+    runtime: str | None = None
+    timeout: int | None = None
+    inputs: tuple[InputSpec, ...] = ()
+    outputs: tuple[OutputSpec, ...] = ()
+    manifest: str | None = None  # the file the fields came from
+
+    kind: EntryKind = EntryKind.ACTION_BLOCK
+
+    @property
+    def entry_path(self) -> Path | None:
+        return self.path / self.entry_point if self.entry_point else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ActionBlock object of the JSON CLI and the WebSocket API."""
+        metadata = {
+            **self.metadata,
+            "inputs": [spec.to_dict() for spec in self.inputs],
+            "outputs": [spec.to_dict() for spec in self.outputs],
+            "source": self.source.label,
+        }
+        return {
+            "id": self.id or self.base_id(),
+            "name": self.name,
+            "description": self.description,
+            "version": self.version,
+            "entryPoint": self.entry_point,
+            "path": str(self.path),
+            "type": "builtin" if self.source is Source.BUILTIN else "filesystem",
+            "source": self.source.label,
+            "runtime": self.runtime,
+            "timeout": self.timeout,
+            "manifest": self.manifest,
+            "valid": self.valid,
+            "errors": list(self.errors),
+            "shadowedBy": self.shadowed_by,
+            "conflictsWith": list(self.conflicts_with),
+            "metadata": metadata,
+        }

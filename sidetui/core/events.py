@@ -1,0 +1,164 @@
+"""Events the engine publishes, and subscriptions that deliver them as async iterators.
+
+Status and registry events are never dropped. Output batches are bounded per subscriber: one that
+falls too far behind loses its oldest batches, and the next batch it gets says how many lines it
+missed (the log file and the tail still hold them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Union
+
+from sidetui.core.registry import RegistryChange
+from sidetui.core.status import ExecutionStatus
+
+if TYPE_CHECKING:
+    from sidetui.core.record import ExecutionRecord
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    """An execution moved to `status`; `previous` is None for a new execution.
+
+    `record` is the live record: read it for the latest fields (pid, result, error...).
+    """
+
+    record: ExecutionRecord
+    status: ExecutionStatus
+    previous: ExecutionStatus | None
+
+    @property
+    def execution_id(self) -> str:
+        return self.record.side_execution_id
+
+
+@dataclass(frozen=True)
+class OutputBatch:
+    """Lines one stream of an execution printed since the previous batch.
+
+    `first_line` is the number (0-based) of `lines[0]` in the whole stream; `partial` is the
+    unfinished line after them; `dropped` counts lines this listener missed before this batch.
+    """
+
+    execution_id: str
+    stream: str
+    lines: Sequence[str]
+    first_line: int
+    partial: str
+    dropped: int = 0
+
+
+@dataclass(frozen=True)
+class RegistryChanged:
+    """Entries appeared, changed or vanished on disk."""
+
+    change: RegistryChange
+
+
+Event = Union[StatusChanged, OutputBatch, RegistryChanged]  # noqa: UP007 - runtime alias
+
+
+class Subscription:
+    """An async iterator of events; ends when closed or when the manager closes."""
+
+    def __init__(self, hub: EventHub, execution_id: str | None, output: bool, max_lines: int):
+        self._hub = hub
+        self.execution_id = execution_id
+        self.wants_output = output
+        self._max_lines = max_lines
+        self._queue: deque[Event] = deque()
+        self._queued_lines = 0
+        self._missed: dict[tuple[str, str], int] = {}
+        self._wakeup = asyncio.Event()
+        self._closed = False
+
+    def accepts(self, event: Event) -> bool:
+        if isinstance(event, OutputBatch):
+            return self.wants_output and self.execution_id in (None, event.execution_id)
+        if isinstance(event, StatusChanged):
+            return self.execution_id in (None, event.execution_id)
+        return self.execution_id is None
+
+    def put(self, event: Event) -> None:
+        if self._closed:
+            return
+        self._queue.append(event)
+        if isinstance(event, OutputBatch):
+            self._queued_lines += len(event.lines)
+            if self._queued_lines > self._max_lines:
+                self._shed_output()
+        self._wakeup.set()
+
+    def close(self) -> None:
+        self._closed = True
+        self._hub.discard(self)
+        self._wakeup.set()
+
+    def __aiter__(self) -> Subscription:
+        return self
+
+    async def __anext__(self) -> Event:
+        while not self._queue:
+            if self._closed:
+                raise StopAsyncIteration
+            self._wakeup.clear()
+            await self._wakeup.wait()
+        event = self._queue.popleft()
+        if isinstance(event, OutputBatch):
+            self._queued_lines -= len(event.lines)
+            missed = self._missed.pop((event.execution_id, event.stream), 0)
+            if missed:
+                event = replace(event, dropped=event.dropped + missed)
+        return event
+
+    async def __aenter__(self) -> Subscription:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _shed_output(self) -> None:
+        """Drop the oldest output batches until this subscriber is back under its bound."""
+        kept: deque[Event] = deque()
+        for event in self._queue:
+            if isinstance(event, OutputBatch) and self._queued_lines > self._max_lines:
+                key = (event.execution_id, event.stream)
+                self._missed[key] = self._missed.get(key, 0) + len(event.lines) + event.dropped
+                self._queued_lines -= len(event.lines)
+            else:
+                kept.append(event)
+        self._queue = kept
+
+
+class EventHub:
+    """Fans events out to subscriptions."""
+
+    def __init__(self, max_lines: int):
+        self._subscriptions: weakref.WeakSet[Subscription] = weakref.WeakSet()
+        self._max_lines = max_lines
+
+    def subscribe(self, execution_id: str | None = None, output: bool = True) -> Subscription:
+        subscription = Subscription(self, execution_id, output, self._max_lines)
+        self._subscriptions.add(subscription)
+        return subscription
+
+    def discard(self, subscription: Subscription) -> None:
+        self._subscriptions.discard(subscription)
+
+    @property
+    def wants_output(self) -> bool:
+        return any(s.wants_output for s in self._subscriptions)
+
+    def publish(self, event: Event) -> None:
+        for subscription in list(self._subscriptions):
+            if subscription.accepts(event):
+                subscription.put(event)
+
+    def close(self) -> None:
+        for subscription in list(self._subscriptions):
+            subscription.close()

@@ -1,0 +1,292 @@
+"""One side execution driven through its statuses, from spawn to a settled end.
+
+A single supervisor task owns the ending, whatever starts it (the child exiting, a stop, a
+timeout, a reported result): it settles the status, ends the whole process tree, drains the
+pipes and closes the logs. `final` is set when the status is final; `settled` when nothing of the
+execution is left running and its output is complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import time
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sidetui.core.child import ChildProtocol, SpawnError, spawn
+from sidetui.core.errors import ErrorCode, ExecutionError
+from sidetui.core.output import OutputStream
+from sidetui.core.process_tree import ProcessTree
+from sidetui.core.record import ExecutionRecord
+from sidetui.core.status import ExecutionStatus
+
+_PIPE_CLOSE_WAIT_S = 2.0
+
+
+class ExecutionObserver(Protocol):
+    """The manager's side of an execution: hears about status, output and the settled end."""
+
+    def status_changed(self, execution: Execution, previous: ExecutionStatus) -> None: ...
+    def output_arrived(self, execution: Execution, stream: OutputStream) -> None: ...
+    def settled(self, execution: Execution) -> None: ...
+
+
+@dataclass
+class LaunchPlan:
+    """How to start the child; `problem` is set instead when it cannot be started at all."""
+
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str]
+    pass_fds: tuple[int, ...] = ()
+    problem: str | None = None
+    cleanup: list[Path] = field(default_factory=list)  # temporary files removed when settled
+
+
+@dataclass
+class Graces:
+    stop_s: float
+    result_s: float
+    exit_drain_s: float
+
+
+class Execution:
+    """Drives one record through its lifecycle."""
+
+    def __init__(
+        self,
+        record: ExecutionRecord,
+        plan: LaunchPlan,
+        graces: Graces,
+        observer: ExecutionObserver,
+    ):
+        self.record = record
+        self.plan = plan
+        self.graces = graces
+        self.observer = observer
+        self.tree: ProcessTree | None = None
+        self.final = asyncio.Event()
+        self.settled = asyncio.Event()
+        self._end_requested = asyncio.Event()
+        self._escalate = asyncio.Event()
+        self._end_grace_s = graces.result_s
+        self._timer: asyncio.TimerHandle | None = None
+        self._protocol: ChildProtocol | None = None
+        self._transport: asyncio.SubprocessTransport | None = None
+        self.supervisor: asyncio.Task[None] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.record.side_execution_id
+
+    @property
+    def streams(self) -> list[OutputStream]:
+        return [s for s in (self.record.stdout, self.record.stderr) if s is not None]
+
+    # -- starting ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Spawn the child; returns once it runs or has failed to start."""
+        if self.record.timeout:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(self.record.timeout / 1000, self._time_out)
+        streams = {1: self.record.stdout, 2: self.record.stderr}
+        self._protocol = ChildProtocol(
+            {fd: s for fd, s in streams.items() if s is not None},
+            lambda stream: self.observer.output_arrived(self, stream),
+        )
+        try:
+            if self.plan.problem:
+                raise SpawnError(self.plan.problem)
+            self._transport = await spawn(
+                self.plan.argv, self.plan.cwd, self.plan.env, self._protocol, self.plan.pass_fds
+            )
+        except SpawnError as error:
+            self._fail_to_start(str(error))
+            return
+        self.record.pid = self._transport.get_pid()
+        self.tree = ProcessTree(self.record.pid, self.id)
+        self.set_status(ExecutionStatus.RUNNING)
+        self.supervisor = asyncio.create_task(self._supervise(), name=f"supervise {self.id}")
+
+    def _fail_to_start(self, message: str) -> None:
+        for stream in self.streams:
+            stream.close()
+        if not self.set_status(
+            ExecutionStatus.FAILED, self._error(ErrorCode.SPAWN_FAILED, message)
+        ):
+            self.set_status(ExecutionStatus.STOPPED)  # stop was asked for while spawning
+        self._settle()
+
+    # -- ending requests -------------------------------------------------------------------------
+
+    def stop(self, grace_s: float | None = None) -> Awaitable[bool]:
+        """Stop the whole tree; a second stop while stopping kills at once. Waits until settled.
+
+        The awaitable's value is False when the execution was already final (nothing changed).
+        """
+        status = self.record.status
+        if status is ExecutionStatus.STOPPING:
+            self._escalate.set()
+        elif status.is_live:
+            self._end_grace_s = self.graces.stop_s if grace_s is None else grace_s
+            self.set_status(ExecutionStatus.STOPPING)
+            self._end_requested.set()
+        else:
+            return _already(False)
+        return self._wait_settled()
+
+    def complete(self, result: Any) -> bool:
+        """The child reported a result: `completed` now, the tree ends after the result grace."""
+        if not self.set_status(ExecutionStatus.COMPLETED, result=result):
+            return False
+        self._end_grace_s = self.graces.result_s
+        self._end_requested.set()
+        return True
+
+    def fail(self, code: ErrorCode, message: str, details: dict[str, Any] | None = None) -> bool:
+        """The child reported an error (or the protocol failed): `failed`, then the tree ends."""
+        if not self.set_status(ExecutionStatus.FAILED, self._error(code, message, details)):
+            return False
+        self._end_grace_s = self.graces.result_s
+        self._end_requested.set()
+        return True
+
+    def _time_out(self) -> None:
+        message = f"timed out after {self.record.timeout} ms"
+        if self.set_status(
+            ExecutionStatus.TIMEOUT, self._error(ErrorCode.EXECUTION_TIMEOUT, message)
+        ):
+            self._end_grace_s = self.graces.stop_s
+            self._end_requested.set()
+
+    async def _wait_settled(self) -> bool:
+        await self.settled.wait()
+        return True
+
+    # -- supervising -----------------------------------------------------------------------------
+
+    async def _supervise(self) -> None:
+        assert self._protocol is not None
+        assert self._transport is not None
+        assert self.tree is not None
+        protocol, tree = self._protocol, self.tree
+        try:
+            ending = asyncio.ensure_future(self._end_requested.wait())
+            await asyncio.wait({protocol.exited, ending}, return_when=asyncio.FIRST_COMPLETED)
+            ending.cancel()
+            if protocol.exited.done():
+                await self._on_exit()
+            leftovers = await tree.terminate(self._end_grace_s, self._escalate)
+            await _bounded(protocol.exited, _PIPE_CLOSE_WAIT_S)
+            self._note_exit()
+            await _bounded(protocol.pipes_closed, _PIPE_CLOSE_WAIT_S)
+            self.record.leftover_pids = leftovers
+            self.set_status(ExecutionStatus.STOPPED)
+        finally:
+            self._transport.close()
+            for stream in self.streams:
+                stream.close()
+            self._settle()
+
+    async def _on_exit(self) -> None:
+        """The child exited by itself: wait briefly for its last output, then judge the exit."""
+        assert self._protocol is not None
+        self._note_exit()
+        await _bounded(self._protocol.pipes_closed, self.graces.exit_drain_s)
+        code, sig = self.record.exit_code, self.record.signal
+        if code == 0:
+            self.set_status(ExecutionStatus.COMPLETED, result={"exitCode": 0})
+        elif sig is not None:
+            self.set_status(
+                ExecutionStatus.FAILED,
+                self._error(ErrorCode.PROCESS_CRASHED, f"killed by {sig}{self._last_words()}"),
+            )
+        else:
+            self.set_status(
+                ExecutionStatus.FAILED,
+                self._error(
+                    ErrorCode.PROCESS_CRASHED, f"exited with code {code}{self._last_words()}"
+                ),
+            )
+
+    def _note_exit(self) -> None:
+        if self._transport is None or self.tree is None:
+            return
+        code = self._transport.get_returncode()
+        if code is None:
+            return
+        self.tree.root_reaped = True
+        if code < 0:
+            self.record.signal = _signal_name(-code)
+        else:
+            self.record.exit_code = code
+
+    def _last_words(self) -> str:
+        """`: <last line of stderr>`, to make a failure message useful on its own."""
+        stderr = self.record.stderr
+        lines = [line for line in (stderr.lines()[-5:] if stderr else []) if line.strip()]
+        if stderr and stderr.partial.strip():
+            lines.append(stderr.partial)
+        if not lines:
+            return ""
+        last = lines[-1].strip()
+        return f": {last[:200]}"
+
+    # -- status ----------------------------------------------------------------------------------
+
+    def set_status(
+        self, status: ExecutionStatus, error: ExecutionError | None = None, result: Any = None
+    ) -> bool:
+        """Move to `status` if the lifecycle allows it; final statuses never change."""
+        record = self.record
+        if not record.status.can_become(status):
+            return False
+        previous = record.status
+        record.status = status
+        if error is not None:
+            record.error = error
+        if result is not None:
+            record.result = result
+        if status.is_final:
+            record.end_time = time.time()
+            if self._timer is not None:
+                self._timer.cancel()
+            self.final.set()
+        self.observer.status_changed(self, previous)
+        return True
+
+    def _error(
+        self, code: ErrorCode, message: str, details: dict[str, Any] | None = None
+    ) -> ExecutionError:
+        return ExecutionError(code, message, details, self.id)
+
+    def _settle(self) -> None:
+        for path in self.plan.cleanup:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self.settled.set()
+        self.observer.settled(self)
+
+
+async def _bounded(future: asyncio.Future[None], timeout_s: float) -> bool:
+    """Wait for `future` at most `timeout_s`; True when it is done."""
+    if not future.done():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(future), timeout_s)
+    return future.done()
+
+
+async def _already(value: bool) -> bool:
+    return value
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"

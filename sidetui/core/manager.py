@@ -1,0 +1,422 @@
+"""`SideExecutionManager`: the one asyncio object that owns discovery and every execution.
+
+The TUI, the CLI and scripts are its clients: they call its methods (each returns the seed's
+response envelope) and follow `subscribe()`, an async iterator of status, output and registry
+events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import sidetui
+from sidetui.core import safety_net
+from sidetui.core.agent import AgentIdentity
+from sidetui.core.child import ChildContext, SpawnError, child_environment, command_for
+from sidetui.core.config import EngineConfig
+from sidetui.core.discovery import Root
+from sidetui.core.entries import ActionBlock, EntryKind, Source
+from sidetui.core.errors import ErrorCode, Refusal
+from sidetui.core.events import EventHub, OutputBatch, RegistryChanged, StatusChanged, Subscription
+from sidetui.core.execution import Execution, Graces, LaunchPlan
+from sidetui.core.ids import new_execution_id
+from sidetui.core.inputs import validate_params
+from sidetui.core.output import LogFile, OutputStream
+from sidetui.core.process_tree import ProcessTable, enable_subreaper
+from sidetui.core.record import ExecutionKind, ExecutionRecord, TreeUsage
+from sidetui.core.registry import Registry, RegistryChange, load_block_by_path
+from sidetui.core.response import Response
+from sidetui.core.status import ExecutionStatus
+from sidetui.core.watcher import RegistryWatcher
+
+BUILTIN_DIR = Path(sidetui.__file__).parent / "builtin"
+
+
+class SideExecutionManager:
+    """Discovers ActionBlocks, runs them as side executions, and reports on both."""
+
+    def __init__(
+        self,
+        project_dir: str | os.PathLike[str] | None = None,
+        global_dir: str | os.PathLike[str] | None = None,
+        config: EngineConfig | None = None,
+        agent: AgentIdentity | None = None,
+    ):
+        config = config or EngineConfig.from_env()
+        if global_dir is not None:
+            config = replace(config, global_dir=Path(global_dir))
+        self.config = config
+        self.project_dir = Path(project_dir or os.getcwd()).expanduser().resolve()
+        self.agent = agent or AgentIdentity()
+        self.registry = Registry(_roots(config, self.project_dir), config.scan_max_depth)
+        self.events = EventHub(config.subscriber_max_lines)
+        self._executions: dict[str, Execution] = {}
+        self._watcher: RegistryWatcher | None = None
+        self._dirty: set[Execution] = set()
+        self._flush_handle: asyncio.TimerHandle | None = None
+        self._sampler: asyncio.Task[None] | None = None
+        self._opened = False
+        self._closed = False
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> SideExecutionManager:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        """Scan the roots and, when configured, start watching them."""
+        if self._opened:
+            return
+        self._opened = True
+        self.config.logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.config.subreaper:
+            enable_subreaper()
+        change = await asyncio.to_thread(self.registry.load)
+        self._registry_changed(change)
+        if self.config.watch:
+            self._watcher = RegistryWatcher(
+                self.registry, self._registry_changed, self.config.watch_debounce_ms
+            )
+            await self._watcher.start()
+
+    async def close(self) -> None:
+        """Stop every execution, wait until none has a process left, end all subscriptions."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._watcher is not None:
+            await self._watcher.close()
+        await self.stop_all()
+        supervisors = [e.supervisor for e in self._executions.values() if e.supervisor]
+        await asyncio.gather(*supervisors, return_exceptions=True)
+        if self._sampler is not None:
+            self._sampler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sampler
+        self._flush()
+        self.events.close()
+
+    # -- discovery -------------------------------------------------------------------------------
+
+    async def list_action_blocks(
+        self, project_path: str | os.PathLike[str] | None = None
+    ) -> Response:
+        """Every ActionBlock (broken, shadowed and conflicting ones included, and marked)."""
+        registry = self.registry
+        if project_path is not None and Path(project_path).resolve() != self.project_dir:
+            registry = Registry(_roots(self.config, Path(project_path).resolve()))
+            await asyncio.to_thread(registry.load)
+        blocks = registry.action_blocks()
+        return Response.ok(
+            "listActionBlocksResponse",
+            f"{len(blocks)} ActionBlocks",
+            actionBlocks=[block.to_dict() for block in blocks],
+        )
+
+    def resolve_action_block(self, name_or_path: str | os.PathLike[str]) -> ActionBlock:
+        """The block a name, registry id or folder path means; `Refusal` when there is none."""
+        text = os.fspath(name_or_path)
+        not_found: Refusal | None = None
+        if not isinstance(name_or_path, os.PathLike) and not _looks_like_path(text):
+            try:
+                entry = self.registry.find(EntryKind.ACTION_BLOCK, text)
+                assert isinstance(entry, ActionBlock)
+                return entry
+            except Refusal as refusal:
+                if refusal.error.code is not ErrorCode.ACTION_BLOCK_NOT_FOUND:
+                    raise
+                not_found = refusal
+        for folder in self._candidate_folders(text):
+            known = self.registry.at_path(folder.absolute()) or self.registry.at_path(
+                folder.resolve()
+            )
+            if isinstance(known, ActionBlock):
+                return known
+            return load_block_by_path(folder.resolve())
+        raise not_found or Refusal(
+            ErrorCode.ACTION_BLOCK_NOT_FOUND, f"No ActionBlock folder at {text}"
+        )
+
+    def _candidate_folders(self, text: str) -> list[Path]:
+        path = Path(text).expanduser()
+        options = [path] if path.is_absolute() else [Path.cwd() / path, self.project_dir / path]
+        return [option for option in options if option.is_dir()]
+
+    # -- executions ------------------------------------------------------------------------------
+
+    async def start_with_action_block(
+        self,
+        name_or_path: str | os.PathLike[str],
+        params: dict[str, Any] | None = None,
+        timeout: int | None = None,
+        *,
+        thread_id: str | None = None,
+        parent_agent_id: str | None = None,
+        parent_agent_instance_id: str | None = None,
+    ) -> Response:
+        """Start a block; returns once its process runs (or failed to start).
+
+        `timeout` is in milliseconds: None takes the manifest's, then the configured default; 0
+        means no limit.
+        """
+        kind = "startSideExecutionResponse"
+        try:
+            self._require_open()
+            block = self.resolve_action_block(name_or_path)
+            if not block.valid:
+                raise Refusal(
+                    ErrorCode.INVALID_ACTION_BLOCK,
+                    f"ActionBlock {block.name} cannot run: {'; '.join(block.errors)}",
+                    {"path": str(block.path), "errors": list(block.errors)},
+                )
+            checked = validate_params(block.inputs, params)
+            limit = _timeout(timeout, block.timeout, self.config.default_timeout_ms)
+        except Refusal as refusal:
+            return Response.failure(kind, refusal.error)
+        record = self._new_record(
+            ExecutionKind.ACTION_BLOCK, os.fspath(name_or_path), checked, limit
+        )
+        record.action_block_id = block.id or block.base_id()
+        record.action_block_path = str(block.path)
+        record.thread_id = thread_id or self.agent.thread_id
+        record.parent_agent_id = parent_agent_id or self.agent.agent_id
+        record.parent_agent_instance_id = parent_agent_instance_id or self.agent.instance_id
+        plan = self._plan_for_block(block, record)
+        execution = await self._launch(record, plan)
+        return self._start_response(kind, execution)
+
+    async def stop(self, execution_id: str, grace_ms: int | None = None) -> Response:
+        """Stop an execution and its whole tree; again while stopping: kill at once."""
+        kind = "stopSideExecutionResponse"
+        execution = self._executions.get(execution_id)
+        if execution is None:
+            return Response.failure(kind, _unknown(execution_id).error)
+        grace = None if grace_ms is None else grace_ms / 1000
+        changed = await execution.stop(grace)
+        status = execution.record.status.value
+        message = f"{execution_id} {status}" if changed else f"{execution_id} was already {status}"
+        return Response.ok(kind, message, **execution.record.to_dict())
+
+    async def stop_all(self, grace_ms: int | None = None) -> Response:
+        """Stop every live execution concurrently."""
+        live = [e.id for e in self._executions.values() if not e.record.status.is_final]
+        await asyncio.gather(*(self.stop(execution_id, grace_ms) for execution_id in live))
+        return Response.ok("stopAllSideExecutionsResponse", f"stopped {len(live)}", stopped=live)
+
+    async def get_status(self, execution_id: str) -> Response:
+        kind = "getSideExecutionStatusResponse"
+        execution = self._executions.get(execution_id)
+        if execution is None:
+            return Response.failure(kind, _unknown(execution_id).error)
+        record = execution.record
+        return Response.ok(kind, f"{execution_id} is {record.status.value}", **record.to_dict())
+
+    async def wait_for_completion(self, execution_id: str) -> ExecutionRecord:
+        """The record once its status is final (an unknown id raises `Refusal`)."""
+        execution = self._executions.get(execution_id)
+        if execution is None:
+            raise _unknown(execution_id)
+        await execution.final.wait()
+        return execution.record
+
+    async def wait_until_settled(self, execution_id: str) -> ExecutionRecord:
+        """The record once nothing of the execution runs any more and its output is complete."""
+        execution = self._executions.get(execution_id)
+        if execution is None:
+            raise _unknown(execution_id)
+        await execution.settled.wait()
+        return execution.record
+
+    def get_record(self, execution_id: str) -> ExecutionRecord | None:
+        execution = self._executions.get(execution_id)
+        return execution.record if execution else None
+
+    @property
+    def records(self) -> list[ExecutionRecord]:
+        """Every execution of this manager, newest first."""
+        return [e.record for e in reversed(self._executions.values())]
+
+    def forget(self, execution_id: str) -> bool:
+        """Drop a settled execution from the list (its log files stay)."""
+        execution = self._executions.get(execution_id)
+        if execution is None or not execution.settled.is_set():
+            return False
+        del self._executions[execution_id]
+        return True
+
+    def subscribe(self, execution_id: str | None = None, output: bool = True) -> Subscription:
+        """Events from now on: all of them, or one execution's; `output=False` skips output."""
+        subscription = self.events.subscribe(execution_id, output)
+        if output:
+            for execution in self._executions.values():
+                for stream in execution.streams:
+                    stream.collecting = True
+        return subscription
+
+    # -- building executions ---------------------------------------------------------------------
+
+    def _new_record(
+        self, kind: ExecutionKind, label: str, params: dict[str, Any], timeout: int | None
+    ) -> ExecutionRecord:
+        execution_id = new_execution_id("side", self._executions)
+        record = ExecutionRecord(execution_id, kind, label, params, timeout)
+        record.stdout, record.stderr = (self._stream(execution_id, n) for n in ("stdout", "stderr"))
+        return record
+
+    def _stream(self, execution_id: str, name: str) -> OutputStream:
+        config = self.config
+        stream = OutputStream(
+            name,
+            LogFile(config.logs_dir / f"{execution_id}.{name}"),
+            config.tail_lines,
+            config.tail_bytes,
+            config.line_max_bytes,
+        )
+        stream.collecting = self.events.wants_output
+        return stream
+
+    def _plan_for_block(self, block: ActionBlock, record: ExecutionRecord) -> LaunchPlan:
+        context = ChildContext(
+            execution_id=record.side_execution_id,
+            token=secrets.token_urlsafe(24),
+            params=record.params,
+            thread_id=record.thread_id or "",
+            parent_agent_id=record.parent_agent_id or "",
+            parent_agent_instance_id=record.parent_agent_instance_id or "",
+            action_block_id=record.action_block_id or "",
+            action_block_path=record.action_block_path or "",
+        )
+        env = child_environment(context, os.environ, self.config.pass_env, self.config.env)
+        try:
+            argv, problem = command_for(block, env.get("PATH")), None
+        except SpawnError as error:
+            argv, problem = [], str(error)
+        return LaunchPlan(argv, block.path, env, problem=problem)
+
+    async def _launch(self, record: ExecutionRecord, plan: LaunchPlan) -> Execution:
+        config = self.config
+        graces = Graces(
+            config.stop_grace_ms / 1000, config.result_grace_ms / 1000, config.exit_drain_ms / 1000
+        )
+        execution = Execution(record, plan, graces, self)
+        self._executions[record.side_execution_id] = execution
+        self.events.publish(StatusChanged(record, record.status, None))
+        await execution.start()
+        if record.pid is not None and not execution.settled.is_set():
+            safety_net.remember(execution.id, record.pid)
+            self._ensure_sampler()
+        return execution
+
+    def _start_response(self, kind: str, execution: Execution) -> Response:
+        record = execution.record
+        if record.status is ExecutionStatus.FAILED and record.error is not None:
+            return Response.failure(kind, record.error, **record.to_dict())
+        return Response.ok(kind, f"{record.side_execution_id} started", **record.to_dict())
+
+    def _require_open(self) -> None:
+        if not self._opened or self._closed:
+            raise Refusal(ErrorCode.INVALID_REQUEST, "the manager is not open (use `async with`)")
+
+    # -- ExecutionObserver -----------------------------------------------------------------------
+
+    def status_changed(self, execution: Execution, previous: ExecutionStatus) -> None:
+        self._flush_execution(execution)  # listeners see output before the status that ends it
+        record = execution.record
+        self.events.publish(StatusChanged(record, record.status, previous))
+
+    def output_arrived(self, execution: Execution, stream: OutputStream) -> None:
+        if not stream.collecting:
+            return
+        self._dirty.add(execution)
+        if self._flush_handle is None:
+            loop = asyncio.get_running_loop()
+            self._flush_handle = loop.call_later(self.config.output_flush_ms / 1000, self._flush)
+
+    def settled(self, execution: Execution) -> None:
+        safety_net.forget(execution.id)
+        execution.record.usage = TreeUsage()
+        self._flush_execution(execution)
+
+    # -- output batching -------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        self._flush_handle = None
+        dirty, self._dirty = self._dirty, set()
+        if not self.events.wants_output:
+            for execution in self._executions.values():
+                for stream in execution.streams:
+                    stream.collecting = False
+                    stream.take_pending()
+            return
+        for execution in dirty:
+            self._flush_execution(execution)
+
+    def _flush_execution(self, execution: Execution) -> None:
+        for stream in execution.streams:
+            if not (stream.pending or stream.pending_dropped or stream.partial_changed):
+                continue
+            first = stream.lines_total - len(stream.pending)
+            lines, dropped = stream.take_pending()
+            self.events.publish(
+                OutputBatch(execution.id, stream.name, lines, first, stream.partial, dropped)
+            )
+
+    # -- registry and sampling -------------------------------------------------------------------
+
+    def _registry_changed(self, change: RegistryChange) -> None:
+        if change:
+            self.events.publish(RegistryChanged(change))
+
+    def _ensure_sampler(self) -> None:
+        if self._sampler is None or self._sampler.done():
+            self._sampler = asyncio.create_task(self._sample_trees(), name="tree sampler")
+
+    async def _sample_trees(self) -> None:
+        """Track each live tree's processes (so stop finds escapees) and its CPU and memory."""
+        while True:
+            await asyncio.sleep(self.config.tree_sample_ms / 1000)
+            live = [e for e in self._executions.values() if e.tree and not e.settled.is_set()]
+            if not live:
+                return
+            table = await asyncio.to_thread(ProcessTable.read)
+            for execution in live:
+                if execution.tree is not None and not execution.settled.is_set():
+                    execution.record.usage = execution.tree.usage(table)
+
+
+def _roots(config: EngineConfig, project_dir: Path) -> list[Root]:
+    builtin = config.builtin_dir or BUILTIN_DIR
+    roots = [Root(builtin.resolve(), Source.BUILTIN)] if builtin.is_dir() else []
+    roots.append(Root(config.global_dir.expanduser().resolve(), Source.GLOBAL))
+    roots.append(Root(project_dir, Source.PROJECT))
+    roots += [Root(p.expanduser().resolve(), Source.PROJECT) for p in config.extra_project_dirs]
+    return roots
+
+
+def _looks_like_path(text: str) -> bool:
+    return os.sep in text or text.startswith((".", "~"))
+
+
+def _timeout(requested: int | None, manifest: int | None, configured: int | None) -> int | None:
+    if requested is not None and (isinstance(requested, bool) or requested < 0):
+        raise Refusal(
+            ErrorCode.INVALID_REQUEST, f"timeout must be milliseconds >= 0, not {requested!r}"
+        )
+    chosen = next((t for t in (requested, manifest, configured) if t is not None), None)
+    return chosen or None
+
+
+def _unknown(execution_id: str) -> Refusal:
+    return Refusal(
+        ErrorCode.SIDE_EXECUTION_NOT_FOUND, f"No side execution with id {execution_id!r}"
+    )

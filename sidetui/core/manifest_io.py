@@ -1,0 +1,129 @@
+"""Reading manifest files safely: size, binary and encoding limits, YAML and JSON into mappings.
+
+Every failure becomes a `ManifestError` whose message a person can act on; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MANIFEST_MAX_BYTES = 1024 * 1024
+README_MAX_BYTES = 64 * 1024
+_MAX_NODES = 50_000  # guards against alias bombs that would explode when serialised
+
+
+class ManifestError(Exception):
+    """A manifest that cannot be used, with a reason naming the file."""
+
+
+def read_text(path: Path, max_bytes: int = MANIFEST_MAX_BYTES) -> str:
+    """The file as text, or `ManifestError` for anything a manifest cannot be."""
+    name = path.name
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise ManifestError(f"cannot read {name}: {_describe_os_error(error)}") from None
+    if len(data) > max_bytes:
+        raise ManifestError(f"{name} is larger than the {_human_size(max_bytes)} manifest limit")
+    if b"\0" in data:
+        raise ManifestError(f"{name} is a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ManifestError(
+            f"{name} is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
+        ) from None
+
+
+def load_yaml_mapping(path: Path) -> dict[str, Any]:
+    """A YAML file whose top level is a mapping (an empty file is an empty mapping)."""
+    text = read_text(path)
+    try:
+        data = yaml.load(text, Loader=_YamlLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ManifestError(f"{path.name}: invalid YAML{where}: {error.problem}") from None
+    except (yaml.YAMLError, RecursionError, ValueError) as error:
+        raise ManifestError(f"{path.name}: invalid YAML: {error}") from None
+    return _as_mapping(path, {} if data is None else data)
+
+
+def load_json_mapping(path: Path) -> dict[str, Any]:
+    """A JSON file whose top level is an object."""
+    text = read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ManifestError(
+            f"{path.name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+    except RecursionError:
+        raise ManifestError(f"{path.name}: invalid JSON: nested too deeply") from None
+    return _as_mapping(path, data)
+
+
+def readme_summary(folder: Path) -> str:
+    """The first paragraph of the folder's README.md that is not a heading or a badge, or ""."""
+    try:
+        text = read_text(folder / "README.md", README_MAX_BYTES)
+    except ManifestError:
+        return ""
+    paragraph: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            if paragraph:
+                break
+            continue
+        if not paragraph and (line.startswith(("#", "![", "[![", "<", "```", "---", "==="))):
+            continue
+        paragraph.append(line)
+    return " ".join(paragraph)
+
+
+def _as_mapping(path: Path, data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        raise ManifestError(f"{path.name}: expected a mapping of fields, found {kind}")
+    if _count_nodes(data, _MAX_NODES) > _MAX_NODES:
+        raise ManifestError(f"{path.name}: too large or too deeply aliased to use")
+    return {str(key): value for key, value in data.items()}
+
+
+def _count_nodes(value: Any, budget: int) -> int:
+    """Nodes in a parsed document, counting shared (aliased) ones each time; stops past budget."""
+    count = 0
+    stack = [value]
+    while stack and count <= budget:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def _describe_os_error(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "symlink loop"
+    if error.errno == errno.ENOENT:
+        return "file not found (dangling symlink?)"
+    if error.errno == errno.EISDIR:
+        return "it is a directory"
+    return error.strerror or str(error)
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MiB"
+    return f"{size / 1024:g} KiB"

@@ -1,0 +1,116 @@
+"""The execution record: everything known about one side execution, live while it runs."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sidetui.core.errors import ExecutionError
+from sidetui.core.output import OutputStream
+from sidetui.core.status import ExecutionStatus
+from sidetui.core.timestamps import iso_from_epoch
+
+
+class ExecutionKind(StrEnum):
+    ACTION_BLOCK = "actionBlock"
+    CODE = "code"
+    CAPABILITY = "capability"
+
+
+@dataclass(frozen=True)
+class TreeUsage:
+    """Resources of an execution's whole process tree at the last sample."""
+
+    processes: int = 0
+    cpu_percent: float = 0.0
+    memory_rss: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "processes": self.processes,
+            "cpuPercent": round(self.cpu_percent, 1),
+            "memoryRss": self.memory_rss,
+        }
+
+
+@dataclass(eq=False)
+class ExecutionRecord:
+    """One side execution. The engine updates it in place; `to_dict` is its JSON form."""
+
+    side_execution_id: str
+    kind: ExecutionKind
+    action_block: str  # the name or path it was started with
+    params: dict[str, Any]
+    timeout: int | None
+    action_block_id: str | None = None
+    action_block_path: str | None = None
+    thread_id: str | None = None
+    parent_agent_id: str | None = None
+    parent_agent_instance_id: str | None = None
+    status: ExecutionStatus = ExecutionStatus.STARTING
+    result: Any = None
+    error: ExecutionError | None = None
+    exit_code: int | None = None
+    signal: str | None = None
+    pid: int | None = None
+    start_time: float = field(default_factory=time.time)
+    end_time: float | None = None
+    stdout: OutputStream | None = None
+    stderr: OutputStream | None = None
+    usage: TreeUsage = field(default_factory=TreeUsage)
+    leftover_pids: tuple[int, ...] = ()  # processes that survived SIGKILL (should stay empty)
+
+    @property
+    def duration_ms(self) -> int:
+        end = self.end_time if self.end_time is not None else time.time()
+        return max(0, int((end - self.start_time) * 1000))
+
+    @property
+    def output(self) -> str:
+        return self.stdout.text() if self.stdout else ""
+
+    @property
+    def error_output(self) -> str:
+        return self.stderr.text() if self.stderr else ""
+
+    @property
+    def log_paths(self) -> dict[str, str | None]:
+        return {
+            "stdout": str(self.stdout.log.path) if self.stdout else None,
+            "stderr": str(self.stderr.log.path) if self.stderr else None,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        streams = [s for s in (self.stdout, self.stderr) if s is not None]
+        return {
+            "sideExecutionId": self.side_execution_id,
+            "kind": self.kind.value,
+            "actionBlock": self.action_block,
+            "actionBlockId": self.action_block_id,
+            "actionBlockPath": self.action_block_path,
+            "status": self.status.value,
+            "params": self.params,
+            "result": self.result,
+            "error": self.error.to_dict() if self.error else None,
+            "output": self.output,
+            "errorOutput": self.error_output,
+            "exitCode": self.exit_code,
+            "signal": self.signal,
+            "pid": self.pid,
+            "startTime": iso_from_epoch(self.start_time),
+            "endTime": iso_from_epoch(self.end_time) if self.end_time is not None else None,
+            "duration": self.duration_ms,
+            "timeout": self.timeout,
+            "threadId": self.thread_id,
+            "parentAgentId": self.parent_agent_id,
+            "parentAgentInstanceId": self.parent_agent_instance_id,
+            "logPaths": self.log_paths,
+            "outputStats": {
+                s.name: {"bytes": s.bytes_total, "lines": s.lines_total} for s in streams
+            },
+            "logErrors": [s.log.error for s in streams if s.log.error],
+            "usage": self.usage.to_dict(),
+            "leftoverPids": list(self.leftover_pids),
+        }

@@ -1,0 +1,210 @@
+"""The registry of discovered entries across the builtin, global and project sources.
+
+It owns precedence (a higher source shadows a lower one of the same name; the shadowed entry stays
+listed), conflicts (two entries of one name in one source are both listed and a look-up by that name
+is refused), and incremental rescans that report what was added, changed and removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sidetui.core.block_manifest import load_action_block
+from sidetui.core.discovery import DEFAULT_MAX_DEPTH, Root, is_skipped, scan
+from sidetui.core.entries import ActionBlock, Entry, EntryKind, Source
+from sidetui.core.errors import ErrorCode, Refusal
+
+
+@dataclass(frozen=True)
+class RegistryChange:
+    """What one scan changed; `changed` also holds entries whose files were touched."""
+
+    added: tuple[Entry, ...] = ()
+    changed: tuple[Entry, ...] = ()
+    removed: tuple[Entry, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+class Registry:
+    """Entries found under the roots, kept current by `rescan`."""
+
+    def __init__(self, roots: Sequence[Root], max_depth: int = DEFAULT_MAX_DEPTH):
+        # Most specific root first, so a path belongs to the innermost root that holds it.
+        self.roots = sorted(
+            {root.path: root for root in roots}.values(), key=lambda r: -len(r.path.parts)
+        )
+        self.max_depth = max_depth
+        self._found: dict[Path, Entry] = {}
+        self._view: dict[Path, Entry] = {}
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def entries(self, kind: EntryKind | None = None) -> list[Entry]:
+        """Every entry, broken and shadowed ones included, in a stable display order."""
+        chosen = [e for e in self._view.values() if kind is None or e.kind is kind]
+        return sorted(chosen, key=lambda e: (e.kind.value, e.name.lower(), -e.source, str(e.path)))
+
+    def action_blocks(self) -> list[ActionBlock]:
+        return [e for e in self.entries(EntryKind.ACTION_BLOCK) if isinstance(e, ActionBlock)]
+
+    def at_path(self, path: Path) -> Entry | None:
+        return self._view.get(path)
+
+    def find(self, kind: EntryKind, name: str) -> Entry:
+        """The entry a name (or registry id) means; refused when unknown or ambiguous."""
+        by_id = [e for e in self._view.values() if e.kind is kind and e.id == name]
+        if by_id:
+            return by_id[0]
+        named = [e for e in self._view.values() if e.kind is kind and e.name == name]
+        if not named:
+            known = sorted({e.name for e in self._view.values() if e.kind is kind})
+            hint = f" (known: {', '.join(known[:20])})" if known else ""
+            raise Refusal(_not_found(kind), f"No {_label(kind)} named {name!r}{hint}")
+        top = max(e.source for e in named)
+        winners = sorted((e for e in named if e.source is top), key=lambda e: str(e.path))
+        if len(winners) > 1:
+            paths = " and ".join(str(e.path) for e in winners)
+            raise Refusal(
+                ErrorCode.INVALID_REQUEST,
+                f"{_label(kind)} name {name!r} is ambiguous: {top.label} defines it at {paths}; "
+                "use a path instead",
+                {"paths": [str(e.path) for e in winners]},
+            )
+        return winners[0]
+
+    def root_for(self, path: Path) -> Root | None:
+        for root in self.roots:
+            if path == root.path or path.is_relative_to(root.path):
+                return root
+        return None
+
+    # -- scanning ------------------------------------------------------------------------------
+
+    def load(self) -> RegistryChange:
+        """Scan every root from scratch."""
+        self._found = {}
+        for root in self.roots:
+            self._found.update(scan(root.path, root.source, self.max_depth, self._pruner(root)))
+        return self._publish(set(self._found))
+
+    def rescan(self, paths: Iterable[Path]) -> RegistryChange:
+        """Bring the registry up to date after `paths` were created, changed or deleted."""
+        touched: set[Path] = set()
+        for path in sorted(set(paths)):
+            root = self.root_for(path)
+            if root is None or any(is_skipped(p) for p in path.relative_to(root.path).parts):
+                continue
+            owner = self._owner_of(path)
+            if owner is not None:
+                touched |= self._rescan_folder(owner, root, subtree=True)
+            elif path.is_dir():
+                touched |= self._rescan_folder(path, root, subtree=True)
+            elif path.exists():
+                touched |= self._rescan_folder(path.parent, root, subtree=False)
+            else:
+                touched |= self._forget_under(path)
+        return self._publish(touched)
+
+    def _rescan_folder(self, folder: Path, root: Root, subtree: bool) -> set[Path]:
+        remaining = self.max_depth - len(folder.relative_to(root.path).parts)
+        if remaining < 0 or (folder != root.path and not folder.is_relative_to(root.path)):
+            return set()
+        gone = self._forget_under(folder) if subtree else self._forget_exactly(folder)
+        found = scan(folder, root.source, remaining if subtree else 0, self._pruner(root))
+        self._found.update(found)
+        return gone | set(found)
+
+    def _forget_under(self, folder: Path) -> set[Path]:
+        gone = {p for p in self._found if p == folder or p.is_relative_to(folder)}
+        for path in gone:
+            del self._found[path]
+        return gone
+
+    def _forget_exactly(self, folder: Path) -> set[Path]:
+        return {folder} if self._found.pop(folder, None) is not None else set()
+
+    def _owner_of(self, path: Path) -> Path | None:
+        """The known entry folder that is `path` or holds it."""
+        for candidate in (path, *path.parents):
+            if candidate in self._found:
+                return candidate
+        return None
+
+    def _pruner(self, root: Root) -> object:
+        inner = {r.path for r in self.roots if r is not root and r.path.is_relative_to(root.path)}
+        return (lambda path: path in inner) if inner else None
+
+    # -- derived view --------------------------------------------------------------------------
+
+    def _publish(self, touched: set[Path]) -> RegistryChange:
+        before, self._view = self._view, _derive(self._found, self.roots)
+        after = self._view
+        return RegistryChange(
+            added=tuple(after[p] for p in after if p not in before),
+            changed=tuple(
+                after[p] for p in after if p in before and (p in touched or after[p] != before[p])
+            ),
+            removed=tuple(before[p] for p in before if p not in after),
+        )
+
+
+def load_block_by_path(path: Path) -> ActionBlock:
+    """An ActionBlock named by its folder, outside the registry's roots."""
+    return load_action_block(path, Source.PATH)
+
+
+def _derive(found: dict[Path, Entry], roots: Sequence[Root]) -> dict[Path, Entry]:
+    """Entries with ids, shadowing and conflicts worked out from each other."""
+    groups: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+    for entry in found.values():
+        groups[entry.shadow_key].append(entry)
+    view: dict[Path, Entry] = {}
+    for group in groups.values():
+        by_source: dict[Source, list[Entry]] = defaultdict(list)
+        for entry in group:
+            by_source[entry.source].append(entry)
+        top = max(by_source)
+        winner_id = _id_of(min(by_source[top], key=lambda e: str(e.path)), by_source, roots)
+        for source, members in by_source.items():
+            for entry in members:
+                view[entry.path] = dataclasses.replace(
+                    entry,
+                    id=_id_of(entry, by_source, roots),
+                    shadowed_by=None if source is top else winner_id,
+                    conflicts_with=tuple(
+                        str(other.path) for other in members if other.path != entry.path
+                    ),
+                )
+    return view
+
+
+def _id_of(entry: Entry, by_source: dict[Source, list[Entry]], roots: Sequence[Root]) -> str:
+    """`<source>:<kind>:<name>`, plus `@<folder>` while another entry of its source shares it."""
+    base = entry.base_id()
+    if len(by_source[entry.source]) == 1:
+        return base
+    root = next((r.path for r in roots if entry.path.is_relative_to(r.path)), None)
+    where = entry.path.relative_to(root) if root else entry.path
+    return f"{base}@{where}"
+
+
+def _not_found(kind: EntryKind) -> ErrorCode:
+    return {
+        EntryKind.ACTION_BLOCK: ErrorCode.ACTION_BLOCK_NOT_FOUND,
+        EntryKind.CAPABILITY: ErrorCode.CAPABILITY_NOT_FOUND,
+        EntryKind.EXECUTOR: ErrorCode.EXECUTOR_NOT_FOUND,
+    }[kind]
+
+
+def _label(kind: EntryKind) -> str:
+    return {
+        EntryKind.ACTION_BLOCK: "ActionBlock",
+        EntryKind.CAPABILITY: "capability",
+        EntryKind.EXECUTOR: "executor",
+    }[kind]
