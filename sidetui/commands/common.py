@@ -47,7 +47,14 @@ def parse_params(params_json: str | None, pairs: list[str]) -> dict[str, Any]:
 
 
 def _json_or_text(raw: str) -> Any:
+    """The value as JSON when it is JSON (NaN, Infinity and 1e400 are not), else the text."""
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError:
+        value = json.loads(raw, parse_constant=_not_json)
+        json.dumps(value, allow_nan=False)
+    except ValueError:
         return raw
+    return value
+
+
+def _not_json(word: str) -> Any:
+    raise ValueError(f"{word} is not JSON")

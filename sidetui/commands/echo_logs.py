@@ -7,6 +7,7 @@ the bytes are decoded and neutralised: colours pass, other escape sequences do n
 from __future__ import annotations
 
 import codecs
+import os
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -21,9 +22,10 @@ class LogEcho:
 
     def __init__(self, path: Path, target: BinaryIO, is_terminal: bool):
         self._path = path
-        self._target = target
+        self.target = target
         self._handle: BinaryIO | None = None
         self._broken = False
+        self.ends_line = True  # False while the last byte copied was not a newline
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace") if is_terminal else None
         self._filter = TerminalFilter() if is_terminal else None
 
@@ -53,11 +55,23 @@ class LogEcho:
     def _emit(self, data: bytes) -> None:
         if self._broken or not data:
             return
+        self.ends_line = data.endswith(b"\n")
         try:
-            self._target.write(data)
-            self._target.flush()
+            self.target.write(data)
+            self.target.flush()
+
         except BrokenPipeError:
             self._broken = True  # the reader went away; the log file still has everything
+
+
+def leaves_line_open_on_stderr(echoes: list[LogEcho]) -> bool:
+    """True when what was copied left stderr's line unfinished (stdout's too, on one terminal)."""
+    shared = sys.stdout.isatty() and os.path.samestat(os.fstat(1), os.fstat(2))
+    return any(
+        not echo.ends_line
+        for echo in echoes
+        if echo.target is sys.stderr.buffer or (shared and echo.target is sys.stdout.buffer)
+    )
 
 
 def echoes_for(log_paths: dict[str, str | None]) -> list[LogEcho]:

@@ -10,7 +10,7 @@ import sys
 
 from sidetui.cli import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_STOPPED, EXIT_TIMEOUT
 from sidetui.commands.common import manager_from, parse_params, print_json
-from sidetui.commands.echo_logs import echoes_for
+from sidetui.commands.echo_logs import LogEcho, echoes_for, leaves_line_open_on_stderr
 from sidetui.core import ExecutionRecord, ExecutionStatus, Refusal, Response, SideExecutionManager
 
 EXIT_CODES = {
@@ -37,20 +37,21 @@ async def _run(args: argparse.Namespace, params: dict[str, object]) -> int:
         if response.data is None:
             return refused(args, response)
         execution_id = response.data["sideExecutionId"]
+        echoes = [] if args.json else echoes_for(response.data["logPaths"])
         with _stop_on_signals(manager, execution_id):
-            record = await _follow(manager, execution_id, echo=not args.json)
+            record = await _follow(manager, execution_id, echoes)
         if args.json:
             print_json(await manager.get_status(execution_id))
         else:
-            print(summary(record), file=sys.stderr)
+            fresh_line = "\n" if leaves_line_open_on_stderr(echoes) else ""
+            print(fresh_line + summary(record), file=sys.stderr)
         return EXIT_CODES.get(record.status, EXIT_FAILED)
 
 
-async def _follow(manager: SideExecutionManager, execution_id: str, echo: bool) -> ExecutionRecord:
-    """Wait until the execution has settled, copying its output meanwhile when `echo`."""
-    record = manager.get_record(execution_id)
-    assert record is not None
-    echoes = echoes_for(record.log_paths) if echo else []
+async def _follow(
+    manager: SideExecutionManager, execution_id: str, echoes: list[LogEcho]
+) -> ExecutionRecord:
+    """Wait until the execution has settled, copying its output meanwhile."""
     settled = asyncio.ensure_future(manager.wait_until_settled(execution_id))
     while not settled.done():
         for each in echoes:
@@ -92,18 +93,8 @@ def refused(args: argparse.Namespace, response: Response) -> int:
 
 def summary(record: ExecutionRecord) -> str:
     """One line for people: what ran, how it ended, how long it took, where the logs are."""
-    seconds = record.duration_ms / 1000
-    name = record.action_block
-    status = record.status
-    if status is ExecutionStatus.COMPLETED:
-        outcome = f"completed in {seconds:.2f} s"
-    elif status is ExecutionStatus.TIMEOUT:
-        outcome = f"timed out after {seconds:.2f} s (limit {record.timeout} ms)"
-    elif status is ExecutionStatus.STOPPED:
-        outcome = f"stopped after {seconds:.2f} s"
-    else:
-        reason = record.error.message if record.error else "failed"
-        outcome = f"failed after {seconds:.2f} s: {reason}"
+    reason = f": {record.error.message}" if record.error else ""
+    outcome = f"{record.status.value} after {record.duration_ms / 1000:.2f} s{reason}"
     logs = record.log_paths.get("stdout")
     where = f" · logs {logs.rsplit('.', 1)[0]}.{{stdout,stderr}}" if logs else ""
-    return f"sidetui: {name} {outcome} · {record.side_execution_id}{where}"
+    return f"sidetui: {record.action_block} {outcome} · {record.side_execution_id}{where}"

@@ -5,6 +5,7 @@ Never raises for bad content: every problem becomes a readable entry in `ActionB
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,8 @@ def load_action_block(folder: Path, source: Source, names: set[str] | None = Non
     outputs = _outputs(metadata.pop("outputs", manifest.get("outputs")), errors)
     entry_point = _entry_point(folder, manifest, package, names, errors)
     runtime = _text_field(manifest, "runtime", errors) or _runtime_for(folder, entry_point, errors)
+    timeout = _timeout(manifest, errors)
+    read = [*BLOCK_MANIFESTS, PACKAGE_JSON, "README.md", entry_point]
     return ActionBlock(
         name=name,
         path=folder,
@@ -62,11 +65,21 @@ def load_action_block(folder: Path, source: Source, names: set[str] | None = Non
         metadata=metadata,
         entry_point=entry_point,
         runtime=runtime,
-        timeout=_timeout(manifest, errors),
+        timeout=timeout,
         inputs=inputs,
         outputs=outputs,
         manifest=manifest_name or (PACKAGE_JSON if PACKAGE_JSON in names else None),
+        stamp=newest_mtime(folder, [n for n in read if n and n.split("/")[0] in names]),
     )
+
+
+def newest_mtime(folder: Path, names: list[str]) -> int:
+    """The newest modification time (ns) among the named files of `folder` that exist."""
+    newest = 0
+    for name in names:
+        with contextlib.suppress(OSError):
+            newest = max(newest, (folder / name).stat().st_mtime_ns)
+    return newest
 
 
 def runtime_for_suffix(entry_point: str) -> str | None:
@@ -143,7 +156,7 @@ def _entry_point(
             errors.append(f"entry point {declared} {problem}")
         return declared
     for candidate in DEFAULT_ENTRIES:
-        if candidate in names if "/" not in candidate else (folder / candidate).is_file():
+        if candidate.split("/")[0] in names and (folder / candidate).is_file():
             return candidate
     errors.append("no entry point: set entryPoint in actionblock.yml, or add index.js or main.py")
     return None

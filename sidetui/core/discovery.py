@@ -68,6 +68,10 @@ def scan(
         current, remaining = stack.pop()
         children = _list_dir(current, visited)
         if children is None:
+            if current.parent.name == BLOCKS_FOLDER and (
+                broken := _broken_link_block(current, source)
+            ):
+                found[current] = broken
             continue
         names = {child.name for child in children}
         if "pyvenv.cfg" in names:
@@ -84,12 +88,8 @@ def scan(
             path = current / child.name
             if prune and prune(path):
                 continue
-            if _is_dir(child):
+            if _is_dir(child) or (current.name == BLOCKS_FOLDER and child.is_symlink()):
                 stack.append((path, remaining - 1))
-            elif current.name == BLOCKS_FOLDER and child.is_symlink():
-                broken = _broken_link_block(path, source)
-                if broken is not None:
-                    found[path] = broken
     return found
 
 
@@ -124,9 +124,11 @@ def _is_dir(child: os.DirEntry[str]) -> bool:
 
 def _broken_link_block(path: Path, source: Source) -> ActionBlock | None:
     """A symlink in an `actionblocks` folder that leads nowhere: shown as a broken block."""
+    if not path.is_symlink():
+        return None
     try:
         path.stat()
-        return None  # a link to a file: not a block
+        return None  # a link to a file (or a folder already walked): not a broken block
     except OSError as error:
         if error.errno == errno.ELOOP:
             reason = f"{path.name} is a symlink loop"

@@ -74,6 +74,7 @@ class Entry:
     version: str = "1.0.0"
     errors: tuple[str, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict, hash=False)
+    stamp: int = 0  # newest modification time (ns) of the files read: an edit changes the entry
     # Filled in by the registry from the other entries it holds.
     id: str = ""
     shadowed_by: str | None = None

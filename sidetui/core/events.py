@@ -1,8 +1,9 @@
 """Events the engine publishes, and subscriptions that deliver them as async iterators.
 
-Status and registry events are never dropped. Output batches are bounded per subscriber: one that
-falls too far behind loses its oldest batches, and the next batch it gets says how many lines it
-missed (the log file and the tail still hold them).
+Status and registry events are never dropped. Output is bounded per subscriber: one that falls too
+far behind loses its oldest queued lines, each trimmed batch saying how many it lost (the log file
+and the tail still hold them).
+
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ class StatusChanged:
 class OutputBatch:
     """Lines one stream of an execution printed since the previous batch.
 
-    `first_line` is the number (0-based) of `lines[0]` in the whole stream; `partial` is the
-    unfinished line after them; `dropped` counts lines this listener missed before this batch.
+    `first_line` is the number (0-based) of `lines[0]` in the whole stream (of the next line when
+    `lines` is empty); `partial` is the unfinished line after them; `dropped` counts lines this
+    listener missed just before `first_line`.
     """
 
     execution_id: str
@@ -73,7 +75,6 @@ class Subscription:
         self._max_lines = max_lines
         self._queue: deque[Event] = deque()
         self._queued_lines = 0
-        self._missed: dict[tuple[str, str], int] = {}
         self._wakeup = asyncio.Event()
         self._closed = False
 
@@ -111,9 +112,6 @@ class Subscription:
         event = self._queue.popleft()
         if isinstance(event, OutputBatch):
             self._queued_lines -= len(event.lines)
-            missed = self._missed.pop((event.execution_id, event.stream), 0)
-            if missed:
-                event = replace(event, dropped=event.dropped + missed)
         return event
 
     async def __aenter__(self) -> Subscription:
@@ -123,16 +121,20 @@ class Subscription:
         self.close()
 
     def _shed_output(self) -> None:
-        """Drop the oldest output batches until this subscriber is back under its bound."""
-        kept: deque[Event] = deque()
-        for event in self._queue:
-            if isinstance(event, OutputBatch) and self._queued_lines > self._max_lines:
-                key = (event.execution_id, event.stream)
-                self._missed[key] = self._missed.get(key, 0) + len(event.lines) + event.dropped
-                self._queued_lines -= len(event.lines)
-            else:
-                kept.append(event)
-        self._queue = kept
+        """Drop the oldest queued lines until this subscriber is back under its bound."""
+        for index, event in enumerate(self._queue):
+            excess = self._queued_lines - self._max_lines
+            if excess <= 0:
+                return
+            if isinstance(event, OutputBatch) and event.lines:
+                lost = min(excess, len(event.lines))
+                self._queued_lines -= lost
+                self._queue[index] = replace(
+                    event,
+                    lines=event.lines[lost:],
+                    first_line=event.first_line + lost,
+                    dropped=event.dropped + lost,
+                )
 
 
 class EventHub:

@@ -177,7 +177,8 @@ class Execution:
         protocol, tree = self._protocol, self.tree
         try:
             ending = asyncio.ensure_future(self._end_requested.wait())
-            await asyncio.wait({protocol.exited, ending}, return_when=asyncio.FIRST_COMPLETED)
+            either: list[asyncio.Future[Any]] = [protocol.exited, ending]
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
             ending.cancel()
             if protocol.exited.done():
                 await self._on_exit()

@@ -120,8 +120,14 @@ class SideExecutionManager:
         return Response.ok(
             "listActionBlocksResponse",
             f"{len(blocks)} ActionBlocks",
-            actionBlocks=[block.to_dict() for block in blocks],
+            {"actionBlocks": [block.to_dict() for block in blocks]},
         )
+
+    async def rescan(self) -> RegistryChange:
+        """Scan every root again (for clients that do not watch); publishes what changed."""
+        change = await asyncio.to_thread(self.registry.load)
+        self._registry_changed(change)
+        return change
 
     def resolve_action_block(self, name_or_path: str | os.PathLike[str]) -> ActionBlock:
         """The block a name, registry id or folder path means; `Refusal` when there is none."""
@@ -205,13 +211,15 @@ class SideExecutionManager:
         changed = await execution.stop(grace)
         status = execution.record.status.value
         message = f"{execution_id} {status}" if changed else f"{execution_id} was already {status}"
-        return Response.ok(kind, message, **execution.record.to_dict())
+        return Response.ok(kind, message, execution.record.to_dict())
 
     async def stop_all(self, grace_ms: int | None = None) -> Response:
         """Stop every live execution concurrently."""
         live = [e.id for e in self._executions.values() if not e.record.status.is_final]
         await asyncio.gather(*(self.stop(execution_id, grace_ms) for execution_id in live))
-        return Response.ok("stopAllSideExecutionsResponse", f"stopped {len(live)}", stopped=live)
+        return Response.ok(
+            "stopAllSideExecutionsResponse", f"stopped {len(live)}", {"stopped": live}
+        )
 
     async def get_status(self, execution_id: str) -> Response:
         kind = "getSideExecutionStatusResponse"
@@ -219,7 +227,7 @@ class SideExecutionManager:
         if execution is None:
             return Response.failure(kind, _unknown(execution_id).error)
         record = execution.record
-        return Response.ok(kind, f"{execution_id} is {record.status.value}", **record.to_dict())
+        return Response.ok(kind, f"{execution_id} is {record.status.value}", record.to_dict())
 
     async def wait_for_completion(self, execution_id: str) -> ExecutionRecord:
         """The record once its status is final (an unknown id raises `Refusal`)."""
@@ -320,8 +328,8 @@ class SideExecutionManager:
     def _start_response(self, kind: str, execution: Execution) -> Response:
         record = execution.record
         if record.status is ExecutionStatus.FAILED and record.error is not None:
-            return Response.failure(kind, record.error, **record.to_dict())
-        return Response.ok(kind, f"{record.side_execution_id} started", **record.to_dict())
+            return Response.failure(kind, record.error, record.to_dict())
+        return Response.ok(kind, f"{record.side_execution_id} started", record.to_dict())
 
     def _require_open(self) -> None:
         if not self._opened or self._closed:

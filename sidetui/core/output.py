@@ -113,7 +113,7 @@ class OutputStream:
         if text:
             self._take(text)
         if self._partial or self._partial_dropped:
-            self._append([self._finish_partial("")])
+            self._take("\n")  # the unfinished line ends with the stream
             self.partial_changed = True
         self.log.close()
 
@@ -129,14 +129,14 @@ class OutputStream:
             return
         parts = text.split("\n")
         rest = parts.pop()
-        if self._partial or self._partial_dropped:
-            parts[0] = self._finish_partial(parts[0])
-        if "\r" in text:
+        dropped = self._partial_dropped
+        if self._partial or dropped:
+            parts[0] = "".join(self._partial) + parts[0]
+            self._partial, self._partial_len, self._partial_dropped = [], 0, 0
+        if "\r" in text or "\r" in parts[0]:
             parts = [_collapse_cr(part) for part in parts]
-        elif "\r" in parts[0]:
-            parts[0] = _collapse_cr(parts[0])
-        if max(map(len, parts)) > self._line_max:
-            parts = [self._truncate(part, 0) for part in parts]
+        if dropped or max(map(len, parts)) > self._line_max:
+            parts = [self._truncate(part, dropped if i == 0 else 0) for i, part in enumerate(parts)]
         self._append(parts)
         self._add_partial(rest)
 
@@ -157,12 +157,6 @@ class OutputStream:
             self._partial.append(text[:room])
             self._partial_len += room
         self._partial_dropped += len(text) - max(room, 0)
-
-    def _finish_partial(self, head: str) -> str:
-        line = "".join(self._partial) + head
-        dropped = self._partial_dropped
-        self._partial, self._partial_len, self._partial_dropped = [], 0, 0
-        return self._truncate(line, dropped) if dropped or len(line) > self._line_max else line
 
     def _truncate(self, line: str, dropped: int) -> str:
         if len(line) <= self._line_max and not dropped:

@@ -1,11 +1,11 @@
 """Every process an execution owns, found and ended for certain.
 
-A child runs in its own session, so its process group holds most of its tree. Processes that left
-the group (`setsid`, double forks) are still found: by walking down from the child and from every
-process seen under it before, by the `SIDE_EXECUTION_ID` they inherited, and - on Linux, where the
-manager makes itself a child subreaper - because orphans are re-parented to the manager instead of
-init. Pids are only signalled through `psutil.Process` objects, which refuse a reused pid, and the
-group only while it provably still exists.
+A child runs in its own session, so its process group and session hold most of its tree.
+Processes that left the session (`setsid`, double forks) are still found: by walking down from
+the child and from every process seen under it before, and by the `SIDE_EXECUTION_ID` they
+inherited. On Linux the manager makes itself a child subreaper, so orphans are re-parented to it
+(and reaped by it) instead of init. Pids are only signalled through `psutil.Process` objects,
+which refuse a reused pid, and the group only while it provably still exists.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def enable_subreaper() -> bool:
     if _subreaper_enabled or not sys.platform.startswith("linux"):
         return _subreaper_enabled
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    _subreaper_enabled = libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    _subreaper_enabled = bool(libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
     return _subreaper_enabled
 
 
@@ -86,8 +86,8 @@ class ProcessTree:
             stack += [
                 p for p, env in table.environ.items() if env.get(MARKER_VARIABLE) == self.marker
             ]
-            if self._group_is_ours():
-                stack += [pid for pid in table.processes if _pgid(pid) == self.root_pid]
+            if self._group_is_ours():  # the child leads its own session and group
+                stack += [pid for pid in table.processes if self.root_pid in _session_ids(pid)]
         found: set[int] = set()
         while stack:
             pid = stack.pop()
@@ -218,3 +218,11 @@ def _pgid(pid: int) -> int | None:
         return os.getpgid(pid)
     except OSError:
         return None
+
+
+def _session_ids(pid: int) -> tuple[int | None, int | None]:
+    """The process's group and session ids (None where it is gone)."""
+    try:
+        return os.getpgid(pid), os.getsid(pid)
+    except OSError:
+        return None, None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from sidetui.core.errors import ErrorCode, Refusal
 
 @dataclass(frozen=True)
 class RegistryChange:
-    """What one scan changed; `changed` also holds entries whose files were touched."""
+    """What one scan changed; an entry whose manifest or entry file was edited is `changed`."""
 
     added: tuple[Entry, ...] = ()
     changed: tuple[Entry, ...] = ()
@@ -91,43 +91,40 @@ class Registry:
         self._found = {}
         for root in self.roots:
             self._found.update(scan(root.path, root.source, self.max_depth, self._pruner(root)))
-        return self._publish(set(self._found))
+        return self._publish()
 
     def rescan(self, paths: Iterable[Path]) -> RegistryChange:
         """Bring the registry up to date after `paths` were created, changed or deleted."""
-        touched: set[Path] = set()
         for path in sorted(set(paths)):
             root = self.root_for(path)
             if root is None or any(is_skipped(p) for p in path.relative_to(root.path).parts):
                 continue
             owner = self._owner_of(path)
             if owner is not None:
-                touched |= self._rescan_folder(owner, root, subtree=True)
-            elif path.is_dir():
-                touched |= self._rescan_folder(path, root, subtree=True)
+                self._rescan_folder(owner, root, subtree=True)
+            elif path.is_dir() or (path.is_symlink() and not path.exists()):
+                self._rescan_folder(path, root, subtree=True)
             elif path.exists():
-                touched |= self._rescan_folder(path.parent, root, subtree=False)
+                self._rescan_folder(path.parent, root, subtree=False)
             else:
-                touched |= self._forget_under(path)
-        return self._publish(touched)
+                self._forget_under(path)
+        return self._publish()
 
-    def _rescan_folder(self, folder: Path, root: Root, subtree: bool) -> set[Path]:
+    def _rescan_folder(self, folder: Path, root: Root, subtree: bool) -> None:
+        """Scan `folder` again (its whole subtree, or just itself) and replace what was known."""
         remaining = self.max_depth - len(folder.relative_to(root.path).parts)
-        if remaining < 0 or (folder != root.path and not folder.is_relative_to(root.path)):
-            return set()
-        gone = self._forget_under(folder) if subtree else self._forget_exactly(folder)
+        if remaining < 0 or not folder.is_relative_to(root.path):
+            return
         found = scan(folder, root.source, remaining if subtree else 0, self._pruner(root))
+        if subtree or folder in found:  # an entry's folder hides what lies below it
+            self._forget_under(folder)
+        else:
+            self._found.pop(folder, None)
         self._found.update(found)
-        return gone | set(found)
 
-    def _forget_under(self, folder: Path) -> set[Path]:
-        gone = {p for p in self._found if p == folder or p.is_relative_to(folder)}
-        for path in gone:
+    def _forget_under(self, folder: Path) -> None:
+        for path in [p for p in self._found if p == folder or p.is_relative_to(folder)]:
             del self._found[path]
-        return gone
-
-    def _forget_exactly(self, folder: Path) -> set[Path]:
-        return {folder} if self._found.pop(folder, None) is not None else set()
 
     def _owner_of(self, path: Path) -> Path | None:
         """The known entry folder that is `path` or holds it."""
@@ -136,20 +133,18 @@ class Registry:
                 return candidate
         return None
 
-    def _pruner(self, root: Root) -> object:
+    def _pruner(self, root: Root) -> Callable[[Path], bool] | None:
         inner = {r.path for r in self.roots if r is not root and r.path.is_relative_to(root.path)}
         return (lambda path: path in inner) if inner else None
 
     # -- derived view --------------------------------------------------------------------------
 
-    def _publish(self, touched: set[Path]) -> RegistryChange:
+    def _publish(self) -> RegistryChange:
         before, self._view = self._view, _derive(self._found, self.roots)
         after = self._view
         return RegistryChange(
             added=tuple(after[p] for p in after if p not in before),
-            changed=tuple(
-                after[p] for p in after if p in before and (p in touched or after[p] != before[p])
-            ),
+            changed=tuple(after[p] for p in after if p in before and after[p] != before[p]),
             removed=tuple(before[p] for p in before if p not in after),
         )
 

@@ -23,12 +23,14 @@ class Response:
     data: dict[str, Any] | None = None
 
     @classmethod
-    def ok(cls, type_: str, message: str, **data: Any) -> Response:
+    def ok(cls, type_: str, message: str, data: dict[str, Any] | None = None) -> Response:
         return cls(type_, True, message, None, data)
 
     @classmethod
-    def failure(cls, type_: str, error: ExecutionError, **data: Any) -> Response:
-        return cls(type_, False, error.message, error, data or None)
+    def failure(
+        cls, type_: str, error: ExecutionError, data: dict[str, Any] | None = None
+    ) -> Response:
+        return cls(type_, False, error.message, error, data)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -11,12 +11,12 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from watchfiles import DefaultFilter, awatch
+from watchfiles import Change, DefaultFilter, awatch
 
-from sidetui.core.discovery import SKIPPED_DIRS
+from sidetui.core.discovery import is_skipped
 from sidetui.core.registry import Registry, RegistryChange
 
-_FILTER = DefaultFilter(ignore_dirs=tuple(SKIPPED_DIRS))
+_EDITOR_NOISE = DefaultFilter(ignore_dirs=())  # swap files, backups, .DS_Store...
 
 
 class RegistryWatcher:
@@ -85,7 +85,7 @@ class RegistryWatcher:
             return
         async for changes in awatch(
             *paths,
-            watch_filter=_FILTER,
+            watch_filter=self._worth_a_look,
             debounce=self.debounce_ms,
             step=10,
             recursive=recursive,
@@ -95,6 +95,14 @@ class RegistryWatcher:
             self._apply({Path(raw) for _, raw in changes})
             if self._plan() != plan:
                 rebuild.set()
+
+    def _worth_a_look(self, change: Change, raw: str) -> bool:
+        """Not editor noise, and not inside a skipped folder of its root (node_modules...)."""
+        if not _EDITOR_NOISE(change, raw):
+            return False
+        path = Path(raw)
+        root = self.registry.root_for(path)
+        return root is None or not any(is_skipped(p) for p in path.relative_to(root.path).parts)
 
     def _apply(self, paths: list[Path] | set[Path]) -> None:
         if paths:

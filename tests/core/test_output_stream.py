@@ -1,0 +1,112 @@
+"""OutputStream: decoding, line splitting, the bounded tail and the log file, fed by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sidetui.core.output import LogFile, OutputStream
+
+
+def stream_in(tmp_path: Path, lines: int = 100, chars: int = 10_000, line_max: int = 1_000):
+    return OutputStream("stdout", LogFile(tmp_path / "x.stdout"), lines, chars, line_max)
+
+
+def test_a_character_split_between_reads_survives(tmp_path: Path) -> None:
+    stream = stream_in(tmp_path)
+    data = "naïve café – 日本 🎉\n".encode()
+    for byte in data:
+        stream.feed(bytes([byte]))
+    assert stream.lines() == ["naïve café – 日本 🎉"]
+
+
+def test_invalid_utf8_becomes_replacement_characters_and_stays_raw_on_disk(tmp_path: Path) -> None:
+    stream = stream_in(tmp_path)
+    raw = b"ok \xff\xfe bad\n\xe2\x82"  # a broken 3-byte sequence at the very end
+    stream.feed(raw)
+    stream.close()
+    assert stream.lines() == ["ok \ufffd\ufffd bad", "\ufffd"]
+    assert (tmp_path / "x.stdout").read_bytes() == raw
+
+
+def test_crlf_and_carriage_return_progress(tmp_path: Path) -> None:
+    stream = stream_in(tmp_path)
+    stream.feed(b"windows\r")
+    stream.feed(b"\nbar 10%\rbar 50%\r")
+    assert stream.partial == "bar 50%"
+    stream.feed(b"bar 100%\r\ndone\n")
+    assert stream.lines() == ["windows", "bar 100%", "done"]
+
+
+def test_progress_bar_without_newlines_does_not_grow(tmp_path: Path) -> None:
+    stream = stream_in(tmp_path)
+    for percent in range(10_000):
+        stream.feed(f"{percent % 100}%\r".encode())
+    assert stream.partial == "99%"
+    assert len("".join(stream._partial)) < 10
+
+
+def test_tail_is_bounded_by_lines(tmp_path: Path) -> None:
+    stream = stream_in(tmp_path, lines=100)
+    stream.feed(b"".join(b"line %d\n" % i for i in range(1_000)))
+    assert len(stream.lines()) == 100
+    assert stream.lines()[0] == "line 900"
+    assert stream.lines_total == 1_000
+    assert stream.first_line_number == 900
+
+
+def test_tail_is_bounded_by_size(tmp_path: Path) -> None:
+    stream = stream_in(tmp_path, lines=10_000, chars=1_000)
+    stream.feed(b"".join(b"%09d\n" % i for i in range(1_000)))  # 9 characters a line
+    kept = stream.lines()
+    assert sum(map(len, kept)) <= 1_000
+    assert kept[-1] == "000000999"
+    assert len(kept) == 1_000 // 9
+
+
+def test_a_line_longer_than_the_bound_is_truncated_in_memory_only(tmp_path: Path) -> None:
+    stream = stream_in(tmp_path, line_max=100)
+    big = b"x" * 5_000
+    for start in range(0, len(big), 333):  # arrives in pieces, without a newline until the end
+        stream.feed(big[start : start + 333])
+    stream.feed(b"\nafter\n")
+    first, after = stream.lines()
+    assert first.startswith("x" * 100)
+    assert "+4900 characters" in first
+    assert after == "after"
+    assert (tmp_path / "x.stdout").read_bytes() == big + b"\nafter\n"
+
+
+def test_close_turns_the_unfinished_line_into_a_line(tmp_path: Path) -> None:
+    stream = stream_in(tmp_path)
+    stream.feed(b"one\ntwo")
+    assert stream.text() == "one\ntwo"
+    stream.close()
+    assert stream.lines() == ["one", "two"]
+    assert stream.partial == ""
+
+
+def test_pending_lines_are_gathered_only_while_collecting(tmp_path: Path) -> None:
+    stream = stream_in(tmp_path)
+    stream.feed(b"ignored\n")
+    assert stream.take_pending() == ([], 0)
+    stream.collecting = True
+    stream.feed(b"a\nb\n")
+    assert stream.take_pending() == (["a", "b"], 0)
+
+
+def test_pending_lines_are_bounded_and_count_what_was_dropped(tmp_path: Path) -> None:
+    stream = stream_in(tmp_path, lines=10)
+    stream.collecting = True
+    stream.feed(b"".join(b"%d\n" % i for i in range(25)))
+    lines, dropped = stream.take_pending()
+    assert lines == [str(i) for i in range(15, 25)]
+    assert dropped == 15
+
+
+def test_a_log_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) -> None:
+    log = LogFile(tmp_path / "missing-folder" / "x.stdout")
+    stream = OutputStream("stdout", log, 10, 1_000, 100)
+    stream.feed(b"still kept in memory\n")
+    assert stream.lines() == ["still kept in memory"]
+    assert log.error is not None
+    assert "cannot open log" in log.error

@@ -1,0 +1,72 @@
+"""Building ActionBlocks in temporary folders and waiting for engine events in tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from sidetui.core import Event, Subscription
+
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "actionblocks"
+
+
+def write_block(
+    parent: Path,
+    name: str,
+    main_py: str | None = None,
+    manifest: dict[str, Any] | str | None = None,
+    files: dict[str, str | bytes] | None = None,
+) -> Path:
+    """A block folder `parent/name` with a Python entry, an `actionblock.yml` and extra files."""
+    folder = parent / name
+    folder.mkdir(parents=True, exist_ok=True)
+    if main_py is not None:
+        (folder / "main.py").write_text(textwrap.dedent(main_py))
+    if manifest is not None:
+        text = manifest if isinstance(manifest, str) else json.dumps({"name": name, **manifest})
+        (folder / "actionblock.yml").write_text(text)
+    for relative, content in (files or {}).items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return folder
+
+
+async def next_event(
+    events: Subscription, matches: Callable[[Event], bool], deadline_s: float = 15.0
+) -> Event:
+    """The first event that `matches`, within a generous deadline."""
+
+    async def search() -> Event:
+        async for event in events:
+            if matches(event):
+                return event
+        raise AssertionError("the subscription ended before the event came")
+
+    return await asyncio.wait_for(search(), deadline_s)
+
+
+def pids_alive(pids: list[int]) -> list[int]:
+    """Those of `pids` that still run (zombies count as gone)."""
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
