@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shlex
 import shutil
 import sys
@@ -157,7 +156,3 @@ def _spawn_problem(argv: list[str], error: OSError) -> str:
     if error.errno == 8:  # ENOEXEC
         return f"cannot start {program}: not a program (add a #! line or set runtime)"
     return f"cannot start {program}: {error.strerror or error}"
-
-
-def default_search_path() -> str | None:
-    return os.environ.get("PATH")

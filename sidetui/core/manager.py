@@ -204,9 +204,10 @@ class SideExecutionManager:
     async def stop(self, execution_id: str, grace_ms: int | None = None) -> Response:
         """Stop an execution and its whole tree; again while stopping: kill at once."""
         kind = "stopSideExecutionResponse"
-        execution = self._executions.get(execution_id)
-        if execution is None:
-            return Response.failure(kind, _unknown(execution_id).error)
+        try:
+            execution = self._execution(execution_id)
+        except Refusal as refusal:
+            return Response.failure(kind, refusal.error)
         grace = None if grace_ms is None else grace_ms / 1000
         changed = await execution.stop(grace)
         status = execution.record.status.value
@@ -223,27 +224,31 @@ class SideExecutionManager:
 
     async def get_status(self, execution_id: str) -> Response:
         kind = "getSideExecutionStatusResponse"
-        execution = self._executions.get(execution_id)
-        if execution is None:
-            return Response.failure(kind, _unknown(execution_id).error)
-        record = execution.record
+        try:
+            record = self._execution(execution_id).record
+        except Refusal as refusal:
+            return Response.failure(kind, refusal.error)
         return Response.ok(kind, f"{execution_id} is {record.status.value}", record.to_dict())
 
     async def wait_for_completion(self, execution_id: str) -> ExecutionRecord:
         """The record once its status is final (an unknown id raises `Refusal`)."""
-        execution = self._executions.get(execution_id)
-        if execution is None:
-            raise _unknown(execution_id)
+        execution = self._execution(execution_id)
         await execution.final.wait()
         return execution.record
 
     async def wait_until_settled(self, execution_id: str) -> ExecutionRecord:
         """The record once nothing of the execution runs any more and its output is complete."""
-        execution = self._executions.get(execution_id)
-        if execution is None:
-            raise _unknown(execution_id)
+        execution = self._execution(execution_id)
         await execution.settled.wait()
         return execution.record
+
+    def _execution(self, execution_id: str) -> Execution:
+        execution = self._executions.get(execution_id)
+        if execution is None:
+            raise Refusal(
+                ErrorCode.SIDE_EXECUTION_NOT_FOUND, f"No side execution with id {execution_id!r}"
+            )
+        return execution
 
     def get_record(self, execution_id: str) -> ExecutionRecord | None:
         execution = self._executions.get(execution_id)
@@ -422,9 +427,3 @@ def _timeout(requested: int | None, manifest: int | None, configured: int | None
         )
     chosen = next((t for t in (requested, manifest, configured) if t is not None), None)
     return chosen or None
-
-
-def _unknown(execution_id: str) -> Refusal:
-    return Refusal(
-        ErrorCode.SIDE_EXECUTION_NOT_FOUND, f"No side execution with id {execution_id!r}"
-    )
