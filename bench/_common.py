@@ -90,9 +90,12 @@ class Row:
     unit: str
     goal: tuple[str, str, float] | None = None
     digits: int = 1
+    paired: float | None = None  # the median of per-round ratios, steadier on a noisy machine
 
     @property
     def ratio(self) -> float:
+        if self.paired is not None:
+            return self.paired
         return self.value / self.baseline if self.baseline else math.inf
 
     @property

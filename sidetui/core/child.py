@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import json
 import shlex
 import shutil
@@ -19,6 +21,7 @@ PASSED_THROUGH = (
     "COLORTERM", "NO_COLOR", "FORCE_COLOR", "XDG_RUNTIME_DIR", "SYSTEMROOT",
 )  # fmt: skip
 PARAMS_IN_ENV_LIMIT = 64 * 1024
+PIPE_BYTES = 256 * 1024  # what asyncio reads at most at once; Linux allows it unprivileged
 
 
 class SpawnError(Exception):
@@ -39,15 +42,20 @@ class ChildContext:
     action_block_path: str = ""
 
 
-def child_environment(
-    context: ChildContext,
-    ours: Mapping[str, str],
-    pass_env: tuple[str, ...] = (),
-    extra: Mapping[str, str] | None = None,
+def inherited_environment(
+    ours: Mapping[str, str], pass_env: tuple[str, ...] = (), extra: Mapping[str, str] | None = None
 ) -> dict[str, str]:
-    """The child's whole environment: a few of ours, the side-execution variables, `extra`."""
+    """What every child gets of our environment (a few variables), plus configured `extra`."""
     env = {k: v for k, v in ours.items() if k in PASSED_THROUGH or k.startswith("LC_")}
     env.update({k: ours[k] for k in pass_env if k in ours})
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def child_environment(context: ChildContext, inherited: Mapping[str, str]) -> dict[str, str]:
+    """The child's whole environment: `inherited` plus the side-execution variables."""
+    env = dict(inherited)
     env.update(
         {
             "SIDE_EXECUTION_ID": context.execution_id,
@@ -63,13 +71,11 @@ def child_environment(
             "THREAD_ID": context.thread_id,
             "ACTION_BLOCK_ID": context.action_block_id,
             "ACTION_BLOCK_PATH": context.action_block_path,
-            "PYTHONUNBUFFERED": "1",
         }
     )
     params = json.dumps(context.params, separators=(",", ":"))
     if len(params) < PARAMS_IN_ENV_LIMIT:
         env["SIDE_EXECUTION_PARAMS"] = params
-    env.update(extra or {})
     return env
 
 
@@ -144,7 +150,17 @@ async def spawn(
         )
     except OSError as error:
         raise SpawnError(_spawn_problem(argv, error)) from None
+    for fd in (1, 2):
+        _widen_pipe(transport.get_pipe_transport(fd))
     return transport
+
+
+def _widen_pipe(pipe: asyncio.BaseTransport | None) -> None:
+    """Let one read take up to PIPE_BYTES: a flood then costs a quarter of the reads and writes."""
+    handle = pipe.get_extra_info("pipe") if pipe is not None else None
+    if handle is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+        with contextlib.suppress(OSError, ValueError):  # ValueError: the child was that quick
+            fcntl.fcntl(handle.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _spawn_problem(argv: list[str], error: OSError) -> str:

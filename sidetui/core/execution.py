@@ -109,9 +109,9 @@ class Execution:
             self._fail_to_start(str(error))
             return
         self.record.pid = self._transport.get_pid()
-        self.tree = ProcessTree(self.record.pid, self.id)
-        self.set_status(ExecutionStatus.RUNNING)
+        self.tree = ProcessTree(self.record.pid, self.id, self.record.start_time)
         self.supervisor = asyncio.create_task(self._supervise(), name=f"supervise {self.id}")
+        self.set_status(ExecutionStatus.RUNNING)
 
     def _fail_to_start(self, message: str) -> None:
         for stream in self.streams:

@@ -18,7 +18,13 @@ from typing import Any
 import sidetui
 from sidetui.core import safety_net
 from sidetui.core.agent import AgentIdentity
-from sidetui.core.child import ChildContext, SpawnError, child_environment, command_for
+from sidetui.core.child import (
+    ChildContext,
+    SpawnError,
+    child_environment,
+    command_for,
+    inherited_environment,
+)
 from sidetui.core.config import EngineConfig
 from sidetui.core.discovery import Root
 from sidetui.core.entries import ActionBlock, EntryKind, Source
@@ -55,6 +61,8 @@ class SideExecutionManager:
         self.project_dir = Path(project_dir or os.getcwd()).expanduser().resolve()
         self.agent = agent or AgentIdentity()
         self.registry = Registry(_roots(config, self.project_dir), config.scan_max_depth)
+        self._inherited_env = inherited_environment(os.environ, config.pass_env, config.env)
+
         self.events = EventHub(config.subscriber_max_lines)
         self._executions: dict[str, Execution] = {}
         self._watcher: RegistryWatcher | None = None
@@ -273,7 +281,7 @@ class SideExecutionManager:
         if output:
             for execution in self._executions.values():
                 for stream in execution.streams:
-                    stream.collecting = True
+                    stream.start_collecting()
         return subscription
 
     # -- building executions ---------------------------------------------------------------------
@@ -295,7 +303,8 @@ class SideExecutionManager:
             config.tail_bytes,
             config.line_max_bytes,
         )
-        stream.collecting = self.events.wants_output
+        if self.events.wants_output:
+            stream.start_collecting()
         return stream
 
     def _plan_for_block(self, block: ActionBlock, record: ExecutionRecord) -> LaunchPlan:
@@ -309,7 +318,7 @@ class SideExecutionManager:
             action_block_id=record.action_block_id or "",
             action_block_path=record.action_block_path or "",
         )
-        env = child_environment(context, os.environ, self.config.pass_env, self.config.env)
+        env = child_environment(context, self._inherited_env)
         try:
             argv, problem = command_for(block, env.get("PATH")), None
         except SpawnError as error:
@@ -369,20 +378,17 @@ class SideExecutionManager:
             for execution in self._executions.values():
                 for stream in execution.streams:
                     stream.collecting = False
-                    stream.take_pending()
             return
         for execution in dirty:
             self._flush_execution(execution)
 
     def _flush_execution(self, execution: Execution) -> None:
         for stream in execution.streams:
-            if not (stream.pending or stream.pending_dropped or stream.partial_changed):
-                continue
-            first = stream.lines_total - len(stream.pending)
-            lines, dropped = stream.take_pending()
-            self.events.publish(
-                OutputBatch(execution.id, stream.name, lines, first, stream.partial, dropped)
-            )
+            if stream.collecting and stream.has_news:
+                lines, first, dropped = stream.take_pending()
+                self.events.publish(
+                    OutputBatch(execution.id, stream.name, lines, first, stream.partial, dropped)
+                )
 
     # -- registry and sampling -------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """One output stream of a child: raw bytes to a log file, decoded lines into a bounded tail.
 
-This is the hot path of a chatty child, so the common case (ASCII or UTF-8 text with `\\n` and no
-`\\r`) stays in C: one decode, one split, one deque extend per chunk read from the pipe.
+This is the hot path of a chatty child, so reading stays in C: one write, one decode, one count and
+one append per chunk read from the pipe; lines are cut out only when someone looks.
 """
 
 from __future__ import annotations
@@ -9,23 +9,34 @@ from __future__ import annotations
 import codecs
 import os
 from collections import deque
-from itertools import islice
 from pathlib import Path
 
 
 class LogFile:
-    """Appends raw bytes to a file; a failure (disk full...) is remembered, never raised."""
+    """Appends raw bytes to a file; a failure (disk full...) is remembered, never raised.
+
+    The file is created by the first write (or by `close`, empty), which keeps it off the start.
+    """
+
+    _UNOPENED = -2
 
     def __init__(self, path: Path):
         self.path = path
         self.error: str | None = None
+        self._fd = self._UNOPENED
+
+    def _open(self) -> None:
         try:
-            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+            self._fd = os.open(
+                self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600
+            )
         except OSError as error:
             self._fd = -1
-            self.error = f"cannot open log {path}: {error.strerror}"
+            self.error = f"cannot open log {self.path}: {error.strerror}"
 
     def write(self, data: bytes) -> None:
+        if self._fd == self._UNOPENED:
+            self._open()
         if self._fd < 0:
             return
         view = memoryview(data)
@@ -37,13 +48,25 @@ class LogFile:
             self.close()
 
     def close(self) -> None:
+        if self._fd == self._UNOPENED:
+            self._open()
         if self._fd >= 0:
             os.close(self._fd)
-            self._fd = -1
+        self._fd = -1
 
 
 class OutputStream:
-    """stdout or stderr of one execution, as bytes on disk and as a bounded tail of lines."""
+    """stdout or stderr of one execution, as bytes on disk and as a bounded tail of lines.
+
+    Reading keeps the raw bytes of complete lines in chunks (a newline byte never occurs inside a
+    UTF-8 character, so cutting there is safe), as slices of what was read, not copies. Lines are
+    decoded and cut from the chunks only when someone reads the tail (`lines`, `take_pending`),
+    and that view is cached until more output arrives: a flood costs a write, a count and an
+    append per read, not work per line.
+
+    The tail holds at most `tail_lines` lines and `tail_bytes` bytes; no line in memory is longer
+    than `line_max` bytes (a longer one keeps its start and ends with a note of what was cut).
+    """
 
     def __init__(
         self,
@@ -58,16 +81,19 @@ class OutputStream:
         self.bytes_total = 0
         self.lines_total = 0  # complete lines seen, kept in the tail or not
         self.closed = False
-        self.collecting = False  # when True, new lines also go to `pending` for listeners
-        self.pending: list[str] = []
-        self.pending_dropped = 0
+        self.collecting = False  # someone listens: the manager flushes batches of new lines
         self.partial_changed = False
-        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        self._tail: deque[str] = deque(maxlen=max(1, tail_lines))
-        self._tail_chars = 0
-        self._tail_max_chars = tail_bytes
+        self._tail_lines = max(1, tail_lines)
+        self._tail_bytes = tail_bytes
         self._line_max = line_max
-        self._partial: list[str] = []
+        self._chunks: deque[bytes | memoryview] = deque()  # complete lines, oldest first
+        self._chunk_lines: deque[int] = deque()
+        self._first_starts_line = True
+        self._kept_lines = 0
+        self._kept_bytes = 0
+        self._view: list[str] | None = None
+        self._taken = 0  # lines_total when listeners last took their batch
+        self._partial: list[bytes] = []
         self._partial_len = 0
         self._partial_dropped = 0
 
@@ -76,128 +102,165 @@ class OutputStream:
     @property
     def partial(self) -> str:
         """The line being written now (no newline yet): a progress bar, a prompt."""
-        text = "".join(self._partial)
-        return _collapse_cr(text) if "\r" in text else text
+        raw = b"".join(self._partial)
+        if b"\r" in raw:
+            raw = _collapse_cr(raw)
+        text, _ = codecs.utf_8_decode(raw, "replace", False)  # a character still arriving waits
+        return text
 
     def lines(self) -> list[str]:
-        return list(self._tail)
+        """The tail: the last complete lines, within the line and size bounds."""
+        return list(self._tail())
 
     @property
     def first_line_number(self) -> int:
         """Number (0-based) of the oldest line still in the tail."""
-        return self.lines_total - len(self._tail)
+        return self.lines_total - len(self._tail())
 
     def text(self) -> str:
         """The tail as one string, the unfinished line included."""
-        body = "\n".join(self._tail)
+        body = "\n".join(self._tail())
         partial = self.partial
         if partial:
             return f"{body}\n{partial}" if body else partial
         return body
+
+    @property
+    def has_news(self) -> bool:
+        """Lines or a changed unfinished line that listeners have not taken yet."""
+        return self.lines_total > self._taken or self.partial_changed
+
+    def start_collecting(self) -> None:
+        """Listeners are here: batches start with the next line."""
+        if not self.collecting:
+            self.collecting = True
+            self._taken = self.lines_total
+            self.partial_changed = False
+
+    def take_pending(self) -> tuple[list[str], int, int]:
+        """New lines since the last call: (lines, number of the first, how many were lost)."""
+        view = self._tail()
+        first_kept = self.lines_total - len(view)
+        start = max(self._taken, first_kept)
+        dropped = start - self._taken
+        self._taken = self.lines_total
+        self.partial_changed = False
+        return view[start - first_kept :], start, dropped
 
     # -- writing ---------------------------------------------------------------------------------
 
     def feed(self, data: bytes) -> None:
         self.bytes_total += len(data)
         self.log.write(data)
-        text = self._decoder.decode(data)
-        if text:
-            self._take(text)
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            self._add_partial(data)
+            return
+        start = self._end_partial_line(data) if self._partial or self._partial_dropped else 0
+        if start < cut:
+            whole = start == 0 and cut == len(data)
+            self._keep(
+                data if whole else memoryview(data)[start:cut], data.count(b"\n", start, cut)
+            )
+        if cut < len(data):
+            self._add_partial(data[cut:])
 
     def close(self) -> None:
-        """End of stream: undecodable trailing bytes become U+FFFD, an unfinished line a line."""
+        """End of stream: an unfinished line becomes a line, undecodable bytes U+FFFD."""
         if self.closed:
             return
         self.closed = True
-        text = self._decoder.decode(b"", final=True)
-        if text:
-            self._take(text)
         if self._partial or self._partial_dropped:
-            self._take("\n")  # the unfinished line ends with the stream
+            self._end_partial_line(b"\n")
+            self._keep(b"\n", 1)
             self.partial_changed = True
         self.log.close()
 
-    def take_pending(self) -> tuple[list[str], int]:
-        """Lines gathered for listeners since the last call, and how many were dropped."""
-        lines, dropped = self.pending, self.pending_dropped
-        self.pending, self.pending_dropped, self.partial_changed = [], 0, False
-        return lines, dropped
+    def _keep(self, piece: bytes | memoryview, newlines: int) -> None:
+        """Add bytes to the tail, dropping the oldest pieces the bounds no longer need."""
+        self.lines_total += newlines
+        self._view = None
+        self._chunks.append(piece)
+        self._chunk_lines.append(newlines)
+        self._kept_lines += newlines
+        self._kept_bytes += len(piece)
+        while len(self._chunks) > 1 and (
+            self._kept_lines - self._chunk_lines[0] > self._tail_lines
+            or self._kept_bytes - len(self._chunks[0]) >= self._tail_bytes
+        ):
+            self._kept_lines -= self._chunk_lines.popleft()
+            oldest = self._chunks.popleft()
+            self._kept_bytes -= len(oldest)
+            self._first_starts_line = len(oldest) > 0 and oldest[-1] == 10  # ended with "\n"
 
-    def _take(self, text: str) -> None:
-        if "\n" not in text:
-            self._add_partial(text)
-            return
-        parts = text.split("\n")
-        rest = parts.pop()
-        dropped = self._partial_dropped
-        if self._partial or dropped:
-            parts[0] = "".join(self._partial) + parts[0]
-            self._partial, self._partial_len, self._partial_dropped = [], 0, 0
-        if "\r" in text or "\r" in parts[0]:
-            parts = [_collapse_cr(part) for part in parts]
-        if dropped or max(map(len, parts)) > self._line_max:
-            parts = [self._truncate(part, dropped if i == 0 else 0) for i, part in enumerate(parts)]
-        self._append(parts)
-        self._add_partial(rest)
+    def _tail(self) -> list[str]:
+        if self._view is None:
+            raw = b"".join(self._chunks)
+            if not self._first_starts_line:  # the start of the oldest line was dropped
+                raw = raw[raw.find(b"\n") + 1 :]
+            lines = raw.split(b"\n")[-self._tail_lines - 1 : -1]
+            if b"\r" in raw:
+                lines = [_collapse_cr(line) for line in lines]
+            if lines and max(map(len, lines)) > self._line_max:
+                lines = [self._shorten(line, 0) for line in lines]
+            size = sum(map(len, lines))
+            skip = 0
+            while size > self._tail_bytes and skip < len(lines) - 1:
+                size -= len(lines[skip])
+                skip += 1
+            text = b"\n".join(lines[skip:]).decode("utf-8", "replace")
+            self._view = text.split("\n") if lines[skip:] else []
+        return self._view
 
-    def _add_partial(self, text: str) -> None:
-        if not text:
-            return
+    def _add_partial(self, data: bytes) -> None:
         self.partial_changed = True
-        if "\r" in text:
-            joined = _after_last_cr("".join(self._partial) + text)
+        if b"\r" in data:
+            data = _after_last_cr(b"".join(self._partial) + data)
             self._partial, self._partial_len = [], 0
-            text = joined
         room = self._line_max - self._partial_len
-        if len(text) <= room:
-            self._partial.append(text)
-            self._partial_len += len(text)
+        if len(data) <= room:
+            self._partial.append(data)
+            self._partial_len += len(data)
             return
         if room > 0:
-            self._partial.append(text[:room])
+            self._partial.append(data[:room])
             self._partial_len += room
-        self._partial_dropped += len(text) - max(room, 0)
+        self._partial_dropped += len(data) - max(room, 0)
 
-    def _truncate(self, line: str, dropped: int) -> str:
+    def _end_partial_line(self, data: bytes) -> int:
+        """Keep the unfinished line, which `data` ends; returns where the rest of `data` starts."""
+        head = b"".join(self._partial)
+        dropped = self._partial_dropped
+        self._partial, self._partial_len, self._partial_dropped = [], 0, 0
+        if not dropped:
+            self._keep(head, 0)  # `data` goes on with this line
+            return 0
+        end = data.find(b"\n")
+        self._keep(self._shorten(head, dropped + end) + b"\n", 1)
+        return end + 1
+
+    def _shorten(self, line: bytes, dropped: int) -> bytes:
+        """The line within `line_max` bytes, cut between characters, with a note of what was cut."""
         if len(line) <= self._line_max and not dropped:
             return line
-        dropped += max(0, len(line) - self._line_max)
-        return f"{line[: self._line_max]}…[+{dropped} characters, whole in the log file]"
-
-    def _append(self, lines: list[str]) -> None:
-        count = len(lines)
-        self.lines_total += count
-        tail = self._tail
-        limit = tail.maxlen or 1
-        if count >= limit:
-            lines = lines[-limit:]
-            tail.clear()
-            self._tail_chars = 0
-        else:
-            overflow = len(tail) + count - limit
-            if overflow > 0:
-                self._tail_chars -= sum(map(len, islice(tail, overflow)))
-        tail.extend(lines)
-        self._tail_chars += sum(map(len, lines))
-        while self._tail_chars > self._tail_max_chars and len(tail) > 1:
-            self._tail_chars -= len(tail.popleft())
-        if self.collecting:
-            self.pending.extend(lines)
-            self.pending_dropped += count - len(lines)
-            excess = len(self.pending) - limit
-            if excess > 0:
-                del self.pending[:excess]
-                self.pending_dropped += excess
+        keep = self._line_max
+        while True:
+            note = f"…[+{dropped + len(line) - keep} bytes, whole in the log file]".encode()
+            if keep + len(note) <= self._line_max or keep == 0:
+                return line[:keep] + note
+            keep = max(0, self._line_max - len(note))
+            while 0 < keep < len(line) and line[keep] & 0xC0 == 0x80:  # not inside a character
+                keep -= 1
 
 
-def _collapse_cr(line: str) -> str:
+def _collapse_cr(line: bytes) -> bytes:
     """A line rewritten with `\\r` (a progress bar) shows its last version; `\\r\\n` is `\\n`."""
-    line = line.rstrip("\r")
-    cut = line.rfind("\r")
+    line = line.rstrip(b"\r")
+    cut = line.rfind(b"\r")
     return line[cut + 1 :] if cut >= 0 else line
 
 
-def _after_last_cr(text: str) -> str:
+def _after_last_cr(data: bytes) -> bytes:
     """What a terminal line shows after `\\r` rewrites, keeping a trailing `\\r` for later."""
-    cut = text.rstrip("\r").rfind("\r")
-    return text[cut + 1 :] if cut >= 0 else text
+    cut = data.rstrip(b"\r").rfind(b"\r")
+    return data[cut + 1 :] if cut >= 0 else data

@@ -45,32 +45,37 @@ class ProcessTable:
 
     processes: dict[int, psutil.Process] = field(default_factory=dict)
     children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    environ: dict[int, dict[str, str]] = field(default_factory=dict)
+    recent: list[int] = field(default_factory=list)  # created since `since`
+    environ: dict[int, dict[str, str]] = field(default_factory=dict)  # of the recent ones
 
     @classmethod
-    def read(cls, with_environ: bool = False) -> ProcessTable:
+    def read(cls, since: float | None = None) -> ProcessTable:
+        """Every process and its parent; with `since` (epoch seconds) also the environment of
+        those created since then - a process older than an execution cannot belong to it."""
         table = cls()
-        attrs = ["ppid", "environ"] if with_environ else ["ppid"]
+        attrs = ["ppid"] if since is None else ["ppid", "create_time"]
         for proc in psutil.process_iter(attrs, ad_value=None):
             info = proc.info
             table.processes[proc.pid] = proc
-            if info.get("ppid") is not None:
+            if info["ppid"] is not None:
                 table.children[info["ppid"]].append(proc.pid)
-            if info.get("environ"):
-                table.environ[proc.pid] = info["environ"]
+            if since is not None and (info["create_time"] or 0) >= since:
+                table.recent.append(proc.pid)
+        for pid in table.recent:
+            with contextlib.suppress(psutil.Error):
+                table.environ[pid] = table.processes[pid].environ()
         return table
 
 
 class ProcessTree:
     """The processes of one execution: its child (`root_pid`) and everything that came of it."""
 
-    def __init__(self, root_pid: int, marker: str):
+    def __init__(self, root_pid: int, marker: str, started: float):
         self.root_pid = root_pid
         self.marker = marker
+        self.started = started - 1  # epoch seconds, less clock granularity
         self.root_reaped = False  # set once the child's exit status has been collected
         self._known: dict[int, psutil.Process] = {}
-        with contextlib.suppress(psutil.Error):
-            self._known[root_pid] = psutil.Process(root_pid)
 
     # -- finding -------------------------------------------------------------------------------
 
@@ -81,13 +86,16 @@ class ProcessTree:
         """
         me = os.getpid()
         self._known = {pid: p for pid, p in self._known.items() if _same(table, pid, p)}
+        if not self.root_reaped and self.root_pid in table.processes:  # unreaped: surely ours
+            self._known.setdefault(self.root_pid, table.processes[self.root_pid])
         stack = list(self._known)
+
         if thorough:
             stack += [
                 p for p, env in table.environ.items() if env.get(MARKER_VARIABLE) == self.marker
             ]
             if self._group_is_ours():  # the child leads its own session and group
-                stack += [pid for pid in table.processes if self.root_pid in _session_ids(pid)]
+                stack += [pid for pid in table.recent if self.root_pid in _session_ids(pid)]
         found: set[int] = set()
         while stack:
             pid = stack.pop()
@@ -126,6 +134,8 @@ class ProcessTree:
         deadline = loop.time() + grace_s
         self._signal_group(signal.SIGTERM)
         members = await self._collect()
+        if not members:
+            return ()  # nothing left that could have forked meanwhile
         self._signal(members, signal.SIGTERM)
         while members and not escalate.is_set() and loop.time() < deadline:
             members = await self._wait_gone(members, deadline, escalate)
@@ -142,7 +152,8 @@ class ProcessTree:
         return tuple(sorted(p.pid for p in members))
 
     async def _collect(self) -> list[psutil.Process]:
-        table = await asyncio.to_thread(ProcessTable.read, True)
+        table = await asyncio.to_thread(ProcessTable.read, self.started)
+
         return self.members(table, thorough=True)
 
     @staticmethod

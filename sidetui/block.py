@@ -1,0 +1,150 @@
+"""The helper for Python ActionBlocks: receive params and context, return a result.
+
+    from sidetui.block import on_invocation
+
+    @on_invocation
+    async def main(params, context):      # or a plain `def`
+        return {"ok": True}
+
+Run by sidetui, the block gets its invocation on the channel whose descriptor is in
+`NODE_CHANNEL_FD` (JSON lines, the framing of Node's IPC) and its return value goes back as the
+result; a raised exception is the error, with the traceback on stderr. Run by hand, the params come
+from `SIDE_EXECUTION_PARAMS` or the first argument (JSON) and the result is printed.
+
+Standard library only: this file may be copied into a block and run by any Python >= 3.8.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import os
+import socket
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+CHANNEL_VARIABLE = "NODE_CHANNEL_FD"
+INVOCATION = "actionBlockInvocation"
+COMPLETE = "actionBlockComplete"
+_CONTEXT_FIELDS = (
+    "sideExecutionId",
+    "threadId",
+    "parentAgentId",
+    "parentAgentInstanceId",
+    "timestamp",
+)
+
+Handler = Callable[[dict, dict], Any]
+
+
+class BlockError(Exception):
+    """An error to report with a machine-readable code as well as its message."""
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.code = code
+
+
+class Channel:
+    """The newline-delimited JSON channel to the manager on an inherited descriptor."""
+
+    def __init__(self, fd: int):
+        self._socket = socket.socket(fileno=fd)
+        self._socket.set_inheritable(False)
+        self._buffer = b""
+
+    @classmethod
+    def from_environment(cls) -> Channel | None:
+        raw = os.environ.pop(CHANNEL_VARIABLE, "")  # children of the block must not inherit it
+        os.environ.pop("NODE_CHANNEL_SERIALIZATION_MODE", None)
+        try:
+            return cls(int(raw)) if raw else None
+        except (ValueError, OSError):
+            return None
+
+    def receive(self) -> dict | None:
+        """The next message that is a JSON object, or None once the manager closed the channel."""
+        while True:
+            newline = self._buffer.find(b"\n")
+            while newline < 0:
+                chunk = self._socket.recv(65536)
+                if not chunk:
+                    return None
+                self._buffer += chunk
+                newline = self._buffer.find(b"\n")
+            line, self._buffer = self._buffer[:newline], self._buffer[newline + 1 :]
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(message, dict):
+                return message
+
+    def send(self, message: dict) -> None:
+        self._socket.sendall(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+def run(handler: Handler) -> int:
+    """Serve one invocation with `handler`; the exit status to leave with (0 ok, 1 error)."""
+    channel = Channel.from_environment()
+    invocation = _wait_for_invocation(channel) if channel else _invocation_from_environment()
+    params = invocation.get("params") or {}
+    context = dict(invocation.get("threadContext") or {})
+    context.update({key: invocation.get(key) for key in _CONTEXT_FIELDS})
+    reply: dict = {"type": COMPLETE, "sideExecutionId": invocation.get("sideExecutionId")}
+    status = 0
+    try:
+        result = handler(params, context)
+        if inspect.isawaitable(result):
+            result = asyncio.run(_awaited(result))
+        json.dumps(result)  # refuse a result that cannot travel, as the error
+        if result is not None:
+            reply["result"] = result
+    except Exception as error:  # the block's failure is its result, not ours
+        traceback.print_exc()
+        message = str(error) or type(error).__name__
+        code = getattr(error, "code", None) if isinstance(error, BlockError) else None
+        reply["error"] = {"message": message, "code": code} if code else message
+        status = 1
+    if channel is None:
+        print(json.dumps(reply.get("result", reply.get("error"))))
+        return status
+    channel.send(reply)
+    channel.close()
+    return status
+
+
+def on_invocation(handler: Handler) -> Handler:
+    """Decorate the block's entry function: run as a script, it serves the invocation and exits."""
+    if getattr(handler, "__module__", None) == "__main__":
+        sys.stdout.flush()
+        sys.exit(run(handler))
+    return handler
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def _wait_for_invocation(channel: Channel) -> dict:
+    while True:
+        message = channel.receive()
+        if message is None:
+            return {}
+        if message.get("type") == INVOCATION:
+            return message
+
+
+def _invocation_from_environment() -> dict:
+    raw = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("SIDE_EXECUTION_PARAMS", "{}")
+    try:
+        params = json.loads(raw)
+    except ValueError:
+        params = {}
+    return {"params": params if isinstance(params, dict) else {}}
