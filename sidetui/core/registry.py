@@ -8,6 +8,7 @@ is refused), and incremental rescans that report what was added, changed and rem
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -40,8 +41,11 @@ class Registry:
             {root.path: root for root in roots}.values(), key=lambda r: -len(r.path.parts)
         )
         self.max_depth = max_depth
-        self._found: dict[Path, Entry] = {}
-        self._view: dict[Path, Entry] = {}
+        self._found: dict[Path, Entry] = {}  # as read from disk
+        self._groups: dict[tuple[str, ...], set[Path]] = defaultdict(set)  # by shadow key
+        self._dirty: set[tuple[str, ...]] = set()  # groups to work out again
+        self._view: dict[Path, Entry] = {}  # with ids, shadowing and conflicts
+        self._view_groups: dict[tuple[str, ...], set[Path]] = {}
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -88,9 +92,13 @@ class Registry:
 
     def load(self) -> RegistryChange:
         """Scan every root from scratch."""
-        self._found = {}
+        for path in list(self._found):
+            self._drop(path)
         for root in self.roots:
-            self._found.update(scan(root.path, root.source, self.max_depth, self._pruner(root)))
+            for path, entry in scan(
+                root.path, root.source, self.max_depth, self._pruner(root)
+            ).items():
+                self._put(path, entry)
         return self._publish()
 
     def rescan(self, paths: Iterable[Path]) -> RegistryChange:
@@ -119,12 +127,26 @@ class Registry:
         if subtree or folder in found:  # an entry's folder hides what lies below it
             self._forget_under(folder)
         else:
-            self._found.pop(folder, None)
-        self._found.update(found)
+            self._drop(folder)
+        for path, entry in found.items():
+            self._put(path, entry)
 
     def _forget_under(self, folder: Path) -> None:
-        for path in [p for p in self._found if p == folder or p.is_relative_to(folder)]:
-            del self._found[path]
+        inside = os.path.join(folder, "")
+        for path in [p for p in self._found if p == folder or str(p).startswith(inside)]:
+            self._drop(path)
+
+    def _put(self, path: Path, entry: Entry) -> None:
+        self._drop(path)
+        self._found[path] = entry
+        self._groups[entry.shadow_key].add(path)
+        self._dirty.add(entry.shadow_key)
+
+    def _drop(self, path: Path) -> None:
+        entry = self._found.pop(path, None)
+        if entry is not None:
+            self._groups[entry.shadow_key].discard(path)
+            self._dirty.add(entry.shadow_key)
 
     def _owner_of(self, path: Path) -> Path | None:
         """The known entry folder that is `path` or holds it."""
@@ -140,13 +162,28 @@ class Registry:
     # -- derived view --------------------------------------------------------------------------
 
     def _publish(self) -> RegistryChange:
-        before, self._view = self._view, _derive(self._found, self.roots)
-        after = self._view
-        return RegistryChange(
-            added=tuple(after[p] for p in after if p not in before),
-            changed=tuple(after[p] for p in after if p in before and after[p] != before[p]),
-            removed=tuple(before[p] for p in before if p not in after),
-        )
+        """Work out the touched groups again; report what that changed."""
+        added: list[Entry] = []
+        changed: list[Entry] = []
+        removed: list[Entry] = []
+        for key in self._dirty:
+            paths = self._groups.get(key, set())
+            now = _derive_group([self._found[p] for p in paths], self.roots)
+            for path, entry in now.items():
+                before = self._view.get(path)
+                if before is None:
+                    added.append(entry)
+                elif before != entry:
+                    changed.append(entry)
+                self._view[path] = entry
+            for path in self._view_groups.get(key, set()) - now.keys():
+                removed.append(self._view.pop(path))
+            self._view_groups[key] = set(now)
+            if not paths:
+                del self._groups[key], self._view_groups[key]
+
+        self._dirty.clear()
+        return RegistryChange(tuple(added), tuple(changed), tuple(removed))
 
 
 def load_block_by_path(path: Path) -> ActionBlock:
@@ -154,29 +191,25 @@ def load_block_by_path(path: Path) -> ActionBlock:
     return load_action_block(path, Source.PATH)
 
 
-def _derive(found: dict[Path, Entry], roots: Sequence[Root]) -> dict[Path, Entry]:
-    """Entries with ids, shadowing and conflicts worked out from each other."""
-    groups: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
-    for entry in found.values():
-        groups[entry.shadow_key].append(entry)
-    view: dict[Path, Entry] = {}
-    for group in groups.values():
-        by_source: dict[Source, list[Entry]] = defaultdict(list)
-        for entry in group:
-            by_source[entry.source].append(entry)
-        top = max(by_source)
-        winner_id = _id_of(min(by_source[top], key=lambda e: str(e.path)), by_source, roots)
-        for source, members in by_source.items():
-            for entry in members:
-                view[entry.path] = dataclasses.replace(
-                    entry,
-                    id=_id_of(entry, by_source, roots),
-                    shadowed_by=None if source is top else winner_id,
-                    conflicts_with=tuple(
-                        str(other.path) for other in members if other.path != entry.path
-                    ),
-                )
-    return view
+def _derive_group(group: list[Entry], roots: Sequence[Root]) -> dict[Path, Entry]:
+    """Entries of one name with ids, shadowing and conflicts worked out from each other."""
+    if not group:
+        return {}
+    by_source: dict[Source, list[Entry]] = defaultdict(list)
+    for entry in group:
+        by_source[entry.source].append(entry)
+    top = max(by_source)
+    winner_id = _id_of(min(by_source[top], key=lambda e: str(e.path)), by_source, roots)
+    return {
+        entry.path: dataclasses.replace(
+            entry,
+            id=_id_of(entry, by_source, roots),
+            shadowed_by=None if source is top else winner_id,
+            conflicts_with=tuple(str(o.path) for o in members if o.path != entry.path),
+        )
+        for source, members in by_source.items()
+        for entry in members
+    }
 
 
 def _id_of(entry: Entry, by_source: dict[Source, list[Entry]], roots: Sequence[Root]) -> str:
