@@ -62,6 +62,7 @@ class SideExecutionManager:
         self.agent = agent or AgentIdentity()
         self.registry = Registry(_roots(config, self.project_dir), config.scan_max_depth)
         self._inherited_env = inherited_environment(os.environ, config.pass_env, config.env)
+        self._logs_dir = config.logs_dir
 
         self.events = EventHub(config.subscriber_max_lines)
         self._executions: dict[str, Execution] = {}
@@ -86,7 +87,7 @@ class SideExecutionManager:
         if self._opened:
             return
         self._opened = True
-        self.config.logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         if self.config.subreaper:
             enable_subreaper()
         change = await asyncio.to_thread(self.registry.load)
@@ -298,7 +299,7 @@ class SideExecutionManager:
         config = self.config
         stream = OutputStream(
             name,
-            LogFile(config.logs_dir / f"{execution_id}.{name}"),
+            LogFile(self._logs_dir / f"{execution_id}.{name}"),
             config.tail_lines,
             config.tail_bytes,
             config.line_max_bytes,

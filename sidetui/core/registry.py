@@ -46,6 +46,8 @@ class Registry:
         self._dirty: set[tuple[str, ...]] = set()  # groups to work out again
         self._view: dict[Path, Entry] = {}  # with ids, shadowing and conflicts
         self._view_groups: dict[tuple[str, ...], set[Path]] = {}
+        self._named: dict[tuple[EntryKind, str], set[Path]] = defaultdict(set)  # look-up indexes
+        self._ids: dict[str, Path] = {}
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -62,10 +64,10 @@ class Registry:
 
     def find(self, kind: EntryKind, name: str) -> Entry:
         """The entry a name (or registry id) means; refused when unknown or ambiguous."""
-        by_id = [e for e in self._view.values() if e.kind is kind and e.id == name]
-        if by_id:
-            return by_id[0]
-        named = [e for e in self._view.values() if e.kind is kind and e.name == name]
+        path = self._ids.get(name)
+        if path is not None and self._view[path].kind is kind:
+            return self._view[path]
+        named = [self._view[p] for p in self._named.get((kind, name), ())]
         if not named:
             known = sorted({e.name for e in self._view.values() if e.kind is kind})
             hint = f" (known: {', '.join(known[:20])})" if known else ""
@@ -175,15 +177,26 @@ class Registry:
                     added.append(entry)
                 elif before != entry:
                     changed.append(entry)
+                    self._unindex(before)
                 self._view[path] = entry
+                self._named[(entry.kind, entry.name)].add(path)
+                self._ids[entry.id] = path
             for path in self._view_groups.get(key, set()) - now.keys():
                 removed.append(self._view.pop(path))
+                self._unindex(removed[-1])
             self._view_groups[key] = set(now)
             if not paths:
                 del self._groups[key], self._view_groups[key]
 
         self._dirty.clear()
         return RegistryChange(tuple(added), tuple(changed), tuple(removed))
+
+    def _unindex(self, entry: Entry) -> None:
+        self._named[(entry.kind, entry.name)].discard(entry.path)
+        if self._ids.get(entry.id) == entry.path:
+            del self._ids[entry.id]
+
+
 
 
 def load_block_by_path(path: Path) -> ActionBlock:
