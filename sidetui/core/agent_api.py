@@ -1,0 +1,164 @@
+"""The agent API on the WebSocket endpoint: `sideExecution.*` and `actionBlock.*` requests.
+
+Replies are flat, as the codeboltjs SDK reads them (`{type, success, ..., error?, requestId}`),
+not wrapped in the envelope of the Python API. A child that sends requests acts as an agent whose
+parent is its own execution, in its own thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from sidetui.core.bridge import Caller
+from sidetui.core.errors import ErrorCode, Refusal
+from sidetui.core.record import ExecutionKind, ExecutionRecord
+from sidetui.core.response import Response
+
+if TYPE_CHECKING:
+    from sidetui.core.manager import SideExecutionManager
+
+Request = dict[str, Any]
+Reply = dict[str, Any]
+Handler = Callable[[Request, Caller], Awaitable[Reply]]
+
+
+class AgentApi:
+    """Answers requests by calling the manager."""
+
+    def __init__(self, manager: SideExecutionManager):
+        self.manager = manager
+        self._routes: dict[tuple[str, str], Handler] = {
+            ("sideExecution", "startSideExecution"): self._start_side_execution,
+            ("sideExecution", "stopSideExecution"): self._stop_side_execution,
+            ("sideExecution", "listActionBlocks"): self._list_for_side_execution,
+            ("sideExecution", "getSideExecutionStatus"): self._status,
+            ("actionBlock", "listActionBlocks"): self._list_action_blocks,
+            ("actionBlock", "getActionBlockDetail"): self._action_block_detail,
+            ("actionBlock", "startActionBlock"): self._start_action_block,
+        }
+
+    def route(self, kind: str, action: str, handler: Handler) -> None:
+        """Serve one more request type (capabilities add theirs)."""
+        self._routes[(kind, action)] = handler
+
+    async def answer(self, request: Request, caller: Caller) -> Reply:
+        kind, action = str(request.get("type")), str(request.get("action"))
+        handler = self._routes.get((kind, action))
+        if handler is None:
+            reply = {"type": "error", "success": False, "error": f"unsupported: {kind}.{action}"}
+        else:
+            try:
+                reply = await handler(request, caller)
+            except Refusal as refusal:
+                reply = _failure(f"{action}Response", refusal.error.code, refusal.error.message)
+        return {**reply, "requestId": request.get("requestId")}
+
+    # -- sideExecution ---------------------------------------------------------------------------
+
+    async def _start_side_execution(self, request: Request, caller: Caller) -> Reply:
+        response = await self._start(request, caller, request.get("actionBlockPath"))
+        return _flat("startSideExecutionResponse", response, "sideExecutionId")
+
+    async def _stop_side_execution(self, request: Request, caller: Caller) -> Reply:
+        response = await self.manager.stop(str(request.get("sideExecutionId")))
+        return _flat("stopSideExecutionResponse", response)
+
+    async def _list_for_side_execution(self, request: Request, caller: Caller) -> Reply:
+        response = await self.manager.list_action_blocks(request.get("projectPath"))
+        return _flat("listActionBlocksResponse", response, "actionBlocks")
+
+    async def _status(self, request: Request, caller: Caller) -> Reply:
+        record = self.manager.get_record(str(request.get("sideExecutionId")))
+        if record is None:
+            raise Refusal(ErrorCode.SIDE_EXECUTION_NOT_FOUND, "no such side execution")
+        return {"type": "getSideExecutionStatusResponse", "success": True, **status_of(record)}
+
+    # -- actionBlock -----------------------------------------------------------------------------
+
+    async def _list_action_blocks(self, request: Request, caller: Caller) -> Reply:
+        wanted = request.get("filterType")
+        blocks = [b.to_dict() for b in self.manager.registry.action_blocks()]
+        chosen = [b for b in blocks if wanted in (None, "", b["type"])]
+        return {"type": "listActionBlocksResponse", "success": True, "actionBlocks": chosen}
+
+    async def _action_block_detail(self, request: Request, caller: Caller) -> Reply:
+        wanted = request.get("actionBlockName") or request.get("actionBlockId") or ""
+        block = self.manager.resolve_action_block(str(wanted))
+        return {"type": "getActionBlockDetailResponse", "success": True, "actionBlock": block.to_dict()}
+
+    async def _start_action_block(self, request: Request, caller: Caller) -> Reply:
+        """Start a block and answer once it has finished, with its result."""
+        target = (
+            request.get("actionBlockPath")
+            or request.get("actionBlockId")
+            or request.get("actionBlockName")
+        )
+        response = await self._start(request, caller, target)
+        kind = "startActionBlockResponse"
+        if response.data is None or not response.success:
+            return _flat(kind, response, "sideExecutionId")
+        execution_id = response.data["sideExecutionId"]
+        record = await self.manager.wait_for_completion(execution_id)
+        reply = {"type": kind, "success": record.error is None, "sideExecutionId": execution_id}
+        if record.error is not None:
+            reply["error"] = record.error.message
+        else:
+            reply["result"] = record.result
+        return reply
+
+    async def _start(self, request: Request, caller: Caller, target: Any) -> Response:
+        params, timeout = request.get("params"), request.get("timeout")
+        lineage = self._lineage(caller)
+        if request.get("inlineCode") is not None:
+            language = str(request.get("language") or "javascript")
+            return await self.manager.start_with_code(
+                str(request["inlineCode"]), params, timeout, language, **lineage
+            )
+        if not target:
+            raise Refusal(ErrorCode.INVALID_REQUEST, "give actionBlockPath, or inlineCode")
+        return await self.manager.start_with_action_block(str(target), params, timeout, **lineage)
+
+    def _lineage(self, caller: Caller) -> dict[str, str | None]:
+        """A child that starts executions is their parent agent, in its own thread."""
+        parent = self.manager.get_record(caller.execution_id) if caller.execution_id else None
+        if parent is None:
+            return {}
+        return {
+            "thread_id": parent.thread_id,
+            "parent_agent_id": parent.side_execution_id,
+            "parent_agent_instance_id": parent.side_execution_id,
+        }
+
+
+def status_of(record: ExecutionRecord) -> dict[str, Any]:
+    """An execution as `getSideExecutionStatusResponse` carries it (flat, codeboltjs names)."""
+    status: dict[str, Any] = {
+        "sideExecutionId": record.side_execution_id,
+        "status": record.status.value,
+        "name": record.action_block,
+        "threadId": record.thread_id,
+        "startTime": int(record.start_time * 1000),
+        "isRuntimeCode": record.kind is ExecutionKind.CODE,
+    }
+    if record.result is not None:
+        status["result"] = record.result
+    if record.error is not None:
+        status["error"] = record.error.message
+    return status
+
+
+def _flat(kind: str, response: Response, *fields: str) -> Reply:
+    reply: Reply = {"type": kind, "success": response.success}
+    for name in fields:
+        if response.data and name in response.data:
+            reply[name] = response.data[name]
+    if response.error is not None:
+        reply["error"] = response.error.message
+        reply["code"] = response.error.code.value
+    return reply
+
+
+def _failure(kind: str, code: ErrorCode, message: str) -> Reply:
+    return {"type": kind, "success": False, "error": message, "code": code.value}
+

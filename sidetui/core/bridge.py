@@ -1,0 +1,177 @@
+"""The manager's WebSocket endpoint on 127.0.0.1: codeboltjs children and agents meet it here.
+
+A child (an execution's process) connects as the codeboltjs SDK does, with its execution id
+(`agentId` or `SIDE_EXECUTION_ID`) and its execution token (`token` or `SIDE_EXECUTION_TOKEN`,
+which the SDK forwards from its environment unawares). It gets `registered`, then its
+`actionBlockInvocation`; its first `actionBlockComplete` ends it and the socket is closed. An agent
+connects with the manager's API token (`apiToken` or `SIDETUI_API_TOKEN` in the query, or an
+`Authorization: Bearer` header) and sends requests. Requests with a `requestId` are answered on
+either kind of connection; anything unauthenticated is closed with 1008 (policy violation).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+POLICY_VIOLATION = 1008
+PING_INTERVAL_S = 25
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is on a connection: an execution's child, or an agent (`execution_id` None)."""
+
+    execution_id: str | None
+
+
+class SocketChild(Protocol):
+    """What the endpoint needs of an execution."""
+
+    token: str
+    socket_attached: bool
+
+    def attach_socket(self, close: Any) -> dict[str, Any]: ...
+    def invocation_delivered(self) -> None: ...
+    def receive(self, message: dict[str, Any]) -> bool: ...
+    def detach_socket(self) -> None: ...
+    def note(self, text: str) -> None: ...
+
+
+class EndpointPeers(Protocol):
+    """What the endpoint needs of the manager."""
+
+    def socket_child(self, execution_id: str) -> SocketChild | None: ...
+    async def answer(self, request: dict[str, Any], caller: Caller) -> dict[str, Any]: ...
+
+
+class Bridge:
+    """One manager's endpoint."""
+
+    def __init__(self, peers: EndpointPeers, port: int = 0, max_frame_bytes: int = 16 << 20):
+        self.peers = peers
+        self.requested_port = port
+        self.max_frame_bytes = max_frame_bytes
+        self.api_token = secrets.token_urlsafe(32)
+        self._server: Server | None = None
+
+    async def start(self) -> None:
+        self._server = await serve(
+            self._serve,
+            "127.0.0.1",
+            self.requested_port,
+            max_size=self.max_frame_bytes,
+            ping_interval=PING_INTERVAL_S,
+            compression=None,
+        )
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return int(next(iter(self._server.sockets)).getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/codebolt"
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _serve(self, connection: ServerConnection) -> None:
+        query = dict(parse_qsl(urlsplit(connection.request.path if connection.request else "").query))
+        header = connection.request.headers.get("Authorization", "") if connection.request else ""
+        api_token = query.get("apiToken") or query.get("SIDETUI_API_TOKEN") or _bearer(header)
+        if api_token and hmac.compare_digest(api_token, self.api_token):
+            await self._serve_agent(connection, Caller(None))
+            return
+        execution_id = query.get("agentId") or query.get("SIDE_EXECUTION_ID") or ""
+        token = query.get("token") or query.get("SIDE_EXECUTION_TOKEN") or ""
+        child = self.peers.socket_child(execution_id) if execution_id else None
+        if child is None or not token or not hmac.compare_digest(token, child.token):
+            await connection.close(POLICY_VIOLATION, "unknown execution, or a wrong token")
+            return
+        if child.socket_attached:
+            child.note("refused a second WebSocket connection")
+            await connection.close(POLICY_VIOLATION, "this execution is already connected")
+            return
+        await self._serve_child(connection, child, execution_id)
+
+    async def _serve_child(
+        self, connection: ServerConnection, child: SocketChild, execution_id: str
+    ) -> None:
+        invocation = child.attach_socket(lambda: asyncio.ensure_future(connection.close()))
+        try:
+            registered = {
+                "type": "registered",
+                "connectionId": execution_id,
+                "connectionType": "agent",
+                "threadId": invocation.get("threadId"),
+            }
+            await connection.send(json.dumps(registered))
+            await connection.send(json.dumps(invocation))
+            child.invocation_delivered()
+            await self._converse(connection, Caller(execution_id), child)
+        finally:
+            child.detach_socket()
+
+    async def _serve_agent(self, connection: ServerConnection, caller: Caller) -> None:
+        await self._converse(connection, caller, None)
+
+    async def _converse(
+        self, connection: ServerConnection, caller: Caller, child: SocketChild | None
+    ) -> None:
+        """Read frames until the socket closes; a child's completion ends the conversation."""
+        answering: set[asyncio.Task[None]] = set()
+        try:
+            async for frame in connection:
+                message = _parse(frame)
+                if message is None:
+                    if child is not None:
+                        child.note("ignored a WebSocket frame that is not a JSON object")
+                    continue
+                if child is not None and child.receive(message):
+                    await connection.close()
+                    return
+                if "requestId" in message:
+                    task = asyncio.create_task(self._answer(connection, message, caller))
+                    answering.add(task)
+                    task.add_done_callback(answering.discard)
+        except ConnectionClosed as closed:
+            frame = closed.sent or closed.rcvd
+            if child is not None and frame is not None and frame.code == 1009:
+                child.note("a WebSocket frame over the size limit closed the connection")
+
+        finally:
+            for task in answering:
+                task.cancel()
+
+    async def _answer(
+        self, connection: ServerConnection, request: dict[str, Any], caller: Caller
+    ) -> None:
+        reply = await self.peers.answer(request, caller)
+        with contextlib.suppress(ConnectionClosed):
+            await connection.send(json.dumps(reply, default=str))
+
+
+def _parse(frame: str | bytes) -> dict[str, Any] | None:
+    try:
+        message = json.loads(frame)
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) else None
+
+
+def _bearer(header: str) -> str:
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""

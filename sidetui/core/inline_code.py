@@ -1,0 +1,93 @@
+"""Inline code as a program: the code becomes the body of an async function with `params` in
+scope (top-level `await` and `return` work), wrapped so that it speaks the IPC channel.
+
+JavaScript runs on node; Python on the manager's interpreter through `sidetui.block`. A syntax error
+is reported with the code `SYNTAX_ERROR` before anything runs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+LANGUAGES = ("javascript", "python")
+
+_JAVASCRIPT = """\
+"use strict";
+const CODE = __CODE__;
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
+const finish = (reply) => {
+  if (process.send) process.send(reply);
+  else console.log(JSON.stringify(reply));
+};
+let body;
+try {
+  body = new AsyncFunction("params", "require", "module", "__filename", "__dirname", CODE);
+} catch (error) {
+  finish({ type: "actionBlockComplete",
+           error: { message: String((error && error.message) || error), code: "SYNTAX_ERROR" } });
+}
+if (body) {
+  process.once("message", async (invocation) => {
+    const reply = { type: "actionBlockComplete", sideExecutionId: invocation.sideExecutionId };
+    try {
+      const result = await body(invocation.params || {}, require, module, __filename, __dirname);
+      reply.result = result === undefined ? null : result;
+    } catch (error) {
+      console.error(error && error.stack ? error.stack : error);
+      reply.error = String((error && error.message) || error);
+    }
+    finish(reply);
+  });
+}
+"""
+
+_PYTHON = """\
+import ast, sys
+from sidetui.block import BlockError, run
+
+CODE = __CODE__
+
+
+def build():
+    try:
+        tree = ast.parse(CODE, "<inline code>")
+    except SyntaxError as error:
+        return error
+    function = ast.parse("async def __inline__(params):\\n    pass").body[0]
+    function.body = tree.body or function.body
+    module = ast.fix_missing_locations(ast.Module(body=[function], type_ignores=[]))
+    namespace = {"__name__": "__inline__"}
+    exec(compile(module, "<inline code>", "exec"), namespace)
+    return namespace["__inline__"]
+
+
+BODY = build()
+
+
+def handler(params, context):
+    if isinstance(BODY, SyntaxError):
+        where = f" (line {BODY.lineno})" if BODY.lineno else ""
+        raise BlockError(f"SyntaxError: {BODY.msg}{where}", "SYNTAX_ERROR")
+    return BODY(params)
+
+
+sys.exit(run(handler))
+"""
+
+
+def write_program(code: str, language: str) -> tuple[Path, list[str]]:
+    """A private folder holding the wrapped code, and the command that runs it."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    folder = Path(tempfile.mkdtemp(prefix="sidetui-code-"))
+    literal = json.dumps(code)
+    if language == "python":
+        program = folder / "inline.py"
+        program.write_text(_PYTHON.replace("__CODE__", literal))
+        return folder, [sys.executable, str(program)]
+    program = folder / "inline.js"
+    program.write_text(_JAVASCRIPT.replace("__CODE__", literal))
+    return folder, ["node", str(program)]
