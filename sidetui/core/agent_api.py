@@ -85,7 +85,11 @@ class AgentApi:
     async def _action_block_detail(self, request: Request, caller: Caller) -> Reply:
         wanted = request.get("actionBlockName") or request.get("actionBlockId") or ""
         block = self.manager.resolve_action_block(str(wanted))
-        return {"type": "getActionBlockDetailResponse", "success": True, "actionBlock": block.to_dict()}
+        return {
+            "type": "getActionBlockDetailResponse",
+            "success": True,
+            "actionBlock": block.to_dict(),
+        }
 
     async def _start_action_block(self, request: Request, caller: Caller) -> Reply:
         """Start a block and answer once it has finished, with its result."""
@@ -161,4 +165,3 @@ def _flat(kind: str, response: Response, *fields: str) -> Reply:
 
 def _failure(kind: str, code: ErrorCode, message: str) -> Reply:
     return {"type": kind, "success": False, "error": message, "code": code.value}
-

@@ -24,10 +24,13 @@ PACKAGE_JSON = "package.json"
 DEFAULT_ENTRIES = ("dist/index.js", "index.js", "main.py")
 ENTRY_MARKERS = (PACKAGE_JSON, "index.js", "main.py")
 
+PROTOCOLS = ("websocket", "ipc", "none")
+CODEBOLT_SDK = "@codebolt/codeboltjs"
 RUNTIME_BY_SUFFIX = {".js": "node", ".cjs": "node", ".mjs": "node", ".py": "python", ".sh": "bash"}
 _KNOWN_KEYS = {
     "name", "description", "version", "entryPoint", "runtime", "timeout",
-    "metadata", "inputs", "outputs",
+    "metadata", "inputs", "outputs", "protocol",
+
 }  # fmt: skip
 
 
@@ -54,6 +57,7 @@ def load_action_block(folder: Path, source: Source, names: set[str] | None = Non
     entry_point = _entry_point(folder, manifest, package, names, errors)
     runtime = _text_field(manifest, "runtime", errors) or _runtime_for(folder, entry_point, errors)
     timeout = _timeout(manifest, errors)
+    expects_connection = _expects_connection(folder, manifest, package, errors)
     read = [*BLOCK_MANIFESTS, PACKAGE_JSON, "README.md", entry_point]
     return ActionBlock(
         name=name,
@@ -66,6 +70,7 @@ def load_action_block(folder: Path, source: Source, names: set[str] | None = Non
         entry_point=entry_point,
         runtime=runtime,
         timeout=timeout,
+        expects_connection=expects_connection,
         inputs=inputs,
         outputs=outputs,
         manifest=manifest_name or (PACKAGE_JSON if PACKAGE_JSON in names else None),
@@ -174,6 +179,27 @@ def _runtime_for(folder: Path, entry_point: str | None, errors: list[str]) -> st
                 "set runtime in actionblock.yml or chmod +x it"
             )
     return runtime
+
+
+def _expects_connection(
+    folder: Path, manifest: dict[str, Any], package: dict[str, Any], errors: list[str]
+) -> bool:
+    """Whether the child will connect to the WebSocket endpoint (so `running` waits for it).
+
+    `protocol: websocket` (or `ipc`, `none`) in the manifest says so; else a block that depends on
+    the codeboltjs SDK and has it installed does.
+    """
+    declared = manifest.get("protocol")
+    if declared is not None:
+        if declared not in PROTOCOLS:
+            errors.append(f"protocol must be one of {', '.join(PROTOCOLS)}, found {declared!r}")
+        return bool(declared == "websocket")
+    dependencies = package.get("dependencies")
+    if not isinstance(dependencies, dict) or CODEBOLT_SDK not in dependencies:
+        return False
+    return any(
+        (where / "node_modules" / CODEBOLT_SDK).is_dir() for where in (folder, *folder.parents)
+    )
 
 
 def _timeout(manifest: dict[str, Any], errors: list[str]) -> int | None:

@@ -15,8 +15,10 @@ import asyncio
 import contextlib
 import hmac
 import json
+import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
@@ -88,8 +90,25 @@ class Bridge:
             self._server.close()
             await self._server.wait_closed()
 
+    def write_endpoint_file(self, folder: Path, project: str) -> Path:
+        """Where agents find this endpoint and its API token: a JSON file only we can read."""
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / f"{os.getpid()}-{self.port}.json"
+        description = {
+            "url": self.url,
+            "token": self.api_token,
+            "pid": os.getpid(),
+            "project": project,
+        }
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(description, handle)
+        return path
+
     async def _serve(self, connection: ServerConnection) -> None:
-        query = dict(parse_qsl(urlsplit(connection.request.path if connection.request else "").query))
+        query = dict(
+            parse_qsl(urlsplit(connection.request.path if connection.request else "").query)
+        )
         header = connection.request.headers.get("Authorization", "") if connection.request else ""
         api_token = query.get("apiToken") or query.get("SIDETUI_API_TOKEN") or _bearer(header)
         if api_token and hmac.compare_digest(api_token, self.api_token):
@@ -148,8 +167,8 @@ class Bridge:
                     answering.add(task)
                     task.add_done_callback(answering.discard)
         except ConnectionClosed as closed:
-            frame = closed.sent or closed.rcvd
-            if child is not None and frame is not None and frame.code == 1009:
+            closing = closed.sent or closed.rcvd
+            if child is not None and closing is not None and closing.code == 1009:
                 child.note("a WebSocket frame over the size limit closed the connection")
 
         finally:

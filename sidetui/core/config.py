@@ -38,6 +38,10 @@ class EngineConfig:
     code_timeout_ms: int = 300_000
     connect_timeout_ms: int = 30_000
 
+    websocket: bool = True  # the endpoint for codeboltjs children and agents
+    socket_port: int = 0  # 0: chosen by the OS
+    max_message_bytes: int = 16 * MIB  # a WebSocket frame or an IPC message
+
     tail_lines: int = 5_000
     tail_bytes: int = 1 * MIB
     line_max_bytes: int = 64 * KIB

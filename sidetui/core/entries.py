@@ -105,6 +105,7 @@ class ActionBlock(Entry):
     inputs: tuple[InputSpec, ...] = ()
     outputs: tuple[OutputSpec, ...] = ()
     manifest: str | None = None  # the file the fields came from
+    expects_connection: bool = False  # a codeboltjs block: it must connect to the endpoint
 
     kind: EntryKind = EntryKind.ACTION_BLOCK
 
@@ -132,6 +133,7 @@ class ActionBlock(Entry):
             "runtime": self.runtime,
             "timeout": self.timeout,
             "manifest": self.manifest,
+            "expectsConnection": self.expects_connection,
             "valid": self.valid,
             "errors": list(self.errors),
             "shadowedBy": self.shadowed_by,

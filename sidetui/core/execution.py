@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import signal
 import time
 from collections.abc import Awaitable
@@ -18,7 +19,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sidetui.core.child import ChildProtocol, SpawnError, spawn
+from sidetui.core.child_link import ChildLink
 from sidetui.core.errors import ErrorCode, ExecutionError
+from sidetui.core.invocation import Completion
 from sidetui.core.output import OutputStream
 from sidetui.core.process_tree import ProcessTree
 from sidetui.core.record import ExecutionRecord
@@ -42,16 +45,22 @@ class LaunchPlan:
     argv: list[str]
     cwd: Path
     env: dict[str, str]
-    pass_fds: tuple[int, ...] = ()
+    link: ChildLink | None = None
     problem: str | None = None
-    cleanup: list[Path] = field(default_factory=list)  # temporary files removed when settled
+    cleanup: list[Path] = field(default_factory=list)  # temporary files and folders
+
+    @property
+    def pass_fds(self) -> tuple[int, ...]:
+        channel = self.link.channel if self.link else None
+        return (channel.child_fd,) if channel else ()
 
 
 @dataclass
 class Graces:
-    stop_s: float
-    result_s: float
-    exit_drain_s: float
+    stop_s: float  # SIGTERM to SIGKILL on stop and timeout
+    result_s: float  # after a result, or after the child exited with processes left behind
+    exit_drain_s: float  # after the child exited, for its last output
+    connect_s: float  # for a child expected to connect to the WebSocket endpoint
 
 
 class Execution:
@@ -73,8 +82,10 @@ class Execution:
         self.settled = asyncio.Event()
         self._end_requested = asyncio.Event()
         self._escalate = asyncio.Event()
-        self._end_grace_s = graces.result_s
+        self._leave_s = 0.0  # how long the child may take to leave by itself, then killed
+        self._term_s = graces.result_s  # SIGTERM to SIGKILL for what is left
         self._timer: asyncio.TimerHandle | None = None
+        self._connect_timer: asyncio.TimerHandle | None = None
         self._protocol: ChildProtocol | None = None
         self._transport: asyncio.SubprocessTransport | None = None
         self.supervisor: asyncio.Task[None] | None = None
@@ -91,9 +102,14 @@ class Execution:
 
     async def start(self) -> None:
         """Spawn the child; returns once it runs or has failed to start."""
+        loop = asyncio.get_running_loop()
         if self.record.timeout:
-            loop = asyncio.get_running_loop()
             self._timer = loop.call_later(self.record.timeout / 1000, self._time_out)
+        link = self.plan.link
+        if link is not None:
+            link.on_completion = self._completed_by_child
+            link.on_delivered = lambda: self.set_status(ExecutionStatus.RUNNING)
+            link.note = self.note
         streams = {1: self.record.stdout, 2: self.record.stderr}
         self._protocol = ChildProtocol(
             {fd: s for fd, s in streams.items() if s is not None},
@@ -111,11 +127,18 @@ class Execution:
         self.record.pid = self._transport.get_pid()
         self.tree = ProcessTree(self.record.pid, self.id, self.record.start_time)
         self.supervisor = asyncio.create_task(self._supervise(), name=f"supervise {self.id}")
-        self.set_status(ExecutionStatus.RUNNING)
+        if link is not None:
+            await link.open()
+        if link is not None and link.expects_socket and not link.socket_attached:
+            self._connect_timer = loop.call_later(self.graces.connect_s, self._never_connected)
+        else:
+            self.set_status(ExecutionStatus.RUNNING)
 
     def _fail_to_start(self, message: str) -> None:
         for stream in self.streams:
             stream.close()
+        if self.plan.link is not None:
+            self.plan.link.close()
         if not self.set_status(
             ExecutionStatus.FAILED, self._error(ErrorCode.SPAWN_FAILED, message)
         ):
@@ -133,36 +156,51 @@ class Execution:
         if status is ExecutionStatus.STOPPING:
             self._escalate.set()
         elif status.is_live:
-            self._end_grace_s = self.graces.stop_s if grace_s is None else grace_s
             self.set_status(ExecutionStatus.STOPPING)
-            self._end_requested.set()
+            self._end(term_s=self.graces.stop_s if grace_s is None else grace_s)
         else:
             return _already(False)
         return self._wait_settled()
 
     def complete(self, result: Any) -> bool:
-        """The child reported a result: `completed` now, the tree ends after the result grace."""
+        """A result: `completed` now; the child gets the result grace to leave, then is killed."""
         if not self.set_status(ExecutionStatus.COMPLETED, result=result):
             return False
-        self._end_grace_s = self.graces.result_s
-        self._end_requested.set()
+        self._end(leave_s=self.graces.result_s)
         return True
 
     def fail(self, code: ErrorCode, message: str, details: dict[str, Any] | None = None) -> bool:
-        """The child reported an error (or the protocol failed): `failed`, then the tree ends."""
+        """An error reported (or a protocol failure): `failed`, then as after a result."""
         if not self.set_status(ExecutionStatus.FAILED, self._error(code, message, details)):
             return False
-        self._end_grace_s = self.graces.result_s
-        self._end_requested.set()
+        self._end(leave_s=self.graces.result_s)
         return True
+
+    def note(self, text: str) -> None:
+        """Something worth knowing that did not change the outcome (a refused message...)."""
+        self.record.add_notice(text)
+
+    def _completed_by_child(self, completion: Completion) -> None:
+        if completion.error is None:
+            self.complete(completion.result)
+        else:
+            self.fail(completion.code, completion.error)
+
+    def _never_connected(self) -> None:
+        seconds = f"{self.graces.connect_s:g} s"
+        message = f"the child did not connect to the WebSocket endpoint within {seconds}"
+        self.fail(ErrorCode.CONNECTION_FAILED, message)
 
     def _time_out(self) -> None:
         message = f"timed out after {self.record.timeout} ms"
         if self.set_status(
             ExecutionStatus.TIMEOUT, self._error(ErrorCode.EXECUTION_TIMEOUT, message)
         ):
-            self._end_grace_s = self.graces.stop_s
-            self._end_requested.set()
+            self._end(term_s=self.graces.stop_s)
+
+    def _end(self, leave_s: float = 0.0, term_s: float = 0.0) -> None:
+        self._leave_s, self._term_s = leave_s, term_s
+        self._end_requested.set()
 
     async def _wait_settled(self) -> bool:
         await self.settled.wait()
@@ -180,9 +218,12 @@ class Execution:
             either: list[asyncio.Future[Any]] = [protocol.exited, ending]
             await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
             ending.cancel()
-            if protocol.exited.done():
+            if protocol.exited.done() and self.record.status.is_live:
                 await self._on_exit()
-            leftovers = await tree.terminate(self._end_grace_s, self._escalate)
+                self._term_s = self.graces.result_s  # for anything it left behind
+            elif self._leave_s:
+                await _bounded(protocol.exited, self._leave_s)
+            leftovers = await tree.terminate(self._term_s, self._escalate)
             await _bounded(protocol.exited, _PIPE_CLOSE_WAIT_S)
             self._note_exit()
             await _bounded(protocol.pipes_closed, _PIPE_CLOSE_WAIT_S)
@@ -253,6 +294,8 @@ class Execution:
             record.error = error
         if result is not None:
             record.result = result
+        if self._connect_timer is not None and previous is ExecutionStatus.STARTING:
+            self._connect_timer.cancel()
         if status.is_final:
             record.end_time = time.time()
             if self._timer is not None:
@@ -267,9 +310,14 @@ class Execution:
         return ExecutionError(code, message, details, self.id)
 
     def _settle(self) -> None:
+        if self.plan.link is not None:
+            self.plan.link.close()
         for path in self.plan.cleanup:
-            with contextlib.suppress(OSError):
-                path.unlink()
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    path.unlink()
         self.settled.set()
         self.observer.settled(self)
 

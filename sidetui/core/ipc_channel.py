@@ -14,7 +14,7 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-MessageHandler = Callable[[dict[str, Any]], None]
+MessageHandler = Callable[[dict[str, Any]], object]
 ProblemHandler = Callable[[str], None]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import secrets
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,22 +17,19 @@ from typing import Any
 import sidetui
 from sidetui.core import safety_net
 from sidetui.core.agent import AgentIdentity
-from sidetui.core.child import (
-    ChildContext,
-    SpawnError,
-    child_environment,
-    command_for,
-    inherited_environment,
-)
+from sidetui.core.agent_api import AgentApi
+from sidetui.core.bridge import Bridge, Caller
+from sidetui.core.child_link import ChildLink
 from sidetui.core.config import EngineConfig
 from sidetui.core.discovery import Root
 from sidetui.core.entries import ActionBlock, EntryKind, Source
 from sidetui.core.errors import ErrorCode, Refusal
 from sidetui.core.events import EventHub, OutputBatch, RegistryChanged, StatusChanged, Subscription
 from sidetui.core.execution import Execution, Graces, LaunchPlan
-from sidetui.core.ids import new_execution_id
+from sidetui.core.inline_code import LANGUAGES
 from sidetui.core.inputs import validate_params
-from sidetui.core.output import LogFile, OutputStream
+from sidetui.core.launcher import Launcher
+from sidetui.core.output import OutputStream
 from sidetui.core.process_tree import ProcessTable, enable_subreaper
 from sidetui.core.record import ExecutionKind, ExecutionRecord, TreeUsage
 from sidetui.core.registry import Registry, RegistryChange, load_block_by_path
@@ -61,8 +57,10 @@ class SideExecutionManager:
         self.project_dir = Path(project_dir or os.getcwd()).expanduser().resolve()
         self.agent = agent or AgentIdentity()
         self.registry = Registry(_roots(config, self.project_dir), config.scan_max_depth)
-        self._inherited_env = inherited_environment(os.environ, config.pass_env, config.env)
-        self._logs_dir = config.logs_dir
+        self.api = AgentApi(self)
+        self._launcher = Launcher(config, self.agent, self.project_dir)
+        self._bridge: Bridge | None = None
+        self.endpoint_file: Path | None = None
 
         self.events = EventHub(config.subscriber_max_lines)
         self._executions: dict[str, Execution] = {}
@@ -87,9 +85,16 @@ class SideExecutionManager:
         if self._opened:
             return
         self._opened = True
-        self._logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.config.logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         if self.config.subreaper:
             enable_subreaper()
+        if self.config.websocket:
+            self._bridge = Bridge(self, self.config.socket_port, self.config.max_message_bytes)
+            await self._bridge.start()
+            self._launcher.socket_port = self._bridge.port
+            self.endpoint_file = self._bridge.write_endpoint_file(
+                self.config.state_dir / "endpoints", str(self.project_dir)
+            )
         change = await asyncio.to_thread(self.registry.load)
         self._registry_changed(change)
         if self.config.watch:
@@ -112,6 +117,10 @@ class SideExecutionManager:
             self._sampler.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sampler
+        if self._bridge is not None:
+            await self._bridge.close()
+        if self.endpoint_file is not None:
+            self.endpoint_file.unlink(missing_ok=True)
         self._flush()
         self.events.close()
 
@@ -198,15 +207,47 @@ class SideExecutionManager:
             limit = _timeout(timeout, block.timeout, self.config.default_timeout_ms)
         except Refusal as refusal:
             return Response.failure(kind, refusal.error)
-        record = self._new_record(
-            ExecutionKind.ACTION_BLOCK, os.fspath(name_or_path), checked, limit
+        lineage = _lineage(thread_id, parent_agent_id, parent_agent_instance_id)
+        label = os.fspath(name_or_path)
+        record = self._launcher.record(
+            ExecutionKind.ACTION_BLOCK, label, checked, limit, self._executions, lineage
         )
-        record.action_block_id = block.id or block.base_id()
-        record.action_block_path = str(block.path)
-        record.thread_id = thread_id or self.agent.thread_id
-        record.parent_agent_id = parent_agent_id or self.agent.agent_id
-        record.parent_agent_instance_id = parent_agent_instance_id or self.agent.instance_id
-        plan = self._plan_for_block(block, record)
+        execution = await self._launch(record, self._launcher.block_plan(block, record))
+        return self._start_response(kind, execution)
+
+    async def start_with_code(
+        self,
+        code: str,
+        params: dict[str, Any] | None = None,
+        timeout: int | None = 300_000,
+        language: str = "javascript",
+        *,
+        thread_id: str | None = None,
+        parent_agent_id: str | None = None,
+        parent_agent_instance_id: str | None = None,
+    ) -> Response:
+        """Run `code` as the body of an async function with `params` in scope; its return value
+        is the result. JavaScript runs on node, Python on this interpreter."""
+        kind = "startSideExecutionResponse"
+        try:
+            self._require_open()
+            if not isinstance(code, str) or not code.strip():
+                raise Refusal(ErrorCode.INVALID_REQUEST, "there is no code to run")
+            if language not in LANGUAGES:
+                raise Refusal(
+                    ErrorCode.INVALID_REQUEST,
+                    f"language must be one of {', '.join(LANGUAGES)}, not {language!r}",
+                )
+            checked = validate_params((), params)
+            limit = _timeout(timeout, None, self.config.code_timeout_ms)
+        except Refusal as refusal:
+            return Response.failure(kind, refusal.error)
+        lineage = _lineage(thread_id, parent_agent_id, parent_agent_instance_id)
+        label = f"<inline {language}>"
+        record = self._launcher.record(
+            ExecutionKind.CODE, label, checked, limit, self._executions, lineage
+        )
+        plan = self._launcher.code_plan(code, language, record)
         execution = await self._launch(record, plan)
         return self._start_response(kind, execution)
 
@@ -287,52 +328,19 @@ class SideExecutionManager:
 
     # -- building executions ---------------------------------------------------------------------
 
-    def _new_record(
-        self, kind: ExecutionKind, label: str, params: dict[str, Any], timeout: int | None
-    ) -> ExecutionRecord:
-        execution_id = new_execution_id("side", self._executions)
-        record = ExecutionRecord(execution_id, kind, label, params, timeout)
-        record.stdout, record.stderr = (self._stream(execution_id, n) for n in ("stdout", "stderr"))
-        return record
-
-    def _stream(self, execution_id: str, name: str) -> OutputStream:
-        config = self.config
-        stream = OutputStream(
-            name,
-            LogFile(self._logs_dir / f"{execution_id}.{name}"),
-            config.tail_lines,
-            config.tail_bytes,
-            config.line_max_bytes,
-        )
-        if self.events.wants_output:
-            stream.start_collecting()
-        return stream
-
-    def _plan_for_block(self, block: ActionBlock, record: ExecutionRecord) -> LaunchPlan:
-        context = ChildContext(
-            execution_id=record.side_execution_id,
-            token=secrets.token_urlsafe(24),
-            params=record.params,
-            thread_id=record.thread_id or "",
-            parent_agent_id=record.parent_agent_id or "",
-            parent_agent_instance_id=record.parent_agent_instance_id or "",
-            action_block_id=record.action_block_id or "",
-            action_block_path=record.action_block_path or "",
-        )
-        env = child_environment(context, self._inherited_env)
-        try:
-            argv, problem = command_for(block, env.get("PATH")), None
-        except SpawnError as error:
-            argv, problem = [], str(error)
-        return LaunchPlan(argv, block.path, env, problem=problem)
-
     async def _launch(self, record: ExecutionRecord, plan: LaunchPlan) -> Execution:
         config = self.config
         graces = Graces(
-            config.stop_grace_ms / 1000, config.result_grace_ms / 1000, config.exit_drain_ms / 1000
+            config.stop_grace_ms / 1000,
+            config.result_grace_ms / 1000,
+            config.exit_drain_ms / 1000,
+            config.connect_timeout_ms / 1000,
         )
         execution = Execution(record, plan, graces, self)
         self._executions[record.side_execution_id] = execution
+        if self.events.wants_output:
+            for stream in execution.streams:
+                stream.start_collecting()
         self.events.publish(StatusChanged(record, record.status, None))
         await execution.start()
         if record.pid is not None and not execution.settled.is_set():
@@ -349,6 +357,22 @@ class SideExecutionManager:
     def _require_open(self) -> None:
         if not self._opened or self._closed:
             raise Refusal(ErrorCode.INVALID_REQUEST, "the manager is not open (use `async with`)")
+
+    # -- EndpointPeers (the WebSocket endpoint's view of the manager) ------------------------------
+
+    @property
+    def endpoint(self) -> tuple[str, str] | None:
+        """The WebSocket endpoint's URL and the API token agents authenticate with."""
+        return (self._bridge.url, self._bridge.api_token) if self._bridge else None
+
+    def socket_child(self, execution_id: str) -> ChildLink | None:
+        execution = self._executions.get(execution_id)
+        if execution is None or execution.settled.is_set():
+            return None
+        return execution.plan.link
+
+    async def answer(self, request: dict[str, Any], caller: Caller) -> dict[str, Any]:
+        return await self.api.answer(request, caller)
 
     # -- ExecutionObserver -----------------------------------------------------------------------
 
@@ -421,6 +445,17 @@ def _roots(config: EngineConfig, project_dir: Path) -> list[Root]:
     roots.append(Root(project_dir, Source.PROJECT))
     roots += [Root(p.expanduser().resolve(), Source.PROJECT) for p in config.extra_project_dirs]
     return roots
+
+
+def _lineage(
+    thread_id: str | None, parent_agent_id: str | None, parent_agent_instance_id: str | None
+) -> dict[str, str | None]:
+    """Who launches an execution, where the caller says so (the manager's agent otherwise)."""
+    return {
+        "thread_id": thread_id,
+        "parent_agent_id": parent_agent_id,
+        "parent_agent_instance_id": parent_agent_instance_id,
+    }
 
 
 def _looks_like_path(text: str) -> bool:

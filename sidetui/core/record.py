@@ -12,6 +12,8 @@ from sidetui.core.output import OutputStream
 from sidetui.core.status import ExecutionStatus
 from sidetui.core.timestamps import iso_from_epoch
 
+MAX_NOTICES = 50
+
 
 class ExecutionKind(StrEnum):
     ACTION_BLOCK = "actionBlock"
@@ -61,6 +63,11 @@ class ExecutionRecord:
     stderr: OutputStream | None = None
     usage: TreeUsage = field(default_factory=TreeUsage)
     leftover_pids: tuple[int, ...] = ()  # processes that survived SIGKILL (should stay empty)
+    notices: list[str] = field(default_factory=list)  # refused messages and the like
+
+    def add_notice(self, text: str) -> None:
+        if len(self.notices) < MAX_NOTICES:
+            self.notices.append(text)
 
     @property
     def duration_ms(self) -> int:
@@ -113,4 +120,5 @@ class ExecutionRecord:
             "logErrors": [s.log.error for s in streams if s.log.error],
             "usage": self.usage.to_dict(),
             "leftoverPids": list(self.leftover_pids),
+            "notices": list(self.notices),
         }

@@ -197,8 +197,6 @@ class Registry:
             del self._ids[entry.id]
 
 
-
-
 def load_block_by_path(path: Path) -> ActionBlock:
     """An ActionBlock named by its folder, outside the registry's roots."""
     return load_action_block(path, Source.PATH)
