@@ -45,6 +45,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--params", metavar="JSON", help="all params as one JSON object")
     run.add_argument("--timeout", type=int, metavar="MS", help="milliseconds; 0 for no limit")
     run.set_defaults(handler="sidetui.commands.run_block")
+
+    code = commands.add_parser(
+        "code", parents=[places], help="run inline JavaScript or Python and wait for it"
+    )
+    code.add_argument(
+        "code",
+        metavar="CODE",
+        help="the body of an async function with `params` in scope; - reads it from stdin",
+    )
+    code.add_argument("--language", choices=("javascript", "python"), default="javascript")
+    code.add_argument(
+        "--param", action="append", default=[], metavar="KEY=VALUE", help="as for run"
+    )
+    code.add_argument("--params", metavar="JSON", help="all params as one JSON object")
+    code.add_argument(
+        "--timeout", type=int, metavar="MS", help="milliseconds (default 300000); 0 for no limit"
+    )
+    code.set_defaults(handler="sidetui.commands.run_code")
+
+    serve = commands.add_parser(
+        "serve", parents=[places], help="run the engine for agents on its WebSocket endpoint"
+    )
+    serve.add_argument("--port", type=int, metavar="N", help="port (default: chosen by the OS)")
+    serve.set_defaults(handler="sidetui.commands.serve")
     return parser
 
 

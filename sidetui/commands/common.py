@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,13 @@ def manager_from(args: argparse.Namespace, watch: bool = False) -> SideExecution
 
 
 def print_json(response: Response) -> None:
-    json.dump(response.to_dict(), sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
-    sys.stdout.flush()
+    """One JSON document on stdout; a reader that went away (`| head`) is not an error."""
+    try:
+        json.dump(response.to_dict(), sys.stdout, indent=2, ensure_ascii=False, default=str)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
 
 
 def parse_params(params_json: str | None, pairs: list[str]) -> dict[str, Any]:

@@ -1,0 +1,107 @@
+"""Running one execution from the command line: start it, stream its output live, exit with its
+outcome. `sidetui run` and `sidetui code` differ only in how they start it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sidetui.cli import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_STOPPED, EXIT_TIMEOUT
+from sidetui.commands.common import manager_from, parse_params, print_json
+from sidetui.commands.echo_logs import LogEcho, echoes_for, leaves_line_open_on_stderr
+from sidetui.core import ExecutionRecord, ExecutionStatus, Refusal, Response, SideExecutionManager
+
+EXIT_CODES = {
+    ExecutionStatus.COMPLETED: EXIT_OK,
+    ExecutionStatus.FAILED: EXIT_FAILED,
+    ExecutionStatus.TIMEOUT: EXIT_TIMEOUT,
+    ExecutionStatus.STOPPED: EXIT_STOPPED,
+}
+_ECHO_INTERVAL_S = 0.02
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+Starter = Callable[[SideExecutionManager, dict[str, Any]], Awaitable[Response]]
+
+
+def run_execution(args: argparse.Namespace, start: Starter) -> int:
+    """Parse the params, start, follow until settled; the exit code of the outcome."""
+    try:
+        params = parse_params(args.params, args.param)
+    except Refusal as refusal:
+        return refused(args, Response.failure("startSideExecutionResponse", refusal.error))
+    return asyncio.run(_run(args, params, start))
+
+
+async def _run(args: argparse.Namespace, params: dict[str, Any], start: Starter) -> int:
+    async with manager_from(args) as manager:
+        response = await start(manager, params)
+        if response.data is None:
+            return refused(args, response)
+        execution_id = response.data["sideExecutionId"]
+        echoes = [] if args.json else echoes_for(response.data["logPaths"])
+        with _stop_on_signals(manager, execution_id):
+            record = await _follow(manager, execution_id, echoes)
+        if args.json:
+            print_json(await manager.get_status(execution_id))
+        else:
+            fresh_line = "\n" if leaves_line_open_on_stderr(echoes) else ""
+            print(fresh_line + summary(record), file=sys.stderr)
+        return EXIT_CODES.get(record.status, EXIT_FAILED)
+
+
+async def _follow(
+    manager: SideExecutionManager, execution_id: str, echoes: list[LogEcho]
+) -> ExecutionRecord:
+    """Wait until the execution has settled, copying its output meanwhile."""
+    settled = asyncio.ensure_future(manager.wait_until_settled(execution_id))
+    while not settled.done():
+        for each in echoes:
+            each.pump()
+        await asyncio.wait({settled}, timeout=_ECHO_INTERVAL_S)
+    for each in echoes:
+        each.finish()
+    return settled.result()
+
+
+@contextlib.contextmanager
+def _stop_on_signals(manager: SideExecutionManager, execution_id: str):  # type: ignore[no-untyped-def]
+    """Ctrl-C, SIGTERM or SIGHUP stop the whole tree; a second one kills it at once."""
+    loop = asyncio.get_running_loop()
+    stops: set[asyncio.Task[Response]] = set()
+
+    def stop(sig: signal.Signals) -> None:
+        again = " again: killing now" if stops else " (again to kill at once)"
+        print(f"\nsidetui: {sig.name}: stopping {execution_id}{again}", file=sys.stderr)
+        task = asyncio.ensure_future(manager.stop(execution_id))
+        stops.add(task)
+
+    for sig in _STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop, sig)
+    try:
+        yield
+    finally:
+        for sig in _STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+
+
+def refused(args: argparse.Namespace, response: Response) -> int:
+    if args.json:
+        print_json(response)
+    elif response.error is not None:
+        print(f"sidetui: {response.error.code.value}: {response.error.message}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def summary(record: ExecutionRecord) -> str:
+    """One line for people: what ran, how it ended, how long it took, where the logs are."""
+    reason = f": {record.error.message}" if record.error else ""
+    outcome = f"{record.status.value} after {record.duration_ms / 1000:.2f} s{reason}"
+    logs = record.log_paths.get("stdout")
+    where = f" · logs {logs.rsplit('.', 1)[0]}.{{stdout,stderr}}" if logs else ""
+    return f"sidetui: {record.action_block} {outcome} · {record.side_execution_id}{where}"
