@@ -7,6 +7,7 @@ for another execution, a second connection, garbage) are noted on the record, ne
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,8 @@ class ChildLink:
         self.channel = channel
         self.expects_socket = expects_socket
         self.socket_attached = False
+        self._socket_gone = asyncio.Event()
+        self._socket_gone.set()
         self.on_completion: Callable[[Completion], None] = lambda completion: None
         self.on_delivered: Callable[[], object] = lambda: None
         self.note: Callable[[str], None] = lambda text: None
@@ -44,6 +47,7 @@ class ChildLink:
     def attach_socket(self, close: Callable[[], Any]) -> dict[str, Any]:
         """The child connected to the WebSocket endpoint: the invocation it is to receive."""
         self.socket_attached = True
+        self._socket_gone.clear()
         self._close_socket = close
         return self.invocation
 
@@ -52,6 +56,14 @@ class ChildLink:
 
     def detach_socket(self) -> None:
         self._close_socket = None
+        self._socket_gone.set()
+
+    async def quiet(self) -> None:
+        """Wait until everything the child sent has been read: its IPC end closed (it exited)
+        and no socket of its is open. A result sent just before exiting is not lost."""
+        if self.channel is not None and not self.channel.closed:
+            await self.channel.drained.wait()
+        await self._socket_gone.wait()
 
     def receive(self, message: dict[str, Any]) -> bool:
         """Apply a completion; True when `message` was one (the socket is then closed)."""

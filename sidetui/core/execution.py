@@ -236,11 +236,18 @@ class Execution:
             self._settle()
 
     async def _on_exit(self) -> None:
-        """The child exited by itself: wait briefly for its last output, then judge the exit."""
+        """The child exited by itself: wait briefly for its last output and for a result it
+        may have sent just before, then judge the exit if it reported nothing."""
         assert self._protocol is not None
         self._note_exit()
-        await _bounded(self._protocol.pipes_closed, self.graces.exit_drain_s)
+        last_words = [self._protocol.pipes_closed]
+        if self.plan.link is not None:
+            last_words.append(asyncio.ensure_future(self.plan.link.quiet()))
+        await _bounded(asyncio.gather(*last_words), self.graces.exit_drain_s)
+        if not self.record.status.is_live:
+            return  # its report arrived meanwhile
         code, sig = self.record.exit_code, self.record.signal
+
         if code == 0:
             self.set_status(ExecutionStatus.COMPLETED, result={"exitCode": 0})
         elif sig is not None:
@@ -322,7 +329,7 @@ class Execution:
         self.observer.settled(self)
 
 
-async def _bounded(future: asyncio.Future[None], timeout_s: float) -> bool:
+async def _bounded(future: asyncio.Future[Any], timeout_s: float) -> bool:
     """Wait for `future` at most `timeout_s`; True when it is done."""
     if not future.done():
         with contextlib.suppress(TimeoutError):

@@ -27,6 +27,7 @@ class IpcChannel:
         self._writer: asyncio.StreamWriter | None = None
         self._reader_task: asyncio.Task[None] | None = None
         self.closed = False
+        self.drained = asyncio.Event()  # the child's end is closed and all it sent was read
 
     @property
     def child_fd(self) -> int:
@@ -64,8 +65,17 @@ class IpcChannel:
         self._theirs.close()
         if self._reader_task is not None and self._reader_task is not asyncio.current_task():
             self._reader_task.cancel()
+        self.drained.set()
 
     async def _read(
+        self, reader: asyncio.StreamReader, on_message: MessageHandler, on_problem: ProblemHandler
+    ) -> None:
+        try:
+            await self._read_messages(reader, on_message, on_problem)
+        finally:
+            self.drained.set()
+
+    async def _read_messages(
         self, reader: asyncio.StreamReader, on_message: MessageHandler, on_problem: ProblemHandler
     ) -> None:
         with contextlib.suppress(ConnectionError):
