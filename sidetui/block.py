@@ -6,6 +6,9 @@
     async def main(params, context):      # or a plain `def`
         return {"ok": True}
 
+Define the decorated function last: run as a script, the block serves its invocation and exits
+as soon as the function is defined, like an `if __name__ == "__main__":` at the bottom.
+
 Run by sidetui, the block gets its invocation on the channel whose descriptor is in
 `NODE_CHANNEL_FD` (JSON lines, the framing of Node's IPC) and its return value goes back as the
 result; a raised exception is the error, with the traceback on stderr. Run by hand, the params come

@@ -1,4 +1,4 @@
-"""The agent API on the WebSocket endpoint: `sideExecution.*` and `actionBlock.*` requests.
+"""The agent API on the WebSocket endpoint: `sideExecution.*`, `actionBlock.*` and `capability.*`.
 
 Replies are flat, as the codeboltjs SDK reads them (`{type, success, ..., error?, requestId}`),
 not wrapped in the envelope of the Python API. A child that sends requests acts as an agent whose
@@ -36,6 +36,12 @@ class AgentApi:
             ("actionBlock", "listActionBlocks"): self._list_action_blocks,
             ("actionBlock", "getActionBlockDetail"): self._action_block_detail,
             ("actionBlock", "startActionBlock"): self._start_action_block,
+            ("capability", "listCapabilities"): self._list_capabilities,
+            ("capability", "getCapabilityDetail"): self._capability_detail,
+            ("capability", "listExecutors"): self._list_executors,
+            ("capability", "startCapability"): self._start_capability,
+            ("capability", "stopCapability"): self._stop_capability,
+            ("capability", "getExecutionStatus"): self._capability_status,
         }
 
     def route(self, kind: str, action: str, handler: Handler) -> None:
@@ -110,6 +116,42 @@ class AgentApi:
         else:
             reply["result"] = record.result
         return reply
+
+    # -- capability ------------------------------------------------------------------------------
+
+    async def _list_capabilities(self, request: Request, caller: Caller) -> Reply:
+        response = await self.manager.capabilities.list_capabilities(request.get("filter"))
+        return _flat("listCapabilitiesResponse", response, "capabilities")
+
+    async def _capability_detail(self, request: Request, caller: Caller) -> Reply:
+        response = await self.manager.capabilities.get_capability_detail(
+            str(request.get("capabilityName")), request.get("capabilityType")
+        )
+        return _flat("getCapabilityDetailResponse", response, "capability")
+
+    async def _list_executors(self, request: Request, caller: Caller) -> Reply:
+        response = await self.manager.capabilities.list_executors()
+        return _flat("listExecutorsResponse", response, "executors")
+
+    async def _start_capability(self, request: Request, caller: Caller) -> Reply:
+        response = await self.manager.capabilities.start_capability(
+            str(request.get("capabilityName")),
+            str(request.get("capabilityType")),
+            request.get("params"),
+            request.get("timeout"),
+            **self._lineage(caller),
+        )
+        return _flat("startCapabilityResponse", response, "executionId")
+
+    async def _stop_capability(self, request: Request, caller: Caller) -> Reply:
+        response = await self.manager.capabilities.stop_capability(str(request.get("executionId")))
+        return _flat("stopCapabilityResponse", response)
+
+    async def _capability_status(self, request: Request, caller: Caller) -> Reply:
+        response = await self.manager.capabilities.get_execution_status(
+            str(request.get("executionId"))
+        )
+        return _flat("getExecutionStatusResponse", response, "execution")
 
     async def _start(self, request: Request, caller: Caller, target: Any) -> Response:
         params, timeout = request.get("params"), request.get("timeout")

@@ -27,19 +27,30 @@ ENTRY_MARKERS = (PACKAGE_JSON, "index.js", "main.py")
 PROTOCOLS = ("websocket", "ipc", "none")
 CODEBOLT_SDK = "@codebolt/codeboltjs"
 RUNTIME_BY_SUFFIX = {".js": "node", ".cjs": "node", ".mjs": "node", ".py": "python", ".sh": "bash"}
-_KNOWN_KEYS = {
+_KNOWN_KEYS = frozenset({
     "name", "description", "version", "entryPoint", "runtime", "timeout",
     "metadata", "inputs", "outputs", "protocol",
-
-}  # fmt: skip
+})  # fmt: skip
 
 
 def load_action_block(folder: Path, source: Source, names: set[str] | None = None) -> ActionBlock:
     """Read the block in `folder`; `names` (the folder's listing) saves a directory scan."""
+    fields, _ = read_runnable(folder, names, BLOCK_MANIFESTS)
+    return ActionBlock(path=folder, source=source, **fields)
+
+
+def read_runnable(
+    folder: Path,
+    names: set[str] | None,
+    manifests: tuple[str, ...],
+    known: frozenset[str] = frozenset(),
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields of something that runs as a child (a block, an executor) from its folder, and
+    its raw manifest; problems are in `fields["errors"]`. `known` keys stay out of metadata."""
     if names is None:
         names = _listing(folder)
     errors: list[str] = []
-    manifest_name = next((name for name in BLOCK_MANIFESTS if name in names), None)
+    manifest_name = next((name for name in manifests if name in names), None)
     manifest = _load(folder, manifest_name, load_yaml_mapping, errors) if manifest_name else {}
     package = (
         _load(folder, PACKAGE_JSON, load_json_mapping, errors) if PACKAGE_JSON in names else {}
@@ -50,7 +61,7 @@ def load_action_block(folder: Path, source: Source, names: set[str] | None = Non
     description = _text_field(manifest, "description", errors) or _text_field(
         package, "description", []
     )
-    metadata = _metadata(manifest, errors)
+    metadata = _metadata(manifest, errors, _KNOWN_KEYS | known)
     inputs, input_errors = parse_input_specs(metadata.pop("inputs", manifest.get("inputs")))
     errors.extend(input_errors)
     outputs = _outputs(metadata.pop("outputs", manifest.get("outputs")), errors)
@@ -58,24 +69,23 @@ def load_action_block(folder: Path, source: Source, names: set[str] | None = Non
     runtime = _text_field(manifest, "runtime", errors) or _runtime_for(folder, entry_point, errors)
     timeout = _timeout(manifest, errors)
     expects_connection = _expects_connection(folder, manifest, package, errors)
-    read = [*BLOCK_MANIFESTS, PACKAGE_JSON, "README.md", entry_point]
-    return ActionBlock(
-        name=name,
-        path=folder,
-        source=source,
-        description=description or readme_summary(folder),
-        version=version or "1.0.0",
-        errors=tuple(errors),
-        metadata=metadata,
-        entry_point=entry_point,
-        runtime=runtime,
-        timeout=timeout,
-        expects_connection=expects_connection,
-        inputs=inputs,
-        outputs=outputs,
-        manifest=manifest_name or (PACKAGE_JSON if PACKAGE_JSON in names else None),
-        stamp=newest_mtime(folder, [n for n in read if n and n.split("/")[0] in names]),
-    )
+    read = [*manifests, PACKAGE_JSON, "README.md", entry_point]
+    fields = {
+        "name": name,
+        "description": description or readme_summary(folder),
+        "version": version or "1.0.0",
+        "errors": tuple(errors),
+        "metadata": metadata,
+        "entry_point": entry_point,
+        "runtime": runtime,
+        "timeout": timeout,
+        "expects_connection": expects_connection,
+        "inputs": inputs,
+        "outputs": outputs,
+        "manifest": manifest_name or (PACKAGE_JSON if PACKAGE_JSON in names else None),
+        "stamp": newest_mtime(folder, [n for n in read if n and n.split("/")[0] in names]),
+    }
+    return fields, manifest
 
 
 def newest_mtime(folder: Path, names: list[str]) -> int:
@@ -118,12 +128,12 @@ def _text_field(data: dict[str, Any], key: str, errors: list[str]) -> str:
     return ""
 
 
-def _metadata(manifest: dict[str, Any], errors: list[str]) -> dict[str, Any]:
+def _metadata(manifest: dict[str, Any], errors: list[str], known: frozenset[str]) -> dict[str, Any]:
     raw = manifest.get("metadata") or {}
     if not isinstance(raw, dict):
         errors.append(f"metadata must be a mapping, found {type(raw).__name__}")
         raw = {}
-    extra = {key: value for key, value in manifest.items() if key not in _KNOWN_KEYS}
+    extra = {key: value for key, value in manifest.items() if key not in known}
     return {**extra, **{str(key): value for key, value in raw.items()}}
 
 

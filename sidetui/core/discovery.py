@@ -1,8 +1,12 @@
 """Finding entries under a root: a bounded walk that skips caches, VCS and virtual environments.
 
-Detection rules (spec `discovery.md`): an ActionBlock is a folder holding `actionblock.yml|yaml`,
-or an immediate child of a folder named `actionblocks` holding a `package.json`, `index.js` or
-`main.py`. The walk does not descend into an entry's own folder: its subfolders are its assets.
+Detection rules (spec `discovery.md`), see `detect`: an ActionBlock is a folder holding
+`actionblock.yml|yaml`, or an immediate child of a folder named `actionblocks` holding a
+`package.json`, `index.js` or `main.py`; a capability holds `capability.yaml|yml`, or is
+`capabilities/<type>/<name>/`, or a skill `.claude|.agents/skills/<name>/SKILL.md`; an executor
+holds `executor.yaml|yml` or is `capabilities/executors/<name>/`. The walk does not descend into
+an entry's own folder: its subfolders are its assets.
+
 """
 
 from __future__ import annotations
@@ -14,6 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sidetui.core.block_manifest import BLOCK_MANIFESTS, ENTRY_MARKERS, load_action_block
+from sidetui.core.capability_manifest import (
+    CAPABILITY_MANIFESTS,
+    EXECUTOR_MANIFESTS,
+    SKILL_FILE,
+    load_capability,
+    load_executor,
+)
 from sidetui.core.entries import ActionBlock, Entry, Source
 
 SKIPPED_DIRS = frozenset(
@@ -24,9 +35,10 @@ SKIPPED_DIRS = frozenset(
     }
 )  # fmt: skip
 BLOCKS_FOLDER = "actionblocks"
+CAPABILITIES_FOLDER = "capabilities"
+EXECUTORS_FOLDER = "executors"
+SKILL_HOMES = (".claude", ".agents")
 DEFAULT_MAX_DEPTH = 6
-
-Detector = Callable[[Path, set[str], Source], list[Entry]]
 
 
 @dataclass(frozen=True)
@@ -41,14 +53,30 @@ def is_skipped(name: str) -> bool:
     return name in SKIPPED_DIRS
 
 
-def detect_action_block(folder: Path, names: set[str], source: Source) -> list[Entry]:
-    is_block = any(name in names for name in BLOCK_MANIFESTS) or (
-        folder.parent.name == BLOCKS_FOLDER and any(name in names for name in ENTRY_MARKERS)
-    )
-    return [load_action_block(folder, source, names)] if is_block else []
+def detect(folder: Path, names: set[str], source: Source) -> Entry | None:
+    """The entry `folder` is, by the rules of the spec, explicit manifests first; or None."""
+    parent, grandparent = folder.parent.name, folder.parent.parent.name
+    if any(name in names for name in EXECUTOR_MANIFESTS):
+        return load_executor(folder, source, names)
+    if any(name in names for name in CAPABILITY_MANIFESTS):
+        return load_capability(folder, source, names, _capability_type(parent, grandparent))
+    if any(name in names for name in BLOCK_MANIFESTS):
+        return load_action_block(folder, source, names)
+    if grandparent == CAPABILITIES_FOLDER:
+        if parent == EXECUTORS_FOLDER:
+            return load_executor(folder, source, names)
+        return load_capability(folder, source, names, parent)
+    if SKILL_FILE in names and parent == "skills" and grandparent in SKILL_HOMES:
+        return load_capability(folder, source, names, "skill")
+    if parent == BLOCKS_FOLDER and any(name in names for name in ENTRY_MARKERS):
+        return load_action_block(folder, source, names)
+    return None
 
 
-DETECTORS: list[Detector] = [detect_action_block]
+def _capability_type(parent: str, grandparent: str) -> str | None:
+    if grandparent == CAPABILITIES_FOLDER and parent != EXECUTORS_FOLDER:
+        return parent
+    return None
 
 
 def scan(
@@ -76,9 +104,9 @@ def scan(
         names = {child.name for child in children}
         if "pyvenv.cfg" in names:
             continue
-        entries = _detect(current, names, source)
-        if entries:
-            found.update((entry.path, entry) for entry in entries)
+        entry = detect(current, names, source)
+        if entry is not None:
+            found[current] = entry
             continue
         if remaining <= 0:
             continue
@@ -91,14 +119,6 @@ def scan(
             if _is_dir(child) or (current.name == BLOCKS_FOLDER and child.is_symlink()):
                 stack.append((path, remaining - 1))
     return found
-
-
-def _detect(folder: Path, names: set[str], source: Source) -> list[Entry]:
-    for detector in DETECTORS:
-        entries = detector(folder, names, source)
-        if entries:
-            return entries
-    return []
 
 
 def _list_dir(folder: Path, visited: set[tuple[int, int]]) -> list[os.DirEntry[str]] | None:

@@ -94,6 +94,10 @@ class Entry:
     def base_id(self) -> str:
         return f"{self.source.label}:{self.kind.value}:{self.name}"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as the JSON CLI and the WebSocket API show it."""
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class ActionBlock(Entry):
@@ -139,4 +143,95 @@ class ActionBlock(Entry):
             "shadowedBy": self.shadowed_by,
             "conflictsWith": list(self.conflicts_with),
             "metadata": metadata,
+        }
+
+
+@dataclass(frozen=True)
+class Capability(Entry):
+    """A named unit of a type (skill, power, talent...), run by the executor of its type."""
+
+    type: str = ""
+    author: str = ""
+    tags: tuple[str, ...] = ()
+    inputs: tuple[InputSpec, ...] = ()
+    outputs: tuple[OutputSpec, ...] = ()
+    manifest: str | None = None  # capability.yaml, SKILL.md, or None (a bare folder)
+    instructions: str = ""  # the body of a SKILL.md
+
+    kind: EntryKind = EntryKind.CAPABILITY
+
+    @property
+    def shadow_key(self) -> tuple[str, ...]:
+        return (self.kind.value, self.type, self.name)
+
+    def base_id(self) -> str:
+        return f"{self.source.label}:{self.kind.value}:{self.type}/{self.name}"
+
+    def config(self) -> dict[str, Any]:
+        """What the executor is told about the capability (`capabilityConfig`)."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "version": self.version,
+            "description": self.description,
+            "author": self.author,
+            "tags": list(self.tags),
+            "inputs": [spec.to_dict() for spec in self.inputs],
+            "outputs": [spec.to_dict() for spec in self.outputs],
+            "manifest": self.manifest,
+            "instructions": self.instructions,
+            "metadata": self.metadata,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The Capability object of the JSON CLI and the WebSocket API (codeboltjs' fields)."""
+        return {
+            "id": self.id or self.base_id(),
+            "name": self.name,
+            "type": self.type,
+            "version": self.version,
+            "description": self.description,
+            "path": str(self.path),
+            "source": self.source.label,
+            "manifest": self.manifest,
+            "valid": self.valid,
+            "errors": list(self.errors),
+            "shadowedBy": self.shadowed_by,
+            "conflictsWith": list(self.conflicts_with),
+            "metadata": {
+                **self.metadata,
+                "author": self.author,
+                "tags": list(self.tags),
+                "inputs": [spec.to_dict() for spec in self.inputs],
+                "outputs": [spec.to_dict() for spec in self.outputs],
+                "source": self.source.label,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Executor(ActionBlock):
+    """A program that runs capabilities of the types it supports; it runs like an ActionBlock."""
+
+    supported_types: tuple[str, ...] = ()
+
+    kind: EntryKind = EntryKind.EXECUTOR
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CapabilityExecutor object of the JSON CLI and the WebSocket API."""
+        return {
+            "id": self.id or self.base_id(),
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "supportedTypes": list(self.supported_types),
+            "entryPoint": self.entry_point,
+            "path": str(self.path),
+            "source": self.source.label,
+            "runtime": self.runtime,
+            "valid": self.valid,
+            "errors": list(self.errors),
+            "shadowedBy": self.shadowed_by,
+            "conflictsWith": list(self.conflicts_with),
+            "metadata": {**self.metadata, "source": self.source.label},
         }

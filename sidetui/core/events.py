@@ -19,6 +19,7 @@ from sidetui.core.registry import RegistryChange
 from sidetui.core.status import ExecutionStatus
 
 if TYPE_CHECKING:
+    from sidetui.core.capabilities import CapabilityEvent
     from sidetui.core.record import ExecutionRecord
 
 
@@ -62,7 +63,7 @@ class RegistryChanged:
     change: RegistryChange
 
 
-Event = Union[StatusChanged, OutputBatch, RegistryChanged]  # noqa: UP007 - runtime alias
+Event = Union[StatusChanged, OutputBatch, RegistryChanged, "CapabilityEvent"]
 
 
 class Subscription:

@@ -19,6 +19,7 @@ from sidetui.core import safety_net
 from sidetui.core.agent import AgentIdentity
 from sidetui.core.agent_api import AgentApi
 from sidetui.core.bridge import Bridge, Caller
+from sidetui.core.capabilities import CapabilityManager
 from sidetui.core.child_link import ChildLink
 from sidetui.core.config import EngineConfig
 from sidetui.core.discovery import Root
@@ -57,6 +58,7 @@ class SideExecutionManager:
         self.project_dir = Path(project_dir or os.getcwd()).expanduser().resolve()
         self.agent = agent or AgentIdentity()
         self.registry = Registry(_roots(config, self.project_dir), config.scan_max_depth)
+        self.capabilities = CapabilityManager(self)
         self.api = AgentApi(self)
         self._launcher = Launcher(config, self.agent, self.project_dir)
         self._bridge: Bridge | None = None
@@ -195,7 +197,7 @@ class SideExecutionManager:
         """
         kind = "startSideExecutionResponse"
         try:
-            self._require_open()
+            self.require_open()
             block = self.resolve_action_block(name_or_path)
             if not block.valid:
                 raise Refusal(
@@ -208,12 +210,23 @@ class SideExecutionManager:
         except Refusal as refusal:
             return Response.failure(kind, refusal.error)
         lineage = _lineage(thread_id, parent_agent_id, parent_agent_instance_id)
-        label = os.fspath(name_or_path)
-        record = self._launcher.record(
-            ExecutionKind.ACTION_BLOCK, label, checked, limit, self._executions, lineage
+        return await self.run_block(
+            block, checked, limit, lineage, ExecutionKind.ACTION_BLOCK, os.fspath(name_or_path)
         )
+
+    async def run_block(
+        self,
+        block: ActionBlock,
+        params: dict[str, Any],
+        timeout: int | None,
+        lineage: dict[str, str | None],
+        kind: ExecutionKind,
+        label: str,
+    ) -> Response:
+        """Launch a block (or an executor) whose params were already checked."""
+        record = self._launcher.record(kind, label, params, timeout, self._executions, lineage)
         execution = await self._launch(record, self._launcher.block_plan(block, record))
-        return self._start_response(kind, execution)
+        return self._start_response("startSideExecutionResponse", execution)
 
     async def start_with_code(
         self,
@@ -230,7 +243,7 @@ class SideExecutionManager:
         is the result. JavaScript runs on node, Python on this interpreter."""
         kind = "startSideExecutionResponse"
         try:
-            self._require_open()
+            self.require_open()
             if not isinstance(code, str) or not code.strip():
                 raise Refusal(ErrorCode.INVALID_REQUEST, "there is no code to run")
             if language not in LANGUAGES:
@@ -354,7 +367,7 @@ class SideExecutionManager:
             return Response.failure(kind, record.error, record.to_dict())
         return Response.ok(kind, f"{record.side_execution_id} started", record.to_dict())
 
-    def _require_open(self) -> None:
+    def require_open(self) -> None:
         if not self._opened or self._closed:
             raise Refusal(ErrorCode.INVALID_REQUEST, "the manager is not open (use `async with`)")
 
@@ -380,6 +393,8 @@ class SideExecutionManager:
         self._flush_execution(execution)  # listeners see output before the status that ends it
         record = execution.record
         self.events.publish(StatusChanged(record, record.status, previous))
+        if record.kind is ExecutionKind.CAPABILITY:
+            self.capabilities.side_status_changed(record)
 
     def output_arrived(self, execution: Execution, stream: OutputStream) -> None:
         if not stream.collecting:

@@ -77,7 +77,13 @@ def readme_summary(folder: Path) -> str:
         text = read_text(folder / "README.md", README_MAX_BYTES)
     except ManifestError:
         return ""
+    return first_paragraph(text)
+
+
+def first_paragraph(text: str) -> str:
+    """The first paragraph of Markdown that is not a heading, a badge or a fence, as one line."""
     paragraph: list[str] = []
+
     for raw in text.splitlines():
         line = raw.strip()
         if not line:

@@ -48,6 +48,7 @@ class ExecutionRecord:
     timeout: int | None
     action_block_id: str | None = None
     action_block_path: str | None = None
+    capability_execution_id: str | None = None  # the cap_ execution this one runs for
     thread_id: str | None = None
     parent_agent_id: str | None = None
     parent_agent_instance_id: str | None = None
@@ -97,6 +98,7 @@ class ExecutionRecord:
             "actionBlock": self.action_block,
             "actionBlockId": self.action_block_id,
             "actionBlockPath": self.action_block_path,
+            "capabilityExecutionId": self.capability_execution_id,
             "status": self.status.value,
             "params": self.params,
             "result": self.result,

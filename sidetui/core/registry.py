@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sidetui.core.block_manifest import load_action_block
 from sidetui.core.discovery import DEFAULT_MAX_DEPTH, Root, is_skipped, scan
-from sidetui.core.entries import ActionBlock, Entry, EntryKind, Source
+from sidetui.core.entries import ActionBlock, Capability, Entry, EntryKind, Executor, Source
 from sidetui.core.errors import ErrorCode, Refusal
 
 
@@ -59,19 +59,45 @@ class Registry:
     def action_blocks(self) -> list[ActionBlock]:
         return [e for e in self.entries(EntryKind.ACTION_BLOCK) if isinstance(e, ActionBlock)]
 
+    def capabilities(self) -> list[Capability]:
+        return [e for e in self.entries(EntryKind.CAPABILITY) if isinstance(e, Capability)]
+
+    def executors(self) -> list[Executor]:
+        return [e for e in self.entries(EntryKind.EXECUTOR) if isinstance(e, Executor)]
+
+    def executor_map(self) -> dict[str, Executor]:
+        """For each capability type, the executor that runs it: the last registered wins, in the
+        order builtin, global, project (and by folder within a source)."""
+        chosen: dict[str, Executor] = {}
+        for executor in sorted(self.executors(), key=lambda e: (e.source, str(e.path))):
+            for kind in executor.supported_types:
+                chosen[kind] = executor
+        return chosen
+
     def at_path(self, path: Path) -> Entry | None:
         return self._view.get(path)
 
-    def find(self, kind: EntryKind, name: str) -> Entry:
-        """The entry a name (or registry id) means; refused when unknown or ambiguous."""
+    def find(self, kind: EntryKind, name: str, type_: str | None = None) -> Entry:
+        """The entry a name (or registry id) means, of capability type `type_` if given; refused
+        when unknown or ambiguous."""
         path = self._ids.get(name)
         if path is not None and self._view[path].kind is kind:
             return self._view[path]
         named = [self._view[p] for p in self._named.get((kind, name), ())]
+        if type_ is not None:
+            named = [e for e in named if getattr(e, "type", None) == type_]
+        elif len({e.shadow_key for e in named}) > 1:
+            types = ", ".join(sorted({str(getattr(e, "type", "")) for e in named}))
+            raise Refusal(
+                ErrorCode.INVALID_REQUEST,
+                f"{_label(kind)} name {name!r} exists for several types ({types}): give a type",
+            )
         if not named:
             known = sorted({e.name for e in self._view.values() if e.kind is kind})
             hint = f" (known: {', '.join(known[:20])})" if known else ""
-            raise Refusal(_not_found(kind), f"No {_label(kind)} named {name!r}{hint}")
+            of_type = f" of type {type_!r}" if type_ else ""
+            raise Refusal(_not_found(kind), f"No {_label(kind)} named {name!r}{of_type}{hint}")
+
         top = max(e.source for e in named)
         winners = sorted((e for e in named if e.source is top), key=lambda e: str(e.path))
         if len(winners) > 1:
