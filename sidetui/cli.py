@@ -64,6 +64,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     code.set_defaults(handler="sidetui.commands.run_code")
 
+    capability = commands.add_parser("capability", help="list or run capabilities")
+    capability_commands = capability.add_subparsers(dest="capability_command", required=True)
+    capability_list = capability_commands.add_parser(
+        "list", parents=[places], help="list capabilities and executors"
+    )
+    capability_list.add_argument("--type", metavar="T", help="only capabilities of this type")
+    capability_run = capability_commands.add_parser(
+        "run", parents=[places], help="run a capability with the executor of its type"
+    )
+    capability_run.add_argument("name", metavar="NAME")
+    capability_run.add_argument("--type", metavar="T", required=True, help="its type")
+    capability_run.add_argument(
+        "--param", action="append", default=[], metavar="KEY=VALUE", help="as for run"
+    )
+    capability_run.add_argument("--params", metavar="JSON", help="all params as one JSON object")
+    capability_run.add_argument("--timeout", type=int, metavar="MS", help="0 for no limit")
+    capability.set_defaults(handler="sidetui.commands.capability")
+
     serve = commands.add_parser(
         "serve", parents=[places], help="run the engine for agents on its WebSocket endpoint"
     )

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from sidetui.cli import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_STOPPED, EXIT_TIMEOUT
@@ -45,8 +45,8 @@ async def _run(args: argparse.Namespace, params: dict[str, Any], start: Starter)
             return refused(args, response)
         execution_id = response.data["sideExecutionId"]
         echoes = [] if args.json else echoes_for(response.data["logPaths"])
-        with _stop_on_signals(manager, execution_id):
-            record = await _follow(manager, execution_id, echoes)
+        with stop_on_signals(execution_id, lambda: manager.stop(execution_id)):
+            record = await follow_until_settled(manager, execution_id, echoes)
         if args.json:
             print_json(await manager.get_status(execution_id))
         else:
@@ -55,7 +55,7 @@ async def _run(args: argparse.Namespace, params: dict[str, Any], start: Starter)
         return EXIT_CODES.get(record.status, EXIT_FAILED)
 
 
-async def _follow(
+async def follow_until_settled(
     manager: SideExecutionManager, execution_id: str, echoes: list[LogEcho]
 ) -> ExecutionRecord:
     """Wait until the execution has settled, copying its output meanwhile."""
@@ -70,16 +70,15 @@ async def _follow(
 
 
 @contextlib.contextmanager
-def _stop_on_signals(manager: SideExecutionManager, execution_id: str):  # type: ignore[no-untyped-def]
-    """Ctrl-C, SIGTERM or SIGHUP stop the whole tree; a second one kills it at once."""
+def stop_on_signals(label: str, stop_it: Callable[[], Awaitable[Any]]) -> Iterator[None]:
+    """Ctrl-C, SIGTERM or SIGHUP call `stop_it` (the whole tree stops); a second one kills it."""
     loop = asyncio.get_running_loop()
-    stops: set[asyncio.Task[Response]] = set()
+    stops: set[asyncio.Future[Any]] = set()
 
     def stop(sig: signal.Signals) -> None:
         again = " again: killing now" if stops else " (again to kill at once)"
-        print(f"\nsidetui: {sig.name}: stopping {execution_id}{again}", file=sys.stderr)
-        task = asyncio.ensure_future(manager.stop(execution_id))
-        stops.add(task)
+        print(f"\nsidetui: {sig.name}: stopping {label}{again}", file=sys.stderr)
+        stops.add(asyncio.ensure_future(stop_it()))
 
     for sig in _STOP_SIGNALS:
         loop.add_signal_handler(sig, stop, sig)

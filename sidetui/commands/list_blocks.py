@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 from typing import Any
 
 from sidetui.commands.common import manager_from, print_json
+from sidetui.commands.table import render_table
 
 
 def main(args: argparse.Namespace) -> int:
@@ -15,7 +15,7 @@ def main(args: argparse.Namespace) -> int:
     if args.json:
         print_json(response)
     else:
-        print(render_table(response.data["actionBlocks"] if response.data else []))
+        print(blocks_table(response.data["actionBlocks"] if response.data else []))
     return 0
 
 
@@ -24,12 +24,12 @@ async def _list(args: argparse.Namespace) -> Any:
         return await manager.list_action_blocks()
 
 
-def render_table(blocks: list[dict[str, Any]]) -> str:
+def blocks_table(blocks: list[dict[str, Any]]) -> str:
     """One line a block: name, source, runtime, version, state, then description or error."""
     if not blocks:
         return "No ActionBlocks found."
-    rows = [("NAME", "SOURCE", "RUNTIME", "VERSION", "STATE", "DESCRIPTION")]
-    rows += [
+    header = ("NAME", "SOURCE", "RUNTIME", "VERSION", "STATE", "DESCRIPTION")
+    rows = [
         (
             block["name"],
             block["source"],
@@ -40,15 +40,7 @@ def render_table(blocks: list[dict[str, Any]]) -> str:
         )
         for block in blocks
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    width = shutil.get_terminal_size((120, 24)).columns
-    lines = []
-    for row in rows:
-        head = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5]))
-        room = max(20, width - len(head) - 2)
-        tail = row[5] if len(row[5]) <= room else row[5][: room - 1] + "…"
-        lines.append(f"{head}  {tail}".rstrip())
-    return "\n".join(lines)
+    return render_table(header, rows)
 
 
 def _state(block: dict[str, Any]) -> str:

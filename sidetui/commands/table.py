@@ -1,0 +1,20 @@
+"""Plain-text tables for people: aligned columns, the last one cut to the terminal's width."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+
+
+def render_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = [tuple(header), *(tuple(row) for row in rows)]
+    fixed = len(header) - 1
+    widths = [max(len(line[i]) for line in lines) for i in range(fixed)]
+    width = shutil.get_terminal_size((120, 24)).columns
+    out = []
+    for line in lines:
+        head = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line[:fixed]))
+        room = max(20, width - len(head) - 2)
+        last = line[fixed] if len(line[fixed]) <= room else line[fixed][: room - 1] + "…"
+        out.append(f"{head}  {last}".rstrip())
+    return "\n".join(out)
