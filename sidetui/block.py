@@ -14,7 +14,7 @@ Run by sidetui, the block gets its invocation on the channel whose descriptor is
 result; a raised exception is the error, with the traceback on stderr. Run by hand, the params come
 from `SIDE_EXECUTION_PARAMS` or the first argument (JSON) and the result is printed.
 
-Standard library only: this file may be copied into a block and run by any Python >= 3.8.
+Standard library only: this file may be copied into a block and run by any Python >= 3.9.
 """
 
 from __future__ import annotations

@@ -22,11 +22,17 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
+from websockets import http11
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 POLICY_VIOLATION = 1008
+MESSAGE_TOO_BIG = 1009
 PING_INTERVAL_S = 25
+
+# The codeboltjs SDK puts its whole environment in the connect URL (SIDE_EXECUTION_PARAMS, up to
+# 64 KiB, among it); websockets refuses request lines over 8 KiB unless told otherwise.
+http11.MAX_LINE_LENGTH = max(http11.MAX_LINE_LENGTH, 256 * 1024)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class SocketChild(Protocol):
     def attach_socket(self, close: Any) -> dict[str, Any]: ...
     def invocation_delivered(self) -> None: ...
     def receive(self, message: dict[str, Any]) -> bool: ...
+    def refuse(self, problem: str) -> None: ...
     def detach_socket(self) -> None: ...
     def note(self, text: str) -> None: ...
 
@@ -111,13 +118,13 @@ class Bridge:
         )
         header = connection.request.headers.get("Authorization", "") if connection.request else ""
         api_token = query.get("apiToken") or query.get("SIDETUI_API_TOKEN") or _bearer(header)
-        if api_token and hmac.compare_digest(api_token, self.api_token):
+        if api_token and _same_secret(api_token, self.api_token):
             await self._serve_agent(connection, Caller(None))
             return
         execution_id = query.get("agentId") or query.get("SIDE_EXECUTION_ID") or ""
         token = query.get("token") or query.get("SIDE_EXECUTION_TOKEN") or ""
         child = self.peers.socket_child(execution_id) if execution_id else None
-        if child is None or not token or not hmac.compare_digest(token, child.token):
+        if child is None or not token or not _same_secret(token, child.token):
             await connection.close(POLICY_VIOLATION, "unknown execution, or a wrong token")
             return
         if child.socket_attached:
@@ -168,8 +175,8 @@ class Bridge:
                     task.add_done_callback(answering.discard)
         except ConnectionClosed as closed:
             closing = closed.sent or closed.rcvd
-            if child is not None and closing is not None and closing.code == 1009:
-                child.note("a WebSocket frame over the size limit closed the connection")
+            if child is not None and closing is not None and closing.code == MESSAGE_TOO_BIG:
+                child.refuse("a WebSocket frame over the size limit closed the connection")
 
         finally:
             for task in answering:
@@ -189,6 +196,11 @@ def _parse(frame: str | bytes) -> dict[str, Any] | None:
     except ValueError:
         return None
     return message if isinstance(message, dict) else None
+
+
+def _same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison that any text given (non-ASCII too) survives."""
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode())
 
 
 def _bearer(header: str) -> str:

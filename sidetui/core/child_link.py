@@ -38,6 +38,7 @@ class ChildLink:
         self.on_delivered: Callable[[], object] = lambda: None
         self.note: Callable[[str], None] = lambda text: None
         self._close_socket: Callable[[], Any] | None = None
+        self._refused: str | None = None
 
     async def open(self) -> None:
         """After the spawn: the invocation goes out on the IPC channel."""
@@ -77,6 +78,16 @@ class ChildLink:
         self.on_completion(completion)
         self.close()
         return True
+
+    def refuse(self, problem: str) -> None:
+        """A message was refused (too big): if the child then ends without a result, it failed."""
+        self._refused = problem
+        self.note(problem)
+
+    @property
+    def refused(self) -> str | None:
+        """Why a message of the child's was refused, if one was (perhaps its result)."""
+        return self._refused or (self.channel.refused if self.channel else None)
 
     def close(self) -> None:
         """Close the channels: a node child whose only work was the channel then exits."""

@@ -247,8 +247,13 @@ class Execution:
         if not self.record.status.is_live:
             return  # its report arrived meanwhile
         code, sig = self.record.exit_code, self.record.signal
-
-        if code == 0:
+        refused = self.plan.link.refused if self.plan.link else None
+        if code == 0 and refused is not None:  # not a success: its result may be what was lost
+            message = f"{refused}; its result, if that was it, was lost"
+            self.set_status(
+                ExecutionStatus.FAILED, self._error(ErrorCode.EXECUTION_FAILED, message)
+            )
+        elif code == 0:
             self.set_status(ExecutionStatus.COMPLETED, result={"exitCode": 0})
         elif sig is not None:
             self.set_status(

@@ -19,6 +19,12 @@ _JAVASCRIPT = """\
 const CODE = __CODE__;
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
 const finish = (reply) => {
+  try {
+    JSON.stringify(reply);
+  } catch (error) {
+    reply = { type: reply.type, sideExecutionId: reply.sideExecutionId,
+              error: `the result cannot be sent as JSON: ${error.message}` };
+  }
   if (process.send) process.send(reply);
   else console.log(JSON.stringify(reply));
 };
@@ -54,13 +60,14 @@ CODE = __CODE__
 def build():
     try:
         tree = ast.parse(CODE, "<inline code>")
-    except SyntaxError as error:
+        function = ast.parse("async def __inline__(params):\\n    pass").body[0]
+        function.body = tree.body or function.body
+        module = ast.fix_missing_locations(ast.Module(body=[function], type_ignores=[]))
+        code = compile(module, "<inline code>", "exec")
+    except (SyntaxError, ValueError) as error:  # ValueError: a NUL in the code
         return error
-    function = ast.parse("async def __inline__(params):\\n    pass").body[0]
-    function.body = tree.body or function.body
-    module = ast.fix_missing_locations(ast.Module(body=[function], type_ignores=[]))
     namespace = {"__name__": "__inline__"}
-    exec(compile(module, "<inline code>", "exec"), namespace)
+    exec(code, namespace)
     return namespace["__inline__"]
 
 
@@ -71,6 +78,8 @@ def handler(params, context):
     if isinstance(BODY, SyntaxError):
         where = f" (line {BODY.lineno})" if BODY.lineno else ""
         raise BlockError(f"SyntaxError: {BODY.msg}{where}", "SYNTAX_ERROR")
+    if isinstance(BODY, ValueError):
+        raise BlockError(f"SyntaxError: {BODY}", "SYNTAX_ERROR")
     return BODY(params)
 
 
@@ -83,11 +92,10 @@ def write_program(code: str, language: str) -> tuple[Path, list[str]]:
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
     folder = Path(tempfile.mkdtemp(prefix="sidetui-code-"))
-    literal = json.dumps(code)
     if language == "python":
         program = folder / "inline.py"
-        program.write_text(_PYTHON.replace("__CODE__", literal))
+        program.write_text(_PYTHON.replace("__CODE__", repr(code)), encoding="utf-8")
         return folder, [sys.executable, str(program)]
     program = folder / "inline.js"
-    program.write_text(_JAVASCRIPT.replace("__CODE__", literal))
+    program.write_text(_JAVASCRIPT.replace("__CODE__", json.dumps(code)), encoding="utf-8")
     return folder, ["node", str(program)]

@@ -27,6 +27,7 @@ class IpcChannel:
         self._writer: asyncio.StreamWriter | None = None
         self._reader_task: asyncio.Task[None] | None = None
         self.closed = False
+        self.refused: str | None = None  # why a message was refused, if one was
         self.drained = asyncio.Event()  # the child's end is closed and all it sent was read
 
     @property
@@ -83,7 +84,8 @@ class IpcChannel:
                 try:
                     line = await reader.readline()
                 except ValueError:  # longer than the limit: the stream cannot be resynchronised
-                    on_problem(f"IPC message over {self._max} bytes: channel closed")
+                    self.refused = f"an IPC message over {self._max} bytes closed the channel"
+                    on_problem(self.refused)
                     self.close()
                     return
                 if not line:
@@ -93,7 +95,7 @@ class IpcChannel:
                 except ValueError:
                     on_problem(f"ignored a malformed IPC message: {line[:80]!r}")
                     continue
-                if isinstance(message, dict) and not str(message.get("cmd", "")).startswith(
-                    "NODE_"
-                ):
+                if not isinstance(message, dict):
+                    on_problem(f"ignored an IPC message that is not a JSON object: {line[:80]!r}")
+                elif not str(message.get("cmd", "")).startswith("NODE_"):  # node's own
                     on_message(message)
