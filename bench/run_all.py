@@ -13,7 +13,7 @@ from pathlib import Path
 from _common import parse_args
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("drain", "start", "stop", "discovery", "memory")
+BENCHMARKS = ("drain", "start", "stop", "discovery", "memory", "protocol")
 
 
 def main() -> int:

@@ -19,7 +19,6 @@ Standard library only: this file may be copied into a block and run by any Pytho
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import json
 import os
@@ -105,6 +104,8 @@ def run(handler: Handler) -> int:
     try:
         result = handler(params, context)
         if inspect.isawaitable(result):
+            import asyncio  # only when needed: it costs a plain block ~50 ms of start-up
+
             result = asyncio.run(_awaited(result))
         json.dumps(result)  # refuse a result that cannot travel, as the error
         if result is not None:

@@ -17,6 +17,10 @@ def manager_from(args: argparse.Namespace, watch: bool = False) -> SideExecution
     config = EngineConfig.from_env(watch=watch)
     if args.state_dir:
         config.state_dir = Path(args.state_dir).expanduser()
+    if args.project and not Path(args.project).expanduser().is_dir():
+        print(
+            f"sidetui: warning: the project folder {args.project} does not exist", file=sys.stderr
+        )
     return SideExecutionManager(args.project, args.global_dir, config)
 
 

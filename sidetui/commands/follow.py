@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -100,6 +101,9 @@ def refused(args: argparse.Namespace, response: Response) -> int:
 def summary(record: ExecutionRecord) -> str:
     """One line for people: what ran, how it ended, how long it took, where the logs are."""
     reason = f": {record.error.message}" if record.error else ""
+    if record.result is not None and record.result != {"exitCode": 0}:
+        shown = json.dumps(record.result, ensure_ascii=False, default=str)
+        reason = f" → {shown if len(shown) <= 200 else shown[:199] + '…'}"
     outcome = f"{record.status.value} after {record.duration_ms / 1000:.2f} s{reason}"
     logs = record.log_paths.get("stdout")
     where = f" · logs {logs.rsplit('.', 1)[0]}.{{stdout,stderr}}" if logs else ""

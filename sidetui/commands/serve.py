@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import sys
 
 from sidetui.commands.common import manager_from
 
@@ -12,11 +13,10 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def main(args: argparse.Namespace) -> int:
-    asyncio.run(_serve(args))
-    return 0
+    return asyncio.run(_serve(args))
 
 
-async def _serve(args: argparse.Namespace) -> None:
+async def _serve(args: argparse.Namespace) -> int:
     manager = manager_from(args, watch=True)
     if args.port is not None:
         manager.config.socket_port = args.port
@@ -24,6 +24,13 @@ async def _serve(args: argparse.Namespace) -> None:
     stop = asyncio.Event()
     for sig in _STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
+    try:
+        await manager.open()
+    except OSError as error:
+        where = f"127.0.0.1:{args.port}" if args.port is not None else "127.0.0.1"
+        print(f"sidetui: cannot listen on {where}: {error.strerror}", file=sys.stderr)
+        await manager.close()
+        return 1
     async with manager:
         assert manager.endpoint is not None
         url, _ = manager.endpoint
@@ -32,3 +39,4 @@ async def _serve(args: argparse.Namespace) -> None:
         print(f"token file: {manager.endpoint_file} (readable by you only)", flush=True)
         await stop.wait()
         print("sidetui: stopping every execution", flush=True)
+    return 0

@@ -58,6 +58,9 @@ class AgentApi:
                 reply = await handler(request, caller)
             except Refusal as refusal:
                 reply = _failure(f"{action}Response", refusal.error.code, refusal.error.message)
+            except (TypeError, ValueError, AttributeError) as error:  # a field of the wrong type
+                message = f"malformed {kind}.{action} request: {error}"
+                reply = _failure(f"{action}Response", ErrorCode.INVALID_REQUEST, message)
         return {**reply, "requestId": request.get("requestId")}
 
     # -- sideExecution ---------------------------------------------------------------------------

@@ -120,6 +120,9 @@ class ActionBlock(Entry):
     def to_dict(self) -> dict[str, Any]:
         """The ActionBlock object of the JSON CLI and the WebSocket API."""
         metadata = {
+            "author": None,
+            "tags": [],
+            "dependencies": [],
             **self.metadata,
             "inputs": [spec.to_dict() for spec in self.inputs],
             "outputs": [spec.to_dict() for spec in self.outputs],

@@ -478,7 +478,8 @@ def _looks_like_path(text: str) -> bool:
 
 
 def _timeout(requested: int | None, manifest: int | None, configured: int | None) -> int | None:
-    if requested is not None and (isinstance(requested, bool) or requested < 0):
+    valid = isinstance(requested, int | float) and not isinstance(requested, bool)
+    if requested is not None and (not valid or requested < 0):
         raise Refusal(
             ErrorCode.INVALID_REQUEST, f"timeout must be milliseconds >= 0, not {requested!r}"
         )

@@ -535,6 +535,8 @@ async def test_list_action_blocks_gives_the_documented_fields(project, config, t
     }
     assert greet["metadata"] == {
         "author": "Ada",
+        "tags": [],
+        "dependencies": [],
         "inputs": [{"name": "who", "type": "string", "required": True, "description": ""}],
         "outputs": [{"name": "greeting", "type": "string", "description": ""}],
         "source": "project",
