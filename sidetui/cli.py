@@ -1,4 +1,4 @@
-"""The `sidetui` command line: headless subcommands over the engine (the TUI comes later)."""
+"""The `sidetui` command line: the terminal app by default, and headless subcommands."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ EXIT_FAILED = 1
 EXIT_REFUSED = 2
 EXIT_TIMEOUT = 124
 EXIT_STOPPED = 130
+COMMANDS = ("list", "run", "code", "capability", "serve")  # anything else starts the app
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sidetui",
-        description="Run and watch side executions: ActionBlocks and capabilities.",
+        usage="sidetui [PROJECT] [--global-dir DIR] [--state-dir DIR]\n       sidetui COMMAND ...",
+        description="Run and watch side executions: ActionBlocks and capabilities. Without a "
+        "command, the terminal app starts on PROJECT (default: the current folder).",
     )
     parser.add_argument("--version", action="version", version=f"sidetui {__version__}")
     places = argparse.ArgumentParser(add_help=False)
@@ -90,17 +93,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sidetui", description="The sidetui terminal app.")
+    parser.add_argument("project", nargs="?", metavar="PROJECT", help="default: current folder")
+    parser.add_argument("--global-dir", metavar="DIR", help="global folder (default: ~/.codebolt)")
+    parser.add_argument("--state-dir", metavar="DIR", help="where logs are kept")
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
+        return run_app(build_app_parser().parse_args(argv))
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_OK
     from importlib import import_module
 
     command = import_module(args.handler)
     result: int = command.main(args)
     return result
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Start the terminal app on the project folder."""
+    from pathlib import Path
+
+    from sidetui.tui.factory import create_app
+
+    project = Path(args.project or ".").expanduser()
+    if not project.is_dir():
+        print(f"sidetui: {project} is not a folder", file=sys.stderr)
+        return EXIT_REFUSED
+    from sidetui.config import load_settings
+
+    settings = load_settings()
+    if args.state_dir:
+        settings.engine.state_dir = Path(args.state_dir).expanduser()
+    create_app(project, settings=settings, global_dir=args.global_dir).run()
+    return EXIT_OK
 
 
 if __name__ == "__main__":

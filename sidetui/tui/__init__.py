@@ -1,0 +1,1 @@
+"""The terminal application: a thin view over the engine's events and records."""

@@ -1,0 +1,82 @@
+"""The sidetui application: it wires the engine, the adapter and the main screen together, and
+owns the app's lifecycle (start the engine, quit with confirmation, stop everything on exit)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+from textual.app import App
+from textual.binding import Binding
+
+from sidetui.config import Settings
+from sidetui.core import SideExecutionManager
+from sidetui.tui.adapter import EngineAdapter
+from sidetui.tui.commands import SidetuiCommands
+from sidetui.tui.plain import PlainNotifications
+from sidetui.tui.presentation import Presentation
+from sidetui.tui.screens.confirm_quit import ConfirmQuitScreen
+from sidetui.tui.screens.main import MainScreen
+
+
+class SidetuiApp(PlainNotifications, App[None]):
+    """Browse, launch, watch and stop side executions."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sidetui"
+    COMMANDS = App.COMMANDS | {SidetuiCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+q", "quit", "Quit", id="quit.now", show=False, priority=True),
+    ]
+
+    def __init__(
+        self, manager: SideExecutionManager, settings: Settings, deterministic: bool = False
+    ):
+        super().__init__()
+        self.manager = manager
+        self.settings = settings
+        self.deterministic = deterministic
+        self.sub_title = manager.project_dir.name
+        self.main: MainScreen | None = None
+        self.engine_ready = asyncio.Event()
+
+    async def on_mount(self) -> None:
+        self.set_keymap(self.settings.keys)
+        presentation = Presentation(
+            self.manager.project_dir, self.get_css_variables(), self.deterministic
+        )
+        self.main = MainScreen(self.manager, presentation)
+        await self.push_screen(self.main)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(sig, self.exit)
+        for problem in self.settings.problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=8)
+        self.run_worker(self._run_engine(self.main), name="engine", exit_on_error=True)
+
+    async def _run_engine(self, main: MainScreen) -> None:
+        await self.manager.open()
+        adapter = EngineAdapter(self.manager, main, self.manager.config.tail_lines * 2)
+        main.engine_ready(adapter)
+        self.engine_ready.set()
+        await adapter.run()
+
+    async def action_quit(self) -> None:
+        live = [r for r in self.manager.records if not r.status.is_final]
+        if not live:
+            self.exit()
+            return
+        self.push_screen(ConfirmQuitScreen(len(live)), self._quit_answered)
+
+    def _quit_answered(self, stop_all: bool | None) -> None:
+        if stop_all:
+            self.run_worker(self._stop_all_and_exit(), group="engine", exit_on_error=False)
+
+    async def _stop_all_and_exit(self) -> None:
+        self.notify("Stopping every execution…", timeout=5)
+        await self.manager.stop_all()
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        await self.manager.close()

@@ -1,0 +1,313 @@
+"""The main screen: catalog and details on the left, executions and their output on the right.
+
+It reacts to the adapter's messages and runs the user's actions against the manager; engine calls
+run in workers, so the screen never waits on a child.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from collections.abc import Awaitable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Tabs
+
+from sidetui.core import Entry, ExecutionRecord, ExecutionStatus, SideExecutionManager
+from sidetui.core.entries import Executor
+from sidetui.tui.adapter import EngineAdapter
+from sidetui.tui.launch_request import LaunchRequest
+from sidetui.tui.messages import ExecutionUpdated, OutputArrived, RegistryUpdated
+from sidetui.tui.plain import PlainNotifications
+from sidetui.tui.presentation import Presentation
+from sidetui.tui.screens.inline_code import InlineCodeScreen
+from sidetui.tui.screens.launch import LaunchScreen
+from sidetui.tui.widgets.catalog import CatalogTree
+from sidetui.tui.widgets.details import EntryDetails
+from sidetui.tui.widgets.executions import ExecutionsTable
+from sidetui.tui.widgets.output_pane import OutputPane
+from sidetui.tui.widgets.output_view import OutputView
+
+ENDINGS = {
+    ExecutionStatus.COMPLETED: "information",
+    ExecutionStatus.FAILED: "error",
+    ExecutionStatus.TIMEOUT: "warning",
+}
+
+
+class MainScreen(PlainNotifications, Screen[None]):
+    """Browse, launch, watch and stop."""
+
+    BINDINGS = [
+        Binding("s", "stop", "Stop", id="stop"),
+        Binding("S", "stop_all", "Stop all", id="stop_all"),
+        Binding("r", "rerun", "Re-run", id="rerun"),
+        Binding("i", "inline_code", "Code", id="inline_code"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("n", "search_next", "Next match", id="search_next", show=False),
+        Binding("N", "search_previous", "Previous match", id="search_previous", show=False),
+        Binding("f", "follow", "Follow", id="follow"),
+        Binding("c", "copy", "Copy", id="copy"),
+        Binding("o", "open_log", "Pager", id="open_log"),
+        Binding("x", "clear_finished", "Clear", id="clear_finished"),
+    ]
+
+    def __init__(self, manager: SideExecutionManager, presentation: Presentation):
+        super().__init__()
+        self.manager = manager
+        self.presentation = presentation
+        self.adapter: EngineAdapter | None = None
+        self._requests: dict[str, LaunchRequest] = {}
+        self._last_params: dict[str, dict[str, Any]] = {}
+
+    def compose(self) -> ComposeResult:
+        colours = self.presentation.colours
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Input(placeholder="filter the catalog", id="filter")
+                yield CatalogTree(colours, id="catalog")
+                yield EntryDetails(self.presentation, id="details")
+            with Vertical(id="right"):
+                yield ExecutionsTable(self.presentation, id="executions")
+                yield OutputPane(self.presentation, id="pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.query_one(CatalogTree).focus()
+        self.set_interval(1.0, self.query_one(ExecutionsTable).tick)
+
+    def engine_ready(self, adapter: EngineAdapter) -> None:
+        """The manager is open: show what it found."""
+        self.adapter = adapter
+        self.query_one(CatalogTree).set_entries(self.manager.registry.entries())
+
+    # -- what the engine says --------------------------------------------------------------------
+
+    def on_execution_updated(self, message: ExecutionUpdated) -> None:
+        record = message.record
+        table = self.query_one(ExecutionsTable)
+        table.upsert(record)
+        pane = self.query_one(OutputPane)
+        if pane.record is record:
+            pane.refresh_output()
+        severity = ENDINGS.get(record.status)
+        if severity and table.selected_id != record.side_execution_id:
+            reason = f": {record.error.message}" if record.error else ""
+            self.notify(f"{record.action_block} {record.status.value}{reason}", severity=severity)  # type: ignore[arg-type]
+
+    def on_output_arrived(self, message: OutputArrived) -> None:
+        pane = self.query_one(OutputPane)
+        if pane.record is not None and pane.record.side_execution_id in message.execution_ids:
+            pane.refresh_output()
+
+    def on_registry_updated(self, message: RegistryUpdated) -> None:
+        self.query_one(CatalogTree).set_entries(self.manager.registry.entries())
+        details = self.query_one(EntryDetails)
+        details.show(self.query_one(CatalogTree).highlighted_entry)
+
+    # -- what the widgets say --------------------------------------------------------------------
+
+    def on_catalog_tree_entry_highlighted(self, message: CatalogTree.EntryHighlighted) -> None:
+        self.query_one(EntryDetails).show(message.entry)
+
+    def on_catalog_tree_launch_requested(self, message: CatalogTree.LaunchRequested) -> None:
+        self.open_launch(message.entry)
+
+    def on_executions_table_selected(self, message: ExecutionsTable.Selected) -> None:
+        record = self.manager.get_record(message.execution_id) if message.execution_id else None
+        merged = (
+            self.adapter.merged_for(message.execution_id)
+            if self.adapter and message.execution_id
+            else None
+        )
+        self.query_one(OutputPane).show_execution(record, merged)
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        self.query_one(OutputPane).refresh_output()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.query_one(CatalogTree).set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self._search(event.value, forward=True)
+        elif event.input.id == "filter":
+            self.query_one(CatalogTree).focus()
+
+    def on_key(self, event: Any) -> None:
+        search = self.query_one("#search", Input)
+        if event.key == "escape" and search.has_focus:
+            search.display = False
+            self.query_one(OutputView).focus()
+            event.stop()
+
+    # -- launching -------------------------------------------------------------------------------
+
+    def launchable_entries(self) -> list[Entry]:
+        return [e for e in self.manager.registry.entries() if not isinstance(e, Executor)]
+
+    def live_records(self) -> list[ExecutionRecord]:
+        return [r for r in self.manager.records if not r.status.is_final]
+
+    def open_launch(self, entry: Entry) -> None:
+        if isinstance(entry, Executor):
+            types = ", ".join(entry.supported_types) or "none"
+            self.notify(f"An executor runs capabilities (types: {types}): launch one of those.")
+            return
+        previous = self._last_params.get(str(entry.path))
+        self.app.push_screen(LaunchScreen(entry, previous), self._launch_dialog_closed)
+
+    def _launch_dialog_closed(self, request: LaunchRequest | None) -> None:
+        if request is not None:
+            self.launch(request)
+
+    def launch(self, request: LaunchRequest) -> None:
+        self._guarded(self._launch(request))
+
+    async def _launch(self, request: LaunchRequest) -> None:
+        response = await request.start(self.manager)
+        data = response.data or {}
+        execution_id = data.get("sideExecutionId")
+        if execution_id is None:
+            self.notify(response.message, title="Not started", severity="error")
+            return
+        self._requests[execution_id] = request
+        if request.kind != "code":
+            entry_key = next(
+                (str(e.path) for e in self.launchable_entries() if e.name == request.target),
+                request.target,
+            )
+            self._last_params[entry_key] = request.params
+        record = self.manager.get_record(execution_id)
+        if record is not None:
+            self.query_one(ExecutionsTable).upsert(record, select=True)
+        if not response.success:
+            self.notify(response.message, title="Failed to start", severity="error")
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def _selected(self) -> ExecutionRecord | None:
+        execution_id = self.query_one(ExecutionsTable).selected_id
+        return self.manager.get_record(execution_id) if execution_id else None
+
+    def action_stop(self) -> None:
+        record = self._selected()
+        if record is None:
+            self.notify("No execution is selected.")
+        else:
+            self.stop_execution(record.side_execution_id)
+
+    def stop_execution(self, execution_id: str) -> None:
+        record = self.manager.get_record(execution_id)
+        if record is None or record.status.is_final:
+            return
+        again = record.status is ExecutionStatus.STOPPING
+        shown = self.presentation.execution_id(execution_id)
+        self.notify(f"{'Killing' if again else 'Stopping'} {shown}", timeout=2)
+        self._guarded(self.manager.stop(execution_id))
+
+    def action_stop_all(self) -> None:
+        live = self.live_records()
+        if live:
+            self.notify(f"Stopping {len(live)} execution(s)", timeout=2)
+            self._guarded(self.manager.stop_all())
+
+    def action_rerun(self) -> None:
+        record = self._selected()
+        if record is None:
+            self.notify("No execution is selected.")
+            return
+        request = self._requests.get(record.side_execution_id) or LaunchRequest(
+            "block", record.action_block_id or record.action_block, record.params, record.timeout
+        )
+        self.launch(request)
+
+    def action_inline_code(self) -> None:
+        previous = next((r for r in reversed(self._requests.values()) if r.kind == "code"), None)
+        self.app.push_screen(InlineCodeScreen(previous), self._launch_dialog_closed)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    def action_search_next(self) -> None:
+        self._search(self.query_one("#search", Input).value, forward=True)
+
+    def action_search_previous(self) -> None:
+        self._search(self.query_one("#search", Input).value, forward=False)
+
+    def _search(self, term: str, forward: bool) -> None:
+        pane = self.query_one(OutputPane)
+        if not term:
+            pane.set_search_state("")
+            pane.view.search("")
+            return
+        number, total = pane.view.search(term, forward)
+        pane.set_search_state(
+            f"{number}/{total} matches for {term!r}" if total else f"no match for {term!r}"
+        )
+
+    def action_follow(self) -> None:
+        pane = self.query_one(OutputPane)
+        pane.view.toggle_follow()
+        pane.refresh_output()
+
+    def action_copy(self) -> None:
+        pane = self.query_one(OutputPane)
+        text = self.get_selected_text() or (
+            pane.view.plain_text() if pane.tab in ("stdout", "stderr", "merged") else ""
+        )
+        if not text:
+            self.notify("Nothing to copy.")
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {text.count(chr(10)) + 1} line(s) to the clipboard.", timeout=2)
+
+    def action_open_log(self) -> None:
+        pane = self.query_one(OutputPane)
+        record = pane.record
+        stream = "stderr" if pane.tab == "stderr" else "stdout"
+        path = record.log_paths.get(stream) if record else None
+        if not path:
+            self.notify("No log to open.")
+            return
+        pager = shlex.split(os.environ.get("PAGER") or "less -R")
+        try:
+            with self.app.suspend():
+                subprocess.run([*pager, path], check=False)
+        except Exception as error:  # no terminal to hand over (headless), or no such pager
+            self.notify(f"Cannot open a pager here: {error}", severity="warning")
+
+    def action_clear_finished(self) -> None:
+        cleared = {
+            r.side_execution_id
+            for r in self.manager.records
+            if r.status.is_final and self.manager.forget(r.side_execution_id)
+        }
+        if cleared:
+            self.query_one(ExecutionsTable).remove(cleared)
+            for execution_id in cleared:
+                self._requests.pop(execution_id, None)
+                if self.adapter is not None:
+                    self.adapter.merged.pop(execution_id, None)
+        self.notify(f"Cleared {len(cleared)} finished execution(s).", timeout=2)
+
+    def _guarded(self, work: Awaitable[Any]) -> None:
+        """Run engine work in the background; a failure is shown, never fatal."""
+
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception as error:  # shown to the person; the app stays up
+                self.notify(f"{type(error).__name__}: {error}", title="Error", severity="error")
+
+        self.run_worker(guarded(), group="engine", exit_on_error=False)

@@ -1,0 +1,139 @@
+"""The catalog: ActionBlocks, capabilities by type, executors, as a tree that follows the disk.
+
+Entries carry their source as a badge (project entries need none) and their state as a word:
+broken, shadowed, conflict. A rebuild keeps the cursor on the entry it was on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from sidetui.core import ActionBlock, Entry, Source
+from sidetui.core.entries import Capability, Executor
+
+Node = TreeNode[Entry | None]
+
+
+class CatalogTree(Tree[Entry | None]):
+    """Everything that can be run, grouped by kind; `enter` asks to launch the entry."""
+
+    class EntryHighlighted(Message):
+        def __init__(self, entry: Entry | None):
+            super().__init__()
+            self.entry = entry
+
+    class LaunchRequested(Message):
+        def __init__(self, entry: Entry):
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, colours: dict[str, str], *, id: str | None = None):
+        super().__init__("catalog", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.colours = colours
+        self._entries: list[Entry] = []
+        self._filter = ""
+
+    @property
+    def highlighted_entry(self) -> Entry | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    def set_entries(self, entries: Iterable[Entry]) -> None:
+        self._entries = list(entries)
+        self._rebuild()
+
+    def set_filter(self, text: str) -> None:
+        self._filter = text.strip().lower()
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        current = self.highlighted_entry
+        keep = current.path if current is not None else None
+        collapsed = {str(n.label) for n in self._group_nodes() if not n.is_expanded}
+        self.clear()
+        chosen = [e for e in self._entries if self._matches(e)]
+        blocks = [e for e in chosen if isinstance(e, ActionBlock) and not isinstance(e, Executor)]
+        capabilities = [e for e in chosen if isinstance(e, Capability)]
+        executors = [e for e in chosen if isinstance(e, Executor)]
+        self._group(self.root, "ActionBlocks", blocks, collapsed)
+        by_type: dict[str, list[Entry]] = {}
+        for capability in capabilities:
+            by_type.setdefault(capability.type or "?", []).append(capability)
+        parent = self._group(self.root, "Capabilities", [], collapsed, count=len(capabilities))
+        for kind, members in sorted(by_type.items()):
+            self._group(parent, kind, members, collapsed)
+        self._group(self.root, "Executors", executors, collapsed)
+        self._restore_cursor(keep)
+
+    def _group(
+        self,
+        parent: Node,
+        title: str,
+        entries: list[Entry],
+        collapsed: set[str],
+        count: int | None = None,
+    ) -> Node:
+        label = Text.assemble(
+            (title, "bold"), (f" {len(entries) if count is None else count}", "dim")
+        )
+        node = parent.add(label, data=None, expand=str(label) not in collapsed)
+        for entry in entries:
+            node.add_leaf(self.label_for(entry), data=entry)
+        return node
+
+    def label_for(self, entry: Entry) -> Text:
+        label = Text(entry.name)
+        if entry.source is not Source.PROJECT:
+            label.append(f" {entry.source.label}", style=self.colours.get("text-secondary", "dim"))
+        if entry.errors:
+            label.append(" ✘ broken", style=f"bold {self.colours.get('text-error', 'red')}")
+        elif entry.conflicts_with:
+            label.append(" ⚠ conflict", style=self.colours.get("text-warning", "yellow"))
+        elif entry.shadowed_by:
+            label.append(" ⇣ shadowed", style="dim")
+        return label
+
+    def _matches(self, entry: Entry) -> bool:
+        if not self._filter:
+            return True
+        haystack = f"{entry.name} {entry.description} {getattr(entry, 'type', '')}".lower()
+        return all(word in haystack for word in self._filter.split())
+
+    def _group_nodes(self) -> list[Node]:
+        nodes: list[Node] = []
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            if node.data is None:
+                nodes.append(node)
+                stack.extend(node.children)
+        return nodes
+
+    def _restore_cursor(self, path: Path | None) -> None:
+        for line in range(self.last_line + 1):
+            node = self.get_node_at_line(line)
+            if (
+                node is not None
+                and node.data is not None
+                and (path is None or node.data.path == path)
+            ):
+                self.cursor_line = line
+                return
+        self.cursor_line = 0
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Entry | None]) -> None:
+        event.stop()
+        self.post_message(self.EntryHighlighted(event.node.data))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Entry | None]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.LaunchRequested(event.node.data))

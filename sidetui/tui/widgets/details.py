@@ -1,0 +1,92 @@
+"""The highlighted catalog entry: what it is, where it lives, what it takes, its README."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from sidetui.core import ActionBlock, Entry
+from sidetui.core.entries import Capability, Executor, InputSpec
+from sidetui.core.manifest_io import README_MAX_BYTES, ManifestError, read_text
+from sidetui.tui.presentation import Presentation
+
+
+class EntryDetails(VerticalScroll):
+    """Shows one entry; nothing in it is read as markup."""
+
+    def __init__(self, presentation: Presentation, *, id: str | None = None):
+        super().__init__(id=id)
+        self.presentation = presentation
+        self._body = Static(Text("Highlight an entry to see it here.", style="dim"))
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self._body
+
+    def show(self, entry: Entry | None) -> None:
+        self._body.update(self.describe(entry) if entry is not None else Text(""))
+        self.scroll_home(animate=False)
+
+    def describe(self, entry: Entry) -> RenderableType:
+        facts = Table.grid(padding=(0, 1))
+        facts.add_column(style="bold", no_wrap=True)
+        facts.add_column()
+        kind = "executor" if isinstance(entry, Executor) else entry.kind.value
+        facts.add_row(
+            "kind", Text(f"{kind}{f' ({entry.type})' if isinstance(entry, Capability) else ''}")
+        )
+        facts.add_row("source", Text(entry.source.label))
+        facts.add_row("version", Text(entry.version))
+        facts.add_row("path", Text(self.presentation.path(entry.path)))
+        if isinstance(entry, ActionBlock):
+            facts.add_row("entry", Text(entry.entry_point or "-"))
+            facts.add_row("runtime", Text(entry.runtime or "the file itself"))
+            if entry.timeout:
+                facts.add_row("timeout", Text(f"{entry.timeout} ms"))
+        if isinstance(entry, Executor):
+            facts.add_row("serves", Text(", ".join(entry.supported_types) or "-"))
+        if entry.shadowed_by:
+            facts.add_row("shadowed by", Text(entry.shadowed_by))
+        for other in entry.conflicts_with:
+            facts.add_row("conflicts", Text(self.presentation.path(other)))
+        parts: list[RenderableType] = [
+            Text(entry.name, style="bold"),
+            Text(entry.description or ""),
+        ]
+        if entry.errors:
+            error_style = self.presentation.colours.get("text-error", "red")
+            parts += [Text("✘ " + error, style=error_style) for error in entry.errors]
+        parts.append(facts)
+        inputs = getattr(entry, "inputs", ())
+        if inputs:
+            parts += [Text("inputs", style="bold underline"), _inputs_table(inputs)]
+        readme = _readme(entry)
+        if readme:
+            parts += [Text(""), Markdown(readme)]
+        return Group(*parts)
+
+
+def _inputs_table(inputs: tuple[InputSpec, ...]) -> Table:
+    table = Table.grid(padding=(0, 1))
+    for spec in inputs:
+        default = f" = {spec.default!r}" if spec.has_default else ""
+        table.add_row(
+            Text(
+                ("*" if spec.required else " ") + spec.name, style="bold" if spec.required else ""
+            ),
+            Text(spec.type, style="italic"),
+            Text(f"{spec.description}{default}"),
+        )
+    return table
+
+
+def _readme(entry: Entry) -> str:
+    if isinstance(entry, Capability) and entry.instructions:
+        return entry.instructions
+    try:
+        return read_text(entry.path / "README.md", README_MAX_BYTES)
+    except ManifestError:
+        return ""

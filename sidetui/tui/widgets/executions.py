@@ -1,0 +1,102 @@
+"""The executions table: one row per execution, newest first, live columns kept current."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
+
+from sidetui.core import ExecutionRecord
+from sidetui.tui.presentation import Presentation
+
+COLUMNS = (
+    ("id", "ID"),
+    ("name", "NAME"),
+    ("status", "STATUS"),
+    ("pid", "PID"),
+    ("started", "STARTED"),
+    ("time", "TIME"),
+    ("cpu", "CPU"),
+    ("mem", "MEM"),
+    ("exit", "EXIT"),
+)
+
+
+class ExecutionsTable(DataTable[str | Text]):
+    """Executions as rows keyed by their id."""
+
+    class Selected(Message):
+        def __init__(self, execution_id: str | None):
+            super().__init__()
+            self.execution_id = execution_id
+
+    def __init__(self, presentation: Presentation, *, id: str | None = None):
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.presentation = presentation
+        self._records: dict[str, ExecutionRecord] = {}
+        self._order: list[str] = []  # newest first
+
+    def on_mount(self) -> None:
+        for key, label in COLUMNS:
+            self.add_column(label, key=key)
+
+    @property
+    def selected_id(self) -> str | None:
+        if not self._order or self.cursor_row < 0 or self.cursor_row >= len(self._order):
+            return None
+        return self._order[self.cursor_row]
+
+    def upsert(self, record: ExecutionRecord, select: bool = False) -> None:
+        """Add a new execution at the top, or bring an existing row up to date."""
+        execution_id = record.side_execution_id
+        if execution_id in self._records:
+            for key, value in self._cells(record).items():
+                self.update_cell(execution_id, key, value, update_width=True)
+            return
+        self._records[execution_id] = record
+        self._order.insert(0, execution_id)
+        keep = self.selected_id
+        self._rebuild(execution_id if select else keep)
+
+    def remove(self, execution_ids: set[str]) -> None:
+        keep = self.selected_id
+        for execution_id in execution_ids:
+            self._records.pop(execution_id, None)
+        self._order = [i for i in self._order if i not in execution_ids]
+        self._rebuild(keep if keep not in execution_ids else None)
+
+    def tick(self) -> None:
+        """Refresh the columns that move while an execution lives (time, CPU, memory)."""
+        for execution_id, record in self._records.items():
+            if not record.status.is_final or record.end_time is None:
+                cells = self._cells(record)
+                for key in ("status", "pid", "time", "cpu", "mem"):
+                    self.update_cell(execution_id, key, cells[key], update_width=True)
+
+    def _rebuild(self, select: str | None) -> None:
+        self.clear()
+        for execution_id in self._order:
+            self.add_row(*self._cells(self._records[execution_id]).values(), key=execution_id)
+        if select in self._order:
+            self.move_cursor(row=self._order.index(select))
+        self.post_message(self.Selected(self.selected_id))
+
+    def _cells(self, record: ExecutionRecord) -> dict[str, str | Text]:
+        show = self.presentation
+        live = not record.status.is_final or record.status.value == "stopping"
+        exit_code = record.exit_code if record.exit_code is not None else record.signal
+        return {
+            "id": show.execution_id(record.side_execution_id, short=True),
+            "name": Text(record.action_block),
+            "status": show.status(record.status),
+            "pid": show.pid(record.pid),
+            "started": show.clock(record.start_time),
+            "time": show.duration(record.duration_ms),
+            "cpu": show.cpu(record.usage.cpu_percent, live),
+            "mem": show.memory(record.usage.memory_rss, live),
+            "exit": "-" if exit_code is None else str(exit_code),
+        }
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Selected(self.selected_id))

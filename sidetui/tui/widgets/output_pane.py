@@ -1,0 +1,179 @@
+"""The selected execution's output: stdout, stderr, both merged (stderr marked), its result or
+error, and its details; a status line; and the search bar."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.json import JSON
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import ContentSwitcher, Input, Label, Static, Tab, Tabs
+
+from sidetui.core import ExecutionRecord
+from sidetui.core.output import OutputStream
+from sidetui.tui.output_model import MergedOutput
+from sidetui.tui.presentation import Presentation
+from sidetui.tui.widgets.output_view import OutputView
+
+STREAM_TABS = ("stdout", "stderr", "merged")
+TABS = (*STREAM_TABS, "result", "details")
+
+
+class OutputPane(Vertical):
+    """What one execution printed and how it ended."""
+
+    def __init__(self, presentation: Presentation, *, id: str | None = None):
+        super().__init__(id=id)
+        self.presentation = presentation
+        self.record: ExecutionRecord | None = None
+        self.merged: MergedOutput | None = None
+        self.search_term = ""
+        self._search_state = ""
+
+    def compose(self) -> ComposeResult:
+        yield Tabs(*(Tab(name, id=f"tab-{name}") for name in TABS), id="output-tabs")
+        with ContentSwitcher(initial="output", id="output-switcher"):
+            yield OutputView(id="output")
+            yield VerticalScroll(Static(id="result-body"), id="result")
+            yield VerticalScroll(Static(id="details-body"), id="details")
+        yield Label("", id="output-status")
+        yield Input(placeholder="search the output · enter: next · escape: close", id="search")
+
+    @property
+    def view(self) -> OutputView:
+        return self.query_one(OutputView)
+
+    @property
+    def tab(self) -> str:
+        active = self.query_one(Tabs).active
+        return active.removeprefix("tab-") if active else "stdout"
+
+    def show_execution(self, record: ExecutionRecord | None, merged: MergedOutput | None) -> None:
+        self.record, self.merged = record, merged
+        self.refresh_output()
+
+    def refresh_output(self) -> None:
+        """Bring the active tab up to date with the execution (called as output arrives)."""
+        tab = self.tab
+        self.query_one(ContentSwitcher).current = tab if tab in ("result", "details") else "output"
+        record = self.record
+        view = self.view
+        if tab in STREAM_TABS:
+            key = (record.side_execution_id if record else None, tab)
+            view.placeholder = (
+                "Nothing printed yet." if record else "Launch something: enter on the catalog."
+            )
+            if record is None:
+                view.show(key, [])
+            elif tab == "merged":
+                merged = self.merged
+                lines = list(merged.lines) if merged else []
+                marks = list(merged.from_stderr) if merged else []
+                view.show(key, lines, merged.first_number if merged else 0, marks)
+            else:
+                stream = record.stdout if tab == "stdout" else record.stderr
+                view.show(key, *_lines_of(stream))
+        elif tab == "result":
+            self.query_one("#result-body", Static).update(self._result())
+        else:
+            self.query_one("#details-body", Static).update(self._details())
+        self._update_status()
+
+    def set_search_state(self, text: str) -> None:
+        self._search_state = text
+        self._update_status()
+
+    def _update_status(self) -> None:
+        parts: list[str] = []
+        record, tab = self.record, self.tab
+        if record is not None and tab in STREAM_TABS:
+            view = self.view
+            parts.append(f"{view.line_count} lines")
+            stream = (
+                record.stdout if tab == "stdout" else record.stderr if tab == "stderr" else None
+            )
+            if stream is not None and stream.first_line_number:
+                parts.append(f"{stream.first_line_number:,} earlier in the log")
+            if tab == "merged" and self.merged and self.merged.first_number:
+                parts.append(f"{self.merged.first_number:,} earlier")
+            parts.append("following" if view.following else "paused (f: follow)")
+        if self._search_state:
+            parts.append(self._search_state)
+        self.query_one("#output-status", Label).update(Text(" · ".join(parts), style="dim"))
+
+    def _result(self) -> RenderableType:
+        record = self.record
+        if record is None:
+            return Text("")
+        if not record.status.is_final:
+            return Text(f"{record.status.value}…", style="dim")
+        if record.error is not None:
+            colour = self.presentation.colours.get("text-error", "red")
+            parts: list[RenderableType] = [
+                Text(record.error.code.value, style=f"bold {colour}"),
+                Text(record.error.message),
+            ]
+        else:
+            parts = [Text("result", style="bold"), _json(record.result)]
+        for notice in record.notices:
+            parts.append(Text(f"note: {notice}", style="dim"))
+        return Group(*parts)
+
+    def _details(self) -> RenderableType:
+        record = self.record
+        if record is None:
+            return Text("")
+        show = self.presentation
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        rows: list[tuple[str, Any]] = [
+            ("id", show.execution_id(record.side_execution_id)),
+            ("kind", record.kind.value),
+            ("runs", record.action_block),
+            (
+                "block path",
+                show.path(record.action_block_path) if record.action_block_path else "-",
+            ),
+            ("status", show.status(record.status)),
+            ("pid", show.pid(record.pid)),
+            ("started", show.clock(record.start_time)),
+            ("ended", show.clock(record.end_time)),
+            ("duration", show.duration(record.duration_ms)),
+            ("exit", record.exit_code if record.exit_code is not None else record.signal or "-"),
+            ("timeout", f"{record.timeout} ms" if record.timeout else "none"),
+            ("thread", "…" if show.deterministic else record.thread_id),
+            ("params", _json(record.params)),
+        ]
+        rows += [
+            (f"{name} log", show.path(path))
+            for name, path in record.log_paths.items()
+            if path and not show.deterministic
+        ]
+        if record.leftover_pids:
+            rows.append(("survivors", ", ".join(map(str, record.leftover_pids))))
+        for label, value in rows:
+            table.add_row(label, value if isinstance(value, Text | JSON) else Text(str(value)))
+        return table
+
+
+def _lines_of(stream: OutputStream | None) -> tuple[list[str], int]:
+    if stream is None:
+        return [], 0
+    lines = stream.lines()
+    partial = stream.partial
+    if partial:
+        lines.append(partial)
+    return lines, stream.first_line_number
+
+
+def _json(value: Any) -> RenderableType:
+    try:
+        return JSON(json.dumps(value, ensure_ascii=False, default=str))
+    except (TypeError, ValueError):
+        return Text(repr(value))
