@@ -56,6 +56,8 @@ class EngineConfig:
     scan_max_depth: int = 6
     tree_sample_ms: int = 500
     subreaper: bool = True  # Linux: adopt orphaned grandchildren so stop can find them
+    history: bool = True  # keep settled executions' records in <state dir>/history.sqlite3
+    history_keep: int = 500
 
     @classmethod
     def from_env(

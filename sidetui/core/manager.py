@@ -36,6 +36,7 @@ from sidetui.core.record import ExecutionKind, ExecutionRecord, TreeUsage
 from sidetui.core.registry import Registry, RegistryChange, load_block_by_path
 from sidetui.core.response import Response
 from sidetui.core.status import ExecutionStatus
+from sidetui.core.store import HistoryStore
 from sidetui.core.watcher import RegistryWatcher
 
 BUILTIN_DIR = Path(sidetui.__file__).parent / "builtin"
@@ -63,6 +64,11 @@ class SideExecutionManager:
         self._launcher = Launcher(config, self.agent, self.project_dir)
         self._bridge: Bridge | None = None
         self.endpoint_file: Path | None = None
+        self.history = (
+            HistoryStore(config.state_dir / "history.sqlite3", config.history_keep)
+            if config.history
+            else None
+        )
 
         self.events = EventHub(config.subscriber_max_lines)
         self._executions: dict[str, Execution] = {}
@@ -88,6 +94,8 @@ class SideExecutionManager:
             return
         self._opened = True
         self.config.logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.history is not None:
+            self.history.open()
         if self.config.subreaper:
             enable_subreaper()
         if self.config.websocket:
@@ -121,6 +129,8 @@ class SideExecutionManager:
                 await self._sampler
         if self._bridge is not None:
             await self._bridge.close()
+        if self.history is not None:
+            self.history.close()
         if self.endpoint_file is not None:
             self.endpoint_file.unlink(missing_ok=True)
         self._flush()
@@ -323,12 +333,22 @@ class SideExecutionManager:
         return [e.record for e in reversed(self._executions.values())]
 
     def forget(self, execution_id: str) -> bool:
-        """Drop a settled execution from the list (its log files stay)."""
+        """Drop a settled execution from the list and the history (its log files stay)."""
         execution = self._executions.get(execution_id)
-        if execution is None or not execution.settled.is_set():
+        if execution is not None and not execution.settled.is_set():
             return False
-        del self._executions[execution_id]
+        self._executions.pop(execution_id, None)
+        if self.history is not None:
+            self.history.forget([execution_id])
         return True
+
+    def past_records(self, limit: int = 50) -> list[ExecutionRecord]:
+        """Executions from the history that this manager did not run, newest first."""
+        if self.history is None:
+            return []
+        return [
+            r for r in self.history.recent(limit) if r.side_execution_id not in self._executions
+        ]
 
     def subscribe(self, execution_id: str | None = None, output: bool = True) -> Subscription:
         """Events from now on: all of them, or one execution's; `output=False` skips output."""
@@ -408,6 +428,8 @@ class SideExecutionManager:
         safety_net.forget(execution.id)
         execution.record.usage = TreeUsage()
         self._flush_execution(execution)
+        if self.history is not None:
+            self.history.save(execution.record)
 
     # -- output batching -------------------------------------------------------------------------
 

@@ -65,6 +65,8 @@ class ExecutionRecord:
     usage: TreeUsage = field(default_factory=TreeUsage)
     leftover_pids: tuple[int, ...] = ()  # processes that survived SIGKILL (should stay empty)
     notices: list[str] = field(default_factory=list)  # refused messages and the like
+    stored_log_paths: dict[str, str | None] = field(default_factory=dict)  # of a stored record
+    from_history: bool = False  # read back from the history, not run by this manager
 
     def add_notice(self, text: str) -> None:
         if len(self.notices) < MAX_NOTICES:
@@ -85,6 +87,8 @@ class ExecutionRecord:
 
     @property
     def log_paths(self) -> dict[str, str | None]:
+        if self.stdout is None and self.stderr is None:
+            return {"stdout": None, "stderr": None, **self.stored_log_paths}
         return {
             "stdout": str(self.stdout.log.path) if self.stdout else None,
             "stderr": str(self.stderr.log.path) if self.stderr else None,

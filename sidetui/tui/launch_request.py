@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sidetui.core import Response, SideExecutionManager
+from sidetui.core import ExecutionKind, ExecutionRecord, Response, SideExecutionManager
+from sidetui.core.capabilities import EXECUTOR_PARAMS
+
+EXECUTOR_KEYS = frozenset({*EXECUTOR_PARAMS, "executionId"})
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,18 @@ class LaunchRequest:
     timeout: int | None = None
     capability_type: str | None = None
     language: str = "javascript"
+
+    @classmethod
+    def again(cls, record: ExecutionRecord) -> LaunchRequest | None:
+        """The request that would start `record` again (None for inline code: not kept)."""
+        if record.kind is ExecutionKind.CODE:
+            return None
+        if record.kind is ExecutionKind.CAPABILITY:
+            kind, _, name = record.action_block.partition("/")
+            params = {k: v for k, v in record.params.items() if k not in EXECUTOR_KEYS}
+            return cls("capability", name, params, record.timeout, kind)
+        target = record.action_block_id or record.action_block
+        return cls("block", target, record.params, record.timeout)
 
     async def start(self, manager: SideExecutionManager) -> Response:
         """Start it; the response's data holds `sideExecutionId` when something runs."""

@@ -224,12 +224,18 @@ def end_cli(process: subprocess.Popen[bytes]) -> None:
 # -- help and version ------------------------------------------------------------------------------
 
 
-def test_bare_sidetui_prints_help_listing_the_commands(cli: Runner) -> None:
-    ran = cli()
+def test_help_lists_the_app_and_every_command(cli: Runner) -> None:
+    ran = cli("--help")
     assert ran.returncode == 0, ran
-    assert "usage: sidetui" in ran.out
-    assert re.search(r"^\s+list\s", ran.out, re.MULTILINE), ran.out
-    assert re.search(r"^\s+run\s", ran.out, re.MULTILINE), ran.out
+    assert "usage: sidetui [PROJECT]" in ran.out
+    for command in ("list", "run", "code", "capability", "serve"):
+        assert re.search(rf"^\s+{command}\s", ran.out, re.MULTILINE), ran.out
+
+
+def test_the_app_refuses_a_project_that_is_not_a_folder(cli: Runner, tmp_path: Path) -> None:
+    ran = cli(str(tmp_path / "missing"))
+    assert ran.returncode == 2, ran
+    assert "is not a folder" in ran.err
 
 
 def test_version_prints_the_package_version(cli: Runner) -> None:

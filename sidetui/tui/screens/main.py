@@ -75,7 +75,7 @@ class MainScreen(PlainNotifications, Screen[None]):
                 yield EntryDetails(self.presentation, id="details")
             with Vertical(id="right"):
                 yield ExecutionsTable(self.presentation, id="executions")
-                yield OutputPane(self.presentation, id="pane")
+                yield OutputPane(self.presentation, self.manager.config, id="pane")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -87,6 +87,11 @@ class MainScreen(PlainNotifications, Screen[None]):
         """The manager is open: show what it found."""
         self.adapter = adapter
         self.query_one(CatalogTree).set_entries(self.manager.registry.entries())
+        table = self.query_one(ExecutionsTable)
+        for record in reversed(self.manager.past_records()):
+            table.upsert(record)
+        if self.manager.history is not None and self.manager.history.problem:
+            self.notify(self.manager.history.problem, title="History", severity="warning")
 
     # -- what the engine says --------------------------------------------------------------------
 
@@ -121,10 +126,10 @@ class MainScreen(PlainNotifications, Screen[None]):
         self.open_launch(message.entry)
 
     def on_executions_table_selected(self, message: ExecutionsTable.Selected) -> None:
-        record = self.manager.get_record(message.execution_id) if message.execution_id else None
+        record = message.record
         merged = (
-            self.adapter.merged_for(message.execution_id)
-            if self.adapter and message.execution_id
+            self.adapter.merged_for(record.side_execution_id)
+            if self.adapter and record is not None
             else None
         )
         self.query_one(OutputPane).show_execution(record, merged)
@@ -195,8 +200,7 @@ class MainScreen(PlainNotifications, Screen[None]):
     # -- actions ---------------------------------------------------------------------------------
 
     def _selected(self) -> ExecutionRecord | None:
-        execution_id = self.query_one(ExecutionsTable).selected_id
-        return self.manager.get_record(execution_id) if execution_id else None
+        return self.query_one(ExecutionsTable).selected_record
 
     def action_stop(self) -> None:
         record = self._selected()
@@ -225,9 +229,10 @@ class MainScreen(PlainNotifications, Screen[None]):
         if record is None:
             self.notify("No execution is selected.")
             return
-        request = self._requests.get(record.side_execution_id) or LaunchRequest(
-            "block", record.action_block_id or record.action_block, record.params, record.timeout
-        )
+        request = self._requests.get(record.side_execution_id) or LaunchRequest.again(record)
+        if request is None:
+            self.notify("The code of earlier inline runs is not kept: use i to write it again.")
+            return
         self.launch(request)
 
     def action_inline_code(self) -> None:
@@ -288,17 +293,14 @@ class MainScreen(PlainNotifications, Screen[None]):
             self.notify(f"Cannot open a pager here: {error}", severity="warning")
 
     def action_clear_finished(self) -> None:
-        cleared = {
-            r.side_execution_id
-            for r in self.manager.records
-            if r.status.is_final and self.manager.forget(r.side_execution_id)
-        }
-        if cleared:
-            self.query_one(ExecutionsTable).remove(cleared)
-            for execution_id in cleared:
-                self._requests.pop(execution_id, None)
-                if self.adapter is not None:
-                    self.adapter.merged.pop(execution_id, None)
+        """Remove finished executions from the table and the history (their logs stay)."""
+        table = self.query_one(ExecutionsTable)
+        cleared = {i for i in table.finished_ids() if self.manager.forget(i)}
+        table.remove(cleared)
+        for execution_id in cleared:
+            self._requests.pop(execution_id, None)
+            if self.adapter is not None:
+                self.adapter.merged.pop(execution_id, None)
         self.notify(f"Cleared {len(cleared)} finished execution(s).", timeout=2)
 
     def _guarded(self, work: Awaitable[Any]) -> None:

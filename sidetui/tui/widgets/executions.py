@@ -26,9 +26,9 @@ class ExecutionsTable(DataTable[str | Text]):
     """Executions as rows keyed by their id."""
 
     class Selected(Message):
-        def __init__(self, execution_id: str | None):
+        def __init__(self, record: ExecutionRecord | None):
             super().__init__()
-            self.execution_id = execution_id
+            self.record = record
 
     def __init__(self, presentation: Presentation, *, id: str | None = None):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
@@ -39,6 +39,11 @@ class ExecutionsTable(DataTable[str | Text]):
     def on_mount(self) -> None:
         for key, label in COLUMNS:
             self.add_column(label, key=key)
+
+    @property
+    def selected_record(self) -> ExecutionRecord | None:
+        execution_id = self.selected_id
+        return self._records.get(execution_id) if execution_id else None
 
     @property
     def selected_id(self) -> str | None:
@@ -65,6 +70,9 @@ class ExecutionsTable(DataTable[str | Text]):
         self._order = [i for i in self._order if i not in execution_ids]
         self._rebuild(keep if keep not in execution_ids else None)
 
+    def finished_ids(self) -> set[str]:
+        return {i for i, record in self._records.items() if record.status.is_final}
+
     def tick(self) -> None:
         """Refresh the columns that move while an execution lives (time, CPU, memory)."""
         for execution_id, record in self._records.items():
@@ -79,7 +87,7 @@ class ExecutionsTable(DataTable[str | Text]):
             self.add_row(*self._cells(self._records[execution_id]).values(), key=execution_id)
         if select in self._order:
             self.move_cursor(row=self._order.index(select))
-        self.post_message(self.Selected(self.selected_id))
+        self.post_message(self.Selected(self.selected_record))
 
     def _cells(self, record: ExecutionRecord) -> dict[str, str | Text]:
         show = self.presentation
@@ -99,4 +107,4 @@ class ExecutionsTable(DataTable[str | Text]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        self.post_message(self.Selected(self.selected_id))
+        self.post_message(self.Selected(self.selected_record))

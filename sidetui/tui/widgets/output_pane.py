@@ -4,6 +4,7 @@ error, and its details; a status line; and the search bar."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -14,8 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Input, Label, Static, Tab, Tabs
 
-from sidetui.core import ExecutionRecord
-from sidetui.core.output import OutputStream
+from sidetui.core import EngineConfig, ExecutionRecord
+from sidetui.core.output import OutputStream, tail_of_log
 from sidetui.tui.output_model import MergedOutput
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.output_view import OutputView
@@ -27,9 +28,13 @@ TABS = (*STREAM_TABS, "result", "details")
 class OutputPane(Vertical):
     """What one execution printed and how it ended."""
 
-    def __init__(self, presentation: Presentation, *, id: str | None = None):
+    def __init__(
+        self, presentation: Presentation, tail_config: EngineConfig, *, id: str | None = None
+    ):
         super().__init__(id=id)
         self.presentation = presentation
+        self.tail_config = tail_config
+        self._log_cache: dict[tuple[str, str], list[str]] = {}
         self.record: ExecutionRecord | None = None
         self.merged: MergedOutput | None = None
         self.search_term = ""
@@ -70,11 +75,17 @@ class OutputPane(Vertical):
             )
             if record is None:
                 view.show(key, [])
+            elif tab == "merged" and record.from_history:
+                view.placeholder = "The merged view is kept for this session's executions only."
+                view.show(key, [])
             elif tab == "merged":
                 merged = self.merged
                 lines = list(merged.lines) if merged else []
                 marks = list(merged.from_stderr) if merged else []
                 view.show(key, lines, merged.first_number if merged else 0, marks)
+            elif record.from_history:
+                view.placeholder = "Nothing in its log file."
+                view.show(key, self._logged(record, tab))
             else:
                 stream = record.stdout if tab == "stdout" else record.stderr
                 view.show(key, *_lines_of(stream))
@@ -83,6 +94,19 @@ class OutputPane(Vertical):
         else:
             self.query_one("#details-body", Static).update(self._details())
         self._update_status()
+
+    def _logged(self, record: ExecutionRecord, tab: str) -> list[str]:
+        """An earlier execution's output, read back from its log file once."""
+        key = (record.side_execution_id, tab)
+        if key not in self._log_cache:
+            path = record.log_paths.get(tab)
+            config = self.tail_config
+            self._log_cache[key] = (
+                tail_of_log(Path(path), config.tail_lines, config.tail_bytes, config.line_max_bytes)
+                if path
+                else []
+            )
+        return self._log_cache[key]
 
     def set_search_state(self, text: str) -> None:
         self._search_state = text
@@ -99,6 +123,8 @@ class OutputPane(Vertical):
             )
             if stream is not None and stream.first_line_number:
                 parts.append(f"{stream.first_line_number:,} earlier in the log")
+            if record.from_history:
+                parts.append("from its log file")
             if tab == "merged" and self.merged and self.merged.first_number:
                 parts.append(f"{self.merged.first_number:,} earlier")
             parts.append("following" if view.following else "paused (f: follow)")

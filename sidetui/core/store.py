@@ -1,0 +1,150 @@
+"""Execution history on disk: the record of every settled execution, in SQLite.
+
+The app shows earlier executions (of the app, of `sidetui run`, of agents) and their output, which
+stays in the log files. Records are stored without their output tails; the newest `keep` stay.
+A history that cannot be opened or written is reported and then left alone: nothing depends on it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sidetui.core.errors import ErrorCode, ExecutionError
+from sidetui.core.record import ExecutionKind, ExecutionRecord
+from sidetui.core.status import ExecutionStatus
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS executions (
+    id TEXT PRIMARY KEY,
+    started REAL NOT NULL,
+    record TEXT NOT NULL
+)
+"""
+_LEFT_OUT = ("output", "errorOutput")
+
+
+class HistoryStore:
+    """The executions database of one state folder."""
+
+    def __init__(self, path: Path, keep: int = 500):
+        self.path = path
+        self.keep = keep
+        self.problem: str | None = None
+        self._db: sqlite3.Connection | None = None
+
+    def open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=2)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
+        except sqlite3.Error as error:
+            self._fail(f"cannot open the history {self.path}: {error}")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def save(self, record: ExecutionRecord) -> None:
+        data = {k: v for k, v in record.to_dict().items() if k not in _LEFT_OUT}
+        self._write(
+            "INSERT OR REPLACE INTO executions (id, started, record) VALUES (?, ?, ?)",
+            (record.side_execution_id, record.start_time, json.dumps(data, default=str)),
+        )
+        self._write(
+            "DELETE FROM executions WHERE id NOT IN "
+            "(SELECT id FROM executions ORDER BY started DESC LIMIT ?)",
+            (self.keep,),
+        )
+
+    def recent(self, limit: int = 50) -> list[ExecutionRecord]:
+        """The newest stored executions, newest first, as records without output tails."""
+        if self._db is None:
+            return []
+        try:
+            rows = self._db.execute(
+                "SELECT record FROM executions ORDER BY started DESC LIMIT ?", (limit,)
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._fail(f"cannot read the history: {error}")
+            return []
+        records = []
+        for (text,) in rows:
+            try:
+                records.append(record_from_dict(json.loads(text)))
+            except (ValueError, KeyError, TypeError):
+                continue  # a row written by another version: skip it rather than fail
+        return records
+
+    def forget(self, execution_ids: list[str]) -> None:
+        for execution_id in execution_ids:
+            self._write("DELETE FROM executions WHERE id = ?", (execution_id,))
+
+    def _write(self, sql: str, args: tuple[Any, ...]) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute(sql, args)
+        except sqlite3.Error as error:
+            self._fail(f"cannot write the history: {error}")
+
+    def _fail(self, problem: str) -> None:
+        self.problem = problem
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+
+
+def record_from_dict(data: dict[str, Any]) -> ExecutionRecord:
+    """A stored record back as an `ExecutionRecord` (final, without streams; logs on disk)."""
+    record = ExecutionRecord(
+        side_execution_id=data["sideExecutionId"],
+        kind=ExecutionKind(data["kind"]),
+        action_block=data["actionBlock"],
+        params=data.get("params") or {},
+        timeout=data.get("timeout"),
+        action_block_id=data.get("actionBlockId"),
+        action_block_path=data.get("actionBlockPath"),
+        capability_execution_id=data.get("capabilityExecutionId"),
+        thread_id=data.get("threadId"),
+        parent_agent_id=data.get("parentAgentId"),
+        parent_agent_instance_id=data.get("parentAgentInstanceId"),
+        status=ExecutionStatus(data["status"]),
+        result=data.get("result"),
+        error=_error(data.get("error")),
+        exit_code=data.get("exitCode"),
+        signal=data.get("signal"),
+        pid=data.get("pid"),
+        start_time=_epoch(data["startTime"]),
+        end_time=_epoch(data["endTime"]) if data.get("endTime") else None,
+        notices=list(data.get("notices") or []),
+    )
+    record.stored_log_paths = data.get("logPaths") or {}
+    record.from_history = True
+    return record
+
+
+def _error(data: dict[str, Any] | None) -> ExecutionError | None:
+    if not data:
+        return None
+    return ExecutionError(
+        ErrorCode(data["code"]),
+        data["message"],
+        data.get("details"),
+        data.get("sideExecutionId"),
+        data.get("timestamp", ""),
+    )
+
+
+def _epoch(iso: str) -> float:
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return time.time()
