@@ -116,6 +116,7 @@ class CapabilityManager:
             manager.require_open()
             executor, capability = self._resolve(name, type)
             checked = _checked(capability, params)
+            limit = manager.timeout_for(timeout, executor.timeout)
         except Refusal as refusal:
             return Response.failure(kind, refusal.error)
         execution_id = new_execution_id("cap", self._executions)
@@ -140,17 +141,16 @@ class CapabilityManager:
         self._executions[execution_id] = execution
         label = f"{capability.type}/{capability.name}"
         started = await manager.run_block(
-            executor, executor_params, timeout, lineage, ExecutionKind.CAPABILITY, label
+            executor, executor_params, limit, lineage, ExecutionKind.CAPABILITY, label
         )
         side_id = (started.data or {}).get("sideExecutionId")
         execution.side_execution_id = side_id
-        if side_id:
-            self._by_side[side_id] = execution
-            record = manager.get_record(side_id)
-            if record is not None:
-                record.capability_execution_id = execution_id
-                self._follow(record, execution)
         manager.events.publish(CapabilityEvent("capabilityStarted", execution))
+        record = manager.get_record(side_id) if side_id else None
+        if side_id and record is not None:
+            self._by_side[side_id] = execution
+            record.capability_execution_id = execution_id
+            self._follow(record, execution)  # it may have ended already
         data = {**execution.metadata(), "executionId": execution_id}
         data["capabilityPath"] = execution.capability_path
         if started.error is not None:

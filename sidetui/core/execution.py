@@ -122,7 +122,7 @@ class Execution:
                 self.plan.argv, self.plan.cwd, self.plan.env, self._protocol, self.plan.pass_fds
             )
         except SpawnError as error:
-            self._fail_to_start(str(error))
+            self.fail_to_start(str(error))
             return
         self.record.pid = self._transport.get_pid()
         self.tree = ProcessTree(self.record.pid, self.id, self.record.start_time)
@@ -134,7 +134,15 @@ class Execution:
         else:
             self.set_status(ExecutionStatus.RUNNING)
 
-    def _fail_to_start(self, message: str) -> None:
+    def abort(self, message: str) -> None:
+        """Something went wrong in the engine while starting: fail, and end what did start."""
+        if self.supervisor is not None:
+            self.fail(ErrorCode.SPAWN_FAILED, message)
+        elif not self.settled.is_set():
+            self.fail_to_start(message)
+
+    def fail_to_start(self, message: str) -> None:
+        """The child never ran: `failed` (or `stopped` when a stop came first), settled at once."""
         for stream in self.streams:
             stream.close()
         if self.plan.link is not None:

@@ -216,7 +216,7 @@ class SideExecutionManager:
                     {"path": str(block.path), "errors": list(block.errors)},
                 )
             checked = validate_params(block.inputs, params)
-            limit = _timeout(timeout, block.timeout, self.config.default_timeout_ms)
+            limit = self.timeout_for(timeout, block.timeout)
         except Refusal as refusal:
             return Response.failure(kind, refusal.error)
         lineage = _lineage(thread_id, parent_agent_id, parent_agent_instance_id)
@@ -273,6 +273,11 @@ class SideExecutionManager:
         plan = self._launcher.code_plan(code, language, record)
         execution = await self._launch(record, plan)
         return self._start_response(kind, execution)
+
+    def timeout_for(self, requested: Any, manifest: int | None) -> int | None:
+        """The limit in ms (None: none) from the request, the manifest, the configuration;
+        `Refusal` for a timeout that is not a number >= 0."""
+        return _timeout(requested, manifest, self.config.default_timeout_ms)
 
     async def stop(self, execution_id: str, grace_ms: int | None = None) -> Response:
         """Stop an execution and its whole tree; again while stopping: kill at once."""
@@ -375,7 +380,11 @@ class SideExecutionManager:
             for stream in execution.streams:
                 stream.start_collecting()
         self.events.publish(StatusChanged(record, record.status, None))
-        await execution.start()
+        try:
+            await execution.start()
+        except Exception as error:  # a bug must not leave an execution that never settles
+            execution.abort(f"internal error while starting: {error!r}")
+            raise
         if record.pid is not None and not execution.settled.is_set():
             safety_net.remember(execution.id, record.pid)
             self._ensure_sampler()
@@ -499,7 +508,7 @@ def _looks_like_path(text: str) -> bool:
     return os.sep in text or text.startswith((".", "~"))
 
 
-def _timeout(requested: int | None, manifest: int | None, configured: int | None) -> int | None:
+def _timeout(requested: Any, manifest: int | None, configured: int | None) -> int | None:
     valid = isinstance(requested, int | float) and not isinstance(requested, bool)
     if requested is not None and (not valid or requested < 0):
         raise Refusal(

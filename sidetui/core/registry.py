@@ -214,8 +214,41 @@ class Registry:
             if not paths:
                 del self._groups[key], self._view_groups[key]
 
+        if any(key[0] == EntryKind.EXECUTOR.value for key in self._dirty):
+            for updated in self._shadow_executors_by_type():
+                listed = next(
+                    (
+                        group
+                        for group in (added, changed)
+                        if any(e.path == updated.path for e in group)
+                    ),
+                    None,
+                )
+                if listed is None:
+                    changed.append(updated)
+                else:
+                    listed[:] = [updated if e.path == updated.path else e for e in listed]
         self._dirty.clear()
         return RegistryChange(tuple(added), tuple(changed), tuple(removed))
+
+    def _shadow_executors_by_type(self) -> list[Entry]:
+        """An executor whose every type another one serves is shadowed by it (spec: executors
+        that serve the same type shadow each other). Returns the executors that changed."""
+        serving = self.executor_map()
+        executors = self.executors()
+        updated: list[Entry] = []
+        for executor in executors:
+            same_name = [e for e in executors if e.name == executor.name]
+            top = max(e.source for e in same_name)
+            by_name = min((e for e in same_name if e.source == top), key=lambda e: str(e.path))
+            taken = [serving[t] for t in executor.supported_types if serving.get(t) is not executor]
+            by_type = taken[0] if taken and len(taken) == len(executor.supported_types) else None
+            winner = by_name if by_name is not executor else by_type
+            shadowed_by = winner.id if winner is not None else None
+            if shadowed_by != executor.shadowed_by:
+                self._view[executor.path] = dataclasses.replace(executor, shadowed_by=shadowed_by)
+                updated.append(self._view[executor.path])
+        return updated
 
     def _unindex(self, entry: Entry) -> None:
         self._named[(entry.kind, entry.name)].discard(entry.path)
