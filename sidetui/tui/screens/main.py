@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Tabs
 
 from sidetui.core import Entry, ExecutionRecord, ExecutionStatus, SideExecutionManager
@@ -63,6 +64,7 @@ class MainScreen(PlainNotifications, Screen[None]):
         self.presentation = presentation
         self.adapter: EngineAdapter | None = None
         self._requests: dict[str, LaunchRequest] = {}
+        self._focus_before_search: Widget | None = None
         self._last_params: dict[str, dict[str, Any]] = {}
 
     def compose(self) -> ComposeResult:
@@ -151,7 +153,8 @@ class MainScreen(PlainNotifications, Screen[None]):
         search = self.query_one("#search", Input)
         if event.key == "escape" and search.has_focus:
             search.display = False
-            self.query_one(OutputView).focus()
+            back = self._focus_before_search
+            (back if back is not None and back.is_attached else self.query_one(OutputView)).focus()
             event.stop()
 
     # -- launching -------------------------------------------------------------------------------
@@ -241,6 +244,8 @@ class MainScreen(PlainNotifications, Screen[None]):
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
+        if not search.has_focus:
+            self._focus_before_search = self.focused
         search.display = True
         search.focus()
 
