@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    Handler = Callable[[dict, dict], Any]
+    Handler = Callable[[dict[str, Any], dict[str, Any]], Any]
 
 CHANNEL_VARIABLE = "NODE_CHANNEL_FD"
 INVOCATION = "actionBlockInvocation"
@@ -68,7 +68,7 @@ class Channel:
         except (ValueError, OSError):
             return None
 
-    def receive(self) -> dict | None:
+    def receive(self) -> dict[str, Any] | None:
         """The next message that is a JSON object, or None once the manager closed the channel."""
         while True:
             newline = self._buffer.find(b"\n")
@@ -86,7 +86,7 @@ class Channel:
             if isinstance(message, dict):
                 return message
 
-    def send(self, message: dict) -> None:
+    def send(self, message: dict[str, Any]) -> None:
         self._socket.sendall(json.dumps(message, separators=(",", ":")).encode() + b"\n")
 
     def close(self) -> None:
@@ -100,7 +100,7 @@ def run(handler: Handler) -> int:
     params = invocation.get("params") or {}
     context = dict(invocation.get("threadContext") or {})
     context.update({key: invocation.get(key) for key in _CONTEXT_FIELDS})
-    reply: dict = {"type": COMPLETE, "sideExecutionId": invocation.get("sideExecutionId")}
+    reply: dict[str, Any] = {"type": COMPLETE, "sideExecutionId": invocation.get("sideExecutionId")}
     status = 0
     try:
         result = handler(params, context)
@@ -139,7 +139,7 @@ async def _awaited(awaitable: Any) -> Any:
     return await awaitable
 
 
-def _wait_for_invocation(channel: Channel) -> dict:
+def _wait_for_invocation(channel: Channel) -> dict[str, Any]:
     while True:
         message = channel.receive()
         if message is None:
@@ -148,7 +148,7 @@ def _wait_for_invocation(channel: Channel) -> dict:
             return message
 
 
-def _invocation_from_environment() -> dict:
+def _invocation_from_environment() -> dict[str, Any]:
     raw = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("SIDE_EXECUTION_PARAMS", "{}")
     try:
         params = json.loads(raw)

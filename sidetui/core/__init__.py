@@ -4,7 +4,14 @@ from sidetui.core.agent import AgentIdentity
 from sidetui.core.config import EngineConfig
 from sidetui.core.entries import ActionBlock, Entry, EntryKind, InputSpec, Source
 from sidetui.core.errors import ErrorCode, ExecutionError, Refusal
-from sidetui.core.events import Event, OutputBatch, RegistryChanged, StatusChanged, Subscription
+from sidetui.core.events import (
+    Event,
+    OutputBatch,
+    OutputChanged,
+    RegistryChanged,
+    StatusChanged,
+    Subscription,
+)
 from sidetui.core.manager import SideExecutionManager
 from sidetui.core.record import ExecutionKind, ExecutionRecord
 from sidetui.core.registry import RegistryChange
@@ -25,6 +32,7 @@ __all__ = [
     "ExecutionStatus",
     "InputSpec",
     "OutputBatch",
+    "OutputChanged",
     "Refusal",
     "RegistryChange",
     "RegistryChanged",

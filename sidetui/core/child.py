@@ -103,14 +103,42 @@ class ChildProtocol(asyncio.SubprocessProtocol):
         self._streams = streams
         self._on_output = on_output
         self._open = len(streams)
+        self._transport: asyncio.SubprocessTransport | None = None
+        self._paused = False
         loop = asyncio.get_running_loop()
         self.exited: asyncio.Future[None] = loop.create_future()
         self.pipes_closed: asyncio.Future[None] = loop.create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.SubprocessTransport)
+        self._transport = transport
 
     def pipe_data_received(self, fd: int, data: bytes | str) -> None:
         stream = self._streams[fd]
         stream.feed(data if isinstance(data, bytes) else data.encode())
         self._on_output(stream)
+        if stream.log.congested and not self._paused:
+            self._pause_reading(stream)
+
+    def _pause_reading(self, stream: OutputStream) -> None:
+        """The disk is behind: stop reading until the log writer catches up, so the child
+        waits on a full pipe instead of its output piling up in memory."""
+        assert stream.log.writer is not None
+        self._paused = True
+        self._each_pipe(lambda pipe: pipe.pause_reading())
+        stream.log.writer.when_drained(self._resume_reading)
+
+    def _resume_reading(self) -> None:
+        self._paused = False
+        self._each_pipe(lambda pipe: pipe.resume_reading())
+
+    def _each_pipe(self, action: Callable[[asyncio.ReadTransport], None]) -> None:
+        if self._transport is None:
+            return
+        for fd in self._streams:
+            pipe = self._transport.get_pipe_transport(fd)
+            if isinstance(pipe, asyncio.ReadTransport) and not pipe.is_closing():
+                action(pipe)
 
     def pipe_connection_lost(self, fd: int, exc: Exception | None) -> None:
         stream = self._streams.get(fd)

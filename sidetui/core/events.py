@@ -13,7 +13,7 @@ import weakref
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Literal, Union
 
 from sidetui.core.registry import RegistryChange
 from sidetui.core.status import ExecutionStatus
@@ -57,22 +57,34 @@ class OutputBatch:
 
 
 @dataclass(frozen=True)
+class OutputChanged:
+    """Output arrived for this execution: for listeners that read the tails themselves when they
+    want (a view repainting what is on screen), so nothing is decoded for them meanwhile."""
+
+    execution_id: str
+
+
+@dataclass(frozen=True)
 class RegistryChanged:
     """Entries appeared, changed or vanished on disk."""
 
     change: RegistryChange
 
 
-Event = Union[StatusChanged, OutputBatch, RegistryChanged, "CapabilityEvent"]
+Event = Union[StatusChanged, OutputBatch, OutputChanged, RegistryChanged, "CapabilityEvent"]
+OutputWanted = bool | Literal["changes"]
 
 
 class Subscription:
     """An async iterator of events; ends when closed or when the manager closes."""
 
-    def __init__(self, hub: EventHub, execution_id: str | None, output: bool, max_lines: int):
+    def __init__(
+        self, hub: EventHub, execution_id: str | None, output: OutputWanted, max_lines: int
+    ):
         self._hub = hub
         self.execution_id = execution_id
-        self.wants_output = output
+        self.wants_output = output is True
+        self.wants_changes = output == "changes"
         self._max_lines = max_lines
         self._queue: deque[Event] = deque()
         self._queued_lines = 0
@@ -82,6 +94,8 @@ class Subscription:
     def accepts(self, event: Event) -> bool:
         if isinstance(event, OutputBatch):
             return self.wants_output and self.execution_id in (None, event.execution_id)
+        if isinstance(event, OutputChanged):
+            return self.wants_changes and self.execution_id in (None, event.execution_id)
         if isinstance(event, StatusChanged):
             return self.execution_id in (None, event.execution_id)
         return self.execution_id is None
@@ -145,7 +159,9 @@ class EventHub:
         self._subscriptions: weakref.WeakSet[Subscription] = weakref.WeakSet()
         self._max_lines = max_lines
 
-    def subscribe(self, execution_id: str | None = None, output: bool = True) -> Subscription:
+    def subscribe(
+        self, execution_id: str | None = None, output: OutputWanted = True
+    ) -> Subscription:
         subscription = Subscription(self, execution_id, output, self._max_lines)
         self._subscriptions.add(subscription)
         return subscription
@@ -155,7 +171,13 @@ class EventHub:
 
     @property
     def wants_output(self) -> bool:
+        """Someone wants output batches with their lines."""
         return any(s.wants_output for s in self._subscriptions)
+
+    @property
+    def wants_changes(self) -> bool:
+        """Someone wants to hear that output arrived, without the lines."""
+        return any(s.wants_changes for s in self._subscriptions)
 
     def publish(self, event: Event) -> None:
         for subscription in list(self._subscriptions):

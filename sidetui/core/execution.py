@@ -112,8 +112,7 @@ class Execution:
             link.note = self.note
         streams = {1: self.record.stdout, 2: self.record.stderr}
         self._protocol = ChildProtocol(
-            {fd: s for fd, s in streams.items() if s is not None},
-            lambda stream: self.observer.output_arrived(self, stream),
+            {fd: s for fd, s in streams.items() if s is not None}, self._output_arrived
         )
         try:
             if self.plan.problem:
@@ -140,6 +139,11 @@ class Execution:
             self.fail(ErrorCode.SPAWN_FAILED, message)
         elif not self.settled.is_set():
             self.fail_to_start(message)
+
+    def _output_arrived(self, stream: OutputStream) -> None:
+        if self.record.interleaving is not None:
+            self.record.interleaving.note(stream)
+        self.observer.output_arrived(self, stream)
 
     def fail_to_start(self, message: str) -> None:
         """The child never ran: `failed` (or `stopped` when a stop came first), settled at once."""
@@ -241,7 +245,15 @@ class Execution:
             self._transport.close()
             for stream in self.streams:
                 stream.close()
-            self._settle()
+            try:
+                await self._logs_closed()
+            finally:
+                self._settle()
+
+    async def _logs_closed(self) -> None:
+        """Until the log files hold every byte read (their writer may still be at it)."""
+        closing = [asyncio.wrap_future(stream.log.closed) for stream in self.streams]
+        await asyncio.gather(*closing)
 
     async def _on_exit(self) -> None:
         """The child exited by itself: wait briefly for its last output and for a result it

@@ -26,7 +26,8 @@ from sidetui.core.ids import new_execution_id
 from sidetui.core.inline_code import write_program
 from sidetui.core.invocation import invocation_message
 from sidetui.core.ipc_channel import IpcChannel
-from sidetui.core.output import LogFile, OutputStream
+from sidetui.core.log_file import LogFile, LogWriter
+from sidetui.core.output import Interleaving, OutputStream
 from sidetui.core.record import ExecutionKind, ExecutionRecord
 
 
@@ -53,6 +54,7 @@ class Launcher:
         execution_id = new_execution_id("side", taken)
         record = ExecutionRecord(execution_id, kind, label, params, timeout)
         record.stdout, record.stderr = (self._stream(execution_id, n) for n in ("stdout", "stderr"))
+        record.interleaving = Interleaving(self.config.tail_lines * 2)
         record.thread_id = lineage.get("thread_id") or self.agent.thread_id
         record.parent_agent_id = lineage.get("parent_agent_id") or self.agent.agent_id
         record.parent_agent_instance_id = (
@@ -117,7 +119,7 @@ class Launcher:
         config = self.config
         return OutputStream(
             name,
-            LogFile(self.logs_dir / f"{execution_id}.{name}"),
+            LogFile(self.logs_dir / f"{execution_id}.{name}", LogWriter.shared()),
             config.tail_lines,
             config.tail_bytes,
             config.line_max_bytes,

@@ -25,7 +25,15 @@ from sidetui.core.config import EngineConfig
 from sidetui.core.discovery import Root
 from sidetui.core.entries import ActionBlock, EntryKind, Source
 from sidetui.core.errors import ErrorCode, Refusal
-from sidetui.core.events import EventHub, OutputBatch, RegistryChanged, StatusChanged, Subscription
+from sidetui.core.events import (
+    EventHub,
+    OutputBatch,
+    OutputChanged,
+    OutputWanted,
+    RegistryChanged,
+    StatusChanged,
+    Subscription,
+)
 from sidetui.core.execution import Execution, Graces, LaunchPlan
 from sidetui.core.inline_code import LANGUAGES
 from sidetui.core.inputs import validate_params
@@ -355,10 +363,13 @@ class SideExecutionManager:
             r for r in self.history.recent(limit) if r.side_execution_id not in self._executions
         ]
 
-    def subscribe(self, execution_id: str | None = None, output: bool = True) -> Subscription:
-        """Events from now on: all of them, or one execution's; `output=False` skips output."""
+    def subscribe(
+        self, execution_id: str | None = None, output: OutputWanted = True
+    ) -> Subscription:
+        """Events from now on: all of them, or one execution's. `output`: True for batches of
+        output lines, "changes" for a cheap `OutputChanged` per flush instead, False for none."""
         subscription = self.events.subscribe(execution_id, output)
-        if output:
+        if output is True:
             for execution in self._executions.values():
                 for stream in execution.streams:
                     stream.start_collecting()
@@ -426,7 +437,7 @@ class SideExecutionManager:
             self.capabilities.side_status_changed(record)
 
     def output_arrived(self, execution: Execution, stream: OutputStream) -> None:
-        if not stream.collecting:
+        if not stream.collecting and not self.events.wants_changes:
             return
         self._dirty.add(execution)
         if self._flush_handle is None:
@@ -444,22 +455,26 @@ class SideExecutionManager:
 
     def _flush(self) -> None:
         self._flush_handle = None
-        dirty, self._dirty = self._dirty, set()
+        dirty = list(self._dirty)
         if not self.events.wants_output:
             for execution in self._executions.values():
                 for stream in execution.streams:
                     stream.collecting = False
-            return
         for execution in dirty:
             self._flush_execution(execution)
 
     def _flush_execution(self, execution: Execution) -> None:
+        """Publish what `execution` printed since the last flush, if anyone wants to know."""
         for stream in execution.streams:
             if stream.collecting and stream.has_news:
                 lines, first, dropped = stream.take_pending()
                 self.events.publish(
                     OutputBatch(execution.id, stream.name, lines, first, stream.partial, dropped)
                 )
+        if execution in self._dirty:
+            self._dirty.discard(execution)
+            if self.events.wants_changes:
+                self.events.publish(OutputChanged(execution.id))
 
     # -- registry and sampling -------------------------------------------------------------------
 

@@ -10,49 +10,9 @@ import codecs
 import os
 from collections import deque
 from pathlib import Path
+from typing import Any
 
-
-class LogFile:
-    """Appends raw bytes to a file; a failure (disk full...) is remembered, never raised.
-
-    The file is created by the first write (or by `close`, empty), which keeps it off the start.
-    """
-
-    _UNOPENED = -2
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.error: str | None = None
-        self._fd = self._UNOPENED
-
-    def _open(self) -> None:
-        try:
-            self._fd = os.open(
-                self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600
-            )
-        except OSError as error:
-            self._fd = -1
-            self.error = f"cannot open log {self.path}: {error.strerror}"
-
-    def write(self, data: bytes) -> None:
-        if self._fd == self._UNOPENED:
-            self._open()
-        if self._fd < 0:
-            return
-        view = memoryview(data)
-        try:
-            while view:
-                view = view[os.write(self._fd, view) :]
-        except OSError as error:
-            self.error = f"log {self.path} stopped: {error.strerror}"
-            self.close()
-
-    def close(self) -> None:
-        if self._fd == self._UNOPENED:
-            self._open()
-        if self._fd >= 0:
-            os.close(self._fd)
-        self._fd = -1
+from sidetui.core.log_file import LogFile
 
 
 class OutputStream:
@@ -273,7 +233,7 @@ class _ReadOnlyLog(LogFile):
         return
 
     def close(self) -> None:
-        return
+        self.closed.set_result(None)
 
 
 def tail_of_log(path: Path, tail_lines: int, tail_bytes: int, line_max: int) -> list[str]:
@@ -293,3 +253,50 @@ def tail_of_log(path: Path, tail_lines: int, tail_bytes: int, line_max: int) -> 
     stream.feed(data)
     stream.close()
     return stream.lines()
+
+
+class Interleaving:
+    """The order in which the lines of stdout and stderr arrived (pipe read by pipe read), so
+    the two tails can be shown merged: what a terminal would have shown."""
+
+    def __init__(self, max_lines: int):
+        self._log: deque[list[Any]] = deque()  # [from stderr, lines], oldest first
+        self._seen = {"stdout": 0, "stderr": 0}
+        self._logged = 0
+        self._max = max(1, max_lines)
+
+    def note(self, stream: OutputStream) -> None:
+        """Called after each read: remember how many complete lines it added, and where."""
+        added = stream.lines_total - self._seen.get(stream.name, 0)
+        if added <= 0:
+            return
+        self._seen[stream.name] = stream.lines_total
+        from_stderr = stream.name == "stderr"
+        if self._log and self._log[-1][0] == from_stderr:
+            self._log[-1][1] += added
+        else:
+            self._log.append([from_stderr, added])
+        self._logged += added
+        while self._logged > self._max and len(self._log) > 1:
+            self._logged -= self._log.popleft()[1]
+
+    def merge(self, stdout: list[str], stderr: list[str]) -> tuple[list[str], list[bool], int]:
+        """Both tails interleaved as they arrived: (lines, from stderr?, number of the first)."""
+        rest = {False: len(stdout), True: len(stderr)}
+        tails = {False: stdout, True: stderr}
+        pieces: list[tuple[list[str], bool]] = []
+        for from_stderr, count in reversed(self._log):
+            end = rest[from_stderr]
+            take = min(count, end)
+            if take:
+                pieces.append((tails[from_stderr][end - take : end], from_stderr))
+                rest[from_stderr] = end - take
+            if take < count:  # a tail ran out: older lines would leave a gap, so stop here
+                break
+        lines: list[str] = []
+        marks: list[bool] = []
+        for piece, from_stderr in reversed(pieces):
+            lines.extend(piece)
+            marks.extend([from_stderr] * len(piece))
+        total = self._seen["stdout"] + self._seen["stderr"]
+        return lines, marks, total - len(lines)

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from sidetui.core.errors import ExecutionError
-from sidetui.core.output import OutputStream
+from sidetui.core.output import Interleaving, OutputStream
 from sidetui.core.status import ExecutionStatus
 from sidetui.core.timestamps import iso_from_epoch
 
@@ -65,6 +65,7 @@ class ExecutionRecord:
     usage: TreeUsage = field(default_factory=TreeUsage)
     leftover_pids: tuple[int, ...] = ()  # processes that survived SIGKILL (should stay empty)
     notices: list[str] = field(default_factory=list)  # refused messages and the like
+    interleaving: Interleaving | None = None  # arrival order of stdout and stderr lines
     stored_log_paths: dict[str, str | None] = field(default_factory=dict)  # of a stored record
     from_history: bool = False  # read back from the history, not run by this manager
 
@@ -84,6 +85,13 @@ class ExecutionRecord:
     @property
     def error_output(self) -> str:
         return self.stderr.text() if self.stderr else ""
+
+    def merged_output(self) -> tuple[list[str], list[bool], int]:
+        """The last lines of both streams in the order they arrived: (lines, from stderr?,
+        number of the first). Empty for a record read back from the history."""
+        if self.interleaving is None or self.stdout is None or self.stderr is None:
+            return [], [], 0
+        return self.interleaving.merge(self.stdout.lines(), self.stderr.lines())
 
     @property
     def log_paths(self) -> dict[str, str | None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sidetui.core.output import LogFile, OutputStream
+from sidetui.core.output import Interleaving, LogFile, OutputStream
 
 
 def stream_in(tmp_path: Path, lines: int = 100, chars: int = 10_000, line_max: int = 1_000):
@@ -116,3 +116,17 @@ def test_a_log_that_cannot_be_written_is_reported_not_raised(tmp_path: Path) -> 
     assert stream.lines() == ["still kept in memory"]
     assert log.error is not None
     assert "cannot open log" in log.error
+
+
+def test_interleaving_keeps_a_gapless_newest_run_when_a_tail_is_shorter(tmp_path: Path) -> None:
+    out = OutputStream("stdout", LogFile(tmp_path / "o"), 3, 10_000, 1_000)
+    err = OutputStream("stderr", LogFile(tmp_path / "e"), 100, 10_000, 1_000)
+    order = Interleaving(100)
+    written = [(err, b"a")] + [(out, b"%d" % i) for i in range(5)] + [(err, b"5"), (err, b"6")]
+    for stream, line in written:
+        stream.feed(line + b"\n")
+        order.note(stream)
+    lines, marks, first = order.merge(out.lines(), err.lines())
+    assert lines == ["2", "3", "4", "5", "6"]  # "a" is kept, but 0 and 1 (between) are not
+    assert marks == [False, False, False, True, True]
+    assert first == 3  # a, 0, 1 came before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
-from sidetui.core import OutputBatch, SideExecutionManager, StatusChanged
+from sidetui.core import OutputBatch, OutputChanged, SideExecutionManager, StatusChanged
 from tests.helpers import write_block
 
 PY = {"entryPoint": "main.py"}
@@ -122,3 +122,40 @@ async def test_a_slow_listener_is_told_what_it_missed(project, config) -> None:
     assert received == 5_000  # the newest lines, up to the subscriber's bound
 
     assert received + missed == 100_000
+
+
+async def test_a_changes_listener_hears_that_output_came_without_the_lines(project, config) -> None:
+    write_block(project / "actionblocks", "chatty", "for i in range(1000): print(i)", PY)
+    async with SideExecutionManager(project, config=config) as manager:
+        changes = manager.subscribe(output="changes")
+        started = await manager.start_with_action_block("chatty")
+        execution_id = started.data["sideExecutionId"]
+        record = await manager.wait_until_settled(execution_id)
+        assert not record.stdout.collecting  # nobody asked for lines: none were batched
+        seen = []
+        async for event in changes:
+            seen.append(event)
+            if isinstance(event, StatusChanged) and event.status.is_final:
+                break
+    assert OutputChanged(execution_id) in seen
+    assert not any(isinstance(event, OutputBatch) for event in seen)
+    assert seen.index(OutputChanged(execution_id)) < len(seen) - 1  # before the final status
+    assert record.stdout.lines()[-1] == "999"
+
+
+async def test_both_streams_merge_in_the_order_they_were_written(project, config) -> None:
+    alternating = """
+        import sys, time
+        for i in range(6):
+            stream = sys.stderr if i % 2 else sys.stdout
+            print(f"line {i}", file=stream, flush=True)
+            time.sleep(0.05)
+    """
+    write_block(project / "actionblocks", "both", alternating, PY)
+    async with SideExecutionManager(project, config=config) as manager:
+        started = await manager.start_with_action_block("both")
+        record = await manager.wait_until_settled(started.data["sideExecutionId"])
+    lines, from_stderr, first = record.merged_output()
+    assert lines == [f"line {i}" for i in range(6)]
+    assert from_stderr == [False, True, False, True, False, True]
+    assert first == 0

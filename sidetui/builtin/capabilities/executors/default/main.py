@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from sidetui.block import BlockError, on_invocation
 
@@ -39,9 +40,11 @@ const write = (outcome) => fs.writeFileSync(resultPath, JSON.stringify(outcome))
 """
 
 
-async def run_python(program: Path, params: dict):
+async def run_python(program: Path, params: dict[str, Any]) -> Any:
     sys.path.insert(0, str(program.parent))
     spec = importlib.util.spec_from_file_location(f"capability_{program.parent.name}", program)
+    if spec is None or spec.loader is None:
+        raise BlockError(f"{program} cannot be loaded as a Python module", "EXECUTION_FAILED")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     execute = getattr(module, "execute", None)
@@ -51,7 +54,7 @@ async def run_python(program: Path, params: dict):
     return await result if inspect.isawaitable(result) else result
 
 
-async def run_node(program: Path, params: dict):
+async def run_node(program: Path, params: dict[str, Any]) -> Any:
     node = shutil.which("node")
     if node is None:
         raise BlockError("node is not installed or not on PATH", "EXECUTION_FAILED")
@@ -70,7 +73,7 @@ async def run_node(program: Path, params: dict):
 
 
 @on_invocation
-async def main(params, context):
+async def main(params: dict[str, Any], context: dict[str, Any]) -> Any:
     folder = Path(params["capabilityPath"])
     name = params.get("capabilityName", folder.name)
     os.chdir(folder)
