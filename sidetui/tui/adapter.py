@@ -1,8 +1,9 @@
 """The one place engine events become Textual messages.
 
-Status, registry and capability events are posted as they come. Output batches only update the
-merged-output models and mark their executions as changed; one `OutputArrived` per interval then
-tells the app which executions to repaint, however many batches arrived. No widget is touched here.
+Status, registry and capability events are posted as they come. Output is not copied here: the
+adapter asks the engine only to say *that* output arrived (`OutputChanged`), collects the
+executions it names, and posts one `OutputArrived` per interval; the output pane then reads the
+engine's tails of the one execution on screen. No widget is touched here.
 """
 
 from __future__ import annotations
@@ -11,38 +12,26 @@ import asyncio
 
 from textual.message_pump import MessagePump
 
-from sidetui.core import OutputBatch, RegistryChanged, SideExecutionManager, StatusChanged
+from sidetui.core import OutputChanged, RegistryChanged, SideExecutionManager, StatusChanged
 from sidetui.core.capabilities import CapabilityEvent
 from sidetui.tui.messages import CapabilityUpdated, ExecutionUpdated, OutputArrived, RegistryUpdated
-from sidetui.tui.output_model import MergedOutput
 
-OUTPUT_INTERVAL_S = 0.05
+OUTPUT_INTERVAL_S = 0.1  # at most ten repaints a second of a flooding execution
 
 
 class EngineAdapter:
     """Follows the manager's events on behalf of the app."""
 
-    def __init__(self, manager: SideExecutionManager, target: MessagePump, merged_lines: int):
+    def __init__(self, manager: SideExecutionManager, target: MessagePump):
         self.manager = manager
         self.target = target
-        self.merged: dict[str, MergedOutput] = {}
-        self._merged_lines = merged_lines
         self._changed: set[str] = set()
         self._flush: asyncio.TimerHandle | None = None
 
-    def merged_for(self, execution_id: str) -> MergedOutput:
-        model = self.merged.get(execution_id)
-        if model is None:
-            model = self.merged[execution_id] = MergedOutput(self._merged_lines)
-        return model
-
     async def run(self) -> None:
-        async with self.manager.subscribe() as events:
+        async with self.manager.subscribe(output="changes") as events:
             async for event in events:
-                if isinstance(event, OutputBatch):
-                    self.merged_for(event.execution_id).add(
-                        event.stream, event.lines, event.dropped
-                    )
+                if isinstance(event, OutputChanged):
                     self._output_changed(event.execution_id)
                 elif isinstance(event, StatusChanged):
                     self._post_output_now()

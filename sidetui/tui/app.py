@@ -57,7 +57,7 @@ class SidetuiApp(PlainNotifications, App[None]):
 
     async def _run_engine(self, main: MainScreen) -> None:
         await self.manager.open()
-        adapter = EngineAdapter(self.manager, main, self.manager.config.tail_lines * 2)
+        adapter = EngineAdapter(self.manager, main)
         main.engine_ready(adapter)
         self.engine_ready.set()
         await adapter.run()

@@ -3,6 +3,7 @@ execution, `Stop all`, and every action of the main screen."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -76,4 +77,5 @@ def _what(entry: Entry) -> str:
         return f"{entry.type} capability"
     if isinstance(entry, Executor):
         return "executor"
-    return f"ActionBlock · {entry.description[:60]}"
+    summary = textwrap.shorten(entry.description, 60, placeholder="…")
+    return f"ActionBlock · {summary}" if summary else "ActionBlock"

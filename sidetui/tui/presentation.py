@@ -82,9 +82,11 @@ class Presentation:
         return "-%" if self.deterministic else f"{percent:.0f}%"
 
     def memory(self, size: int, live: bool) -> str:
-        if not live or not size:
+        if not live:
             return "-"
-        return "-M" if self.deterministic else human_size(size)
+        if self.deterministic:
+            return "-M"
+        return human_size(size) if size else "-"
 
     def path(self, path: Path | str) -> str:
         """A path relative to the project (or home) when it is inside it."""

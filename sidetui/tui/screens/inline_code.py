@@ -93,10 +93,10 @@ class InlineCodeScreen(ModalScreen[LaunchRequest | None]):
         raw_timeout = self.query_one("#timeout", Input).value.strip()
         if not code.strip():
             problem = "there is no code to run"
-        error = self.query_one("#code-error", Static)
         if problem:
-            error.update(Text(f"✘ {problem}", style="bold red"))
-            error.display = True
+            explanation = self.query_one("#code-error", Static)
+            explanation.update(Text(f"✘ {problem}", style="bold"))  # its colour comes from CSS
+            explanation.display = True
             return
         timeout = int(raw_timeout) if raw_timeout else None
         language = str(self.query_one("#language", Select).value)

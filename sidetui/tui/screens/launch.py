@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +20,10 @@ from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.plain import PlainNotifications
 
 FREE_PARAMS = "__params__"
+INPUT_TYPES: dict[str, Literal["integer", "number", "text"]] = {
+    "integer": "integer",
+    "number": "number",
+}  # what an Input can check as you type; other types are text, checked on start
 
 
 class LaunchScreen(PlainNotifications, ModalScreen[LaunchRequest | None]):
@@ -65,8 +69,12 @@ class LaunchScreen(PlainNotifications, ModalScreen[LaunchRequest | None]):
                 yield Button("Cancel", id="cancel")
             yield Static(Text("ctrl+s start · escape cancel · tab next field", style="dim"))
 
+    def on_mount(self) -> None:
+        self.query_one("#fields").query("Input, TextArea, Switch").first().focus()
+
     def _field(self, spec: InputSpec) -> list[Widget]:
-        star = Text(" *", style="bold red") if spec.required else Text("")
+        error_colour = self.app.theme_variables.get("text-error", "red")[:7]
+        star = Text(" *", style=f"bold {error_colour}") if spec.required else Text("")
         label = Text.assemble((spec.name, "bold"), star, (f"  {spec.type}", "italic dim"))
         if spec.description:
             label.append(f"  {spec.description}", style="dim")
@@ -79,7 +87,7 @@ class LaunchScreen(PlainNotifications, ModalScreen[LaunchRequest | None]):
             text = json.dumps(value, indent=2) if value is not None else ""
             widgets.append(TextArea(text, language="json", id=field_id, classes="json"))
         else:
-            kind = {"integer": "integer", "number": "number"}.get(spec.type, "text")
+            kind = INPUT_TYPES.get(spec.type, "text")
             widgets.append(Input("" if value is None else str(value), type=kind, id=field_id))
         widgets.append(Static("", id=f"err-{spec.name}", classes="error"))
         return widgets
@@ -94,16 +102,19 @@ class LaunchScreen(PlainNotifications, ModalScreen[LaunchRequest | None]):
         self.dismiss(None)
 
     def action_start(self) -> None:
-        """Check every field; start only when all are valid, else explain each in place."""
+        """Check every field; start only when all are valid, else explain each in place, all at
+        once: a field that cannot be read keeps that reason, the others get the manifest's."""
         problems: dict[str, str] = {}
         params = self._read_params(problems)
         timeout = self._read_timeout(problems)
-        if not problems:
+        if FREE_PARAMS not in problems:
             try:
                 params = validate_params(self.inputs, params)
             except Refusal as refusal:
                 details = refusal.error.details or {}
-                problems.update(details.get("fields") or {FREE_PARAMS: refusal.error.message})
+                fields = details.get("fields") or {FREE_PARAMS: refusal.error.message}
+                for name, message in fields.items():
+                    problems.setdefault(name, message)
         self._show_problems(problems)
         if problems:
             return
@@ -162,7 +173,7 @@ class LaunchScreen(PlainNotifications, ModalScreen[LaunchRequest | None]):
         for error in self.query(".error").results(Static):
             name = (error.id or "").removeprefix("err-")
             message = problems.get(name, "")
-            error.update(Text(f"✘ {message}", style="bold red") if message else "")
+            error.update(Text(f"✘ {message}", style="bold") if message else "")  # colour: CSS
             error.display = bool(message)
         if problems:
             first = next(iter(problems))

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Tabs
+from textual.widgets import Footer, Header, Input, Tabs, TextArea
 
 from sidetui.core import Entry, ExecutionRecord, ExecutionStatus, SideExecutionManager
 from sidetui.core.entries import Executor
@@ -34,6 +34,10 @@ from sidetui.tui.widgets.executions import ExecutionsTable
 from sidetui.tui.widgets.output_pane import OutputPane
 from sidetui.tui.widgets.output_view import OutputView
 
+_SINGLE_KEY_ACTIONS = frozenset(
+    {"stop", "stop_all", "rerun", "inline_code", "search", "search_next", "search_previous",
+     "follow", "copy", "open_log", "clear_finished"}
+)  # fmt: skip
 ENDINGS = {
     ExecutionStatus.COMPLETED: "information",
     ExecutionStatus.FAILED: "error",
@@ -44,18 +48,28 @@ ENDINGS = {
 class MainScreen(PlainNotifications, Screen[None]):
     """Browse, launch, watch and stop."""
 
+    # Priority: a key runs its action at once rather than after crossing every widget's queue
+    # (under a flood of output that is the difference between 10 ms and 300 ms); `check_action`
+    # lets the keys through to a text field while one has the focus.
     BINDINGS = [
-        Binding("s", "stop", "Stop", id="stop"),
-        Binding("S", "stop_all", "Stop all", id="stop_all"),
-        Binding("r", "rerun", "Re-run", id="rerun"),
-        Binding("i", "inline_code", "Code", id="inline_code"),
-        Binding("slash", "search", "Search", id="search"),
-        Binding("n", "search_next", "Next match", id="search_next", show=False),
-        Binding("N", "search_previous", "Previous match", id="search_previous", show=False),
-        Binding("f", "follow", "Follow", id="follow"),
-        Binding("c", "copy", "Copy", id="copy"),
-        Binding("o", "open_log", "Pager", id="open_log"),
-        Binding("x", "clear_finished", "Clear", id="clear_finished"),
+        Binding("s", "stop", "Stop", id="stop", priority=True),
+        Binding("S", "stop_all", "Stop all", id="stop_all", priority=True),
+        Binding("r", "rerun", "Re-run", id="rerun", priority=True),
+        Binding("i", "inline_code", "Code", id="inline_code", priority=True),
+        Binding("slash", "search", "Search", id="search", priority=True),
+        Binding("n", "search_next", "Next match", id="search_next", show=False, priority=True),
+        Binding(
+            "N",
+            "search_previous",
+            "Previous match",
+            id="search_previous",
+            show=False,
+            priority=True,
+        ),
+        Binding("f", "follow", "Follow", id="follow", priority=True),
+        Binding("c", "copy", "Copy", id="copy", priority=True),
+        Binding("o", "open_log", "Pager", id="open_log", priority=True),
+        Binding("x", "clear_finished", "Clear", id="clear_finished", priority=True),
     ]
 
     def __init__(self, manager: SideExecutionManager, presentation: Presentation):
@@ -78,7 +92,7 @@ class MainScreen(PlainNotifications, Screen[None]):
             with Vertical(id="right"):
                 yield ExecutionsTable(self.presentation, id="executions")
                 yield OutputPane(self.presentation, self.manager.config, id="pane")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
@@ -94,6 +108,11 @@ class MainScreen(PlainNotifications, Screen[None]):
             table.upsert(record)
         if self.manager.history is not None and self.manager.history.problem:
             self.notify(self.manager.history.problem, title="History", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Single-key actions step aside while a text field has the focus (typing a filter)."""
+        typing = isinstance(self.focused, Input | TextArea)
+        return not (typing and action in _SINGLE_KEY_ACTIONS)
 
     # -- what the engine says --------------------------------------------------------------------
 
@@ -128,13 +147,7 @@ class MainScreen(PlainNotifications, Screen[None]):
         self.open_launch(message.entry)
 
     def on_executions_table_selected(self, message: ExecutionsTable.Selected) -> None:
-        record = message.record
-        merged = (
-            self.adapter.merged_for(record.side_execution_id)
-            if self.adapter and record is not None
-            else None
-        )
-        self.query_one(OutputPane).show_execution(record, merged)
+        self.query_one(OutputPane).show_execution(message.record)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         self.query_one(OutputPane).refresh_output()
@@ -256,15 +269,7 @@ class MainScreen(PlainNotifications, Screen[None]):
         self._search(self.query_one("#search", Input).value, forward=False)
 
     def _search(self, term: str, forward: bool) -> None:
-        pane = self.query_one(OutputPane)
-        if not term:
-            pane.set_search_state("")
-            pane.view.search("")
-            return
-        number, total = pane.view.search(term, forward)
-        pane.set_search_state(
-            f"{number}/{total} matches for {term!r}" if total else f"no match for {term!r}"
-        )
+        self.query_one(OutputPane).search(term, forward)
 
     def action_follow(self) -> None:
         pane = self.query_one(OutputPane)
@@ -301,11 +306,9 @@ class MainScreen(PlainNotifications, Screen[None]):
         """Remove finished executions from the table and the history (their logs stay)."""
         table = self.query_one(ExecutionsTable)
         cleared = {i for i in table.finished_ids() if self.manager.forget(i)}
-        table.remove(cleared)
+        table.remove_executions(cleared)
         for execution_id in cleared:
             self._requests.pop(execution_id, None)
-            if self.adapter is not None:
-                self.adapter.merged.pop(execution_id, None)
         self.notify(f"Cleared {len(cleared)} finished execution(s).", timeout=2)
 
     def _guarded(self, work: Awaitable[Any]) -> None:

@@ -6,7 +6,7 @@ broken, shadowed, conflict. A rebuild keeps the cursor on the entry it was on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -57,6 +57,7 @@ class CatalogTree(Tree[Entry | None]):
     def _rebuild(self) -> None:
         current = self.highlighted_entry
         keep = current.path if current is not None else None
+        was_at = self.cursor_line
         collapsed = {str(n.label) for n in self._group_nodes() if not n.is_expanded}
         self.clear()
         chosen = [e for e in self._entries if self._matches(e)]
@@ -71,13 +72,17 @@ class CatalogTree(Tree[Entry | None]):
         for kind, members in sorted(by_type.items()):
             self._group(parent, kind, members, collapsed)
         self._group(self.root, "Executors", executors, collapsed)
-        self._restore_cursor(keep)
+        if self._filter:  # while filtering, a group with nothing that matches is noise
+            for group in list(self.root.children):
+                if not group.children:
+                    group.remove()
+        self._restore_cursor(keep, was_at)
 
     def _group(
         self,
         parent: Node,
         title: str,
-        entries: list[Entry],
+        entries: Sequence[Entry],
         collapsed: set[str],
         count: int | None = None,
     ) -> Node:
@@ -97,6 +102,7 @@ class CatalogTree(Tree[Entry | None]):
             label.append(" ✘ broken", style=f"bold {self.colours.get('text-error', 'red')}")
         elif entry.conflicts_with:
             label.append(" ⚠ conflict", style=self.colours.get("text-warning", "yellow"))
+            label.append(f" {entry.path.parent.name}/{entry.path.name}", style="dim")
         elif entry.shadowed_by:
             label.append(" ⇣ shadowed", style="dim")
         return label
@@ -117,17 +123,22 @@ class CatalogTree(Tree[Entry | None]):
                 stack.extend(node.children)
         return nodes
 
-    def _restore_cursor(self, path: Path | None) -> None:
+    def _restore_cursor(self, path: Path | None, was_at: int) -> None:
+        """Back on the entry at `path`; if it is gone, on the entry nearest where it was."""
+        entry_lines: list[int] = []
         for line in range(self.last_line + 1):
             node = self.get_node_at_line(line)
-            if (
-                node is not None
-                and node.data is not None
-                and (path is None or node.data.path == path)
-            ):
-                self.cursor_line = line
-                return
-        self.cursor_line = 0
+            if node is not None and node.data is not None:
+                if node.data.path == path:
+                    self.cursor_line = line
+                    return
+                entry_lines.append(line)
+        if not entry_lines:
+            self.cursor_line = 0
+        elif path is None:
+            self.cursor_line = entry_lines[0]
+        else:
+            self.cursor_line = min(entry_lines, key=lambda line: (abs(line - was_at), line))
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Entry | None]) -> None:
         event.stop()

@@ -52,10 +52,9 @@ class EntryDetails(VerticalScroll):
             facts.add_row("shadowed by", Text(entry.shadowed_by))
         for other in entry.conflicts_with:
             facts.add_row("conflicts", Text(self.presentation.path(other)))
-        parts: list[RenderableType] = [
-            Text(entry.name, style="bold"),
-            Text(entry.description or ""),
-        ]
+        parts: list[RenderableType] = [Text(entry.name, style="bold")]
+        if entry.description:
+            parts.append(Text(entry.description))
         if entry.errors:
             error_style = self.presentation.colours.get("text-error", "red")
             parts += [Text("✘ " + error, style=error_style) for error in entry.errors]

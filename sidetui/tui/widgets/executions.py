@@ -9,17 +9,20 @@ from textual.widgets import DataTable
 from sidetui.core import ExecutionRecord
 from sidetui.tui.presentation import Presentation
 
-COLUMNS = (
-    ("id", "ID"),
-    ("name", "NAME"),
-    ("status", "STATUS"),
-    ("pid", "PID"),
-    ("started", "STARTED"),
-    ("time", "TIME"),
-    ("cpu", "CPU"),
-    ("mem", "MEM"),
-    ("exit", "EXIT"),
+COLUMNS = (  # key, header, width with its one-cell gap (None: the names take what the others
+    # leave); fixed widths never re-lay the screen as values change. At 120 columns the
+    # executions pane is 80 wide, and the names still get 13 cells.
+    ("id", "ID", 9),
+    ("name", "NAME", None),
+    ("status", "STATUS", 12),
+    ("pid", "PID", 8),
+    ("started", "STARTED", 9),
+    ("time", "TIME", 7),
+    ("cpu", "CPU", 6),
+    ("mem", "MEM", 8),
+    ("exit", "EXIT", 5),
 )
+NAME_MIN_WIDTH = 12
 
 
 class ExecutionsTable(DataTable[str | Text]):
@@ -31,14 +34,30 @@ class ExecutionsTable(DataTable[str | Text]):
             self.record = record
 
     def __init__(self, presentation: Presentation, *, id: str | None = None):
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self.presentation = presentation
         self._records: dict[str, ExecutionRecord] = {}
         self._order: list[str] = []  # newest first
+        self._name_width = NAME_MIN_WIDTH
 
     def on_mount(self) -> None:
-        for key, label in COLUMNS:
-            self.add_column(label, key=key)
+        self._add_columns()
+
+    def on_resize(self) -> None:
+        """Give the name column the width the others leave, so the table fills its pane
+        without a horizontal scrollbar (until the pane is too narrow for NAME_MIN_WIDTH)."""
+        fixed = sum(width for _, _, width in COLUMNS if width)
+        room = self.content_size.width - self.styles.scrollbar_size_vertical - fixed
+        if max(NAME_MIN_WIDTH, room) != self._name_width:
+            self._name_width = max(NAME_MIN_WIDTH, room)
+            keep = self.selected_id
+            self.clear(columns=True)
+            self._add_columns()
+            self._rebuild(keep)
+
+    def _add_columns(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width or self._name_width)
 
     @property
     def selected_record(self) -> ExecutionRecord | None:
@@ -52,18 +71,21 @@ class ExecutionsTable(DataTable[str | Text]):
         return self._order[self.cursor_row]
 
     def upsert(self, record: ExecutionRecord, select: bool = False) -> None:
-        """Add a new execution at the top, or bring an existing row up to date."""
+        """Add a new execution at the top, or bring an existing row up to date; `select` puts
+        the cursor on it (the user launched it), otherwise the cursor stays on its execution."""
         execution_id = record.side_execution_id
         if execution_id in self._records:
             for key, value in self._cells(record).items():
-                self.update_cell(execution_id, key, value, update_width=True)
+                self.update_cell(execution_id, key, value)
+            if select:
+                self.move_cursor(row=self._order.index(execution_id))
             return
+        keep = self.selected_id  # before the new row moves the rows below it
         self._records[execution_id] = record
         self._order.insert(0, execution_id)
-        keep = self.selected_id
         self._rebuild(execution_id if select else keep)
 
-    def remove(self, execution_ids: set[str]) -> None:
+    def remove_executions(self, execution_ids: set[str]) -> None:
         keep = self.selected_id
         for execution_id in execution_ids:
             self._records.pop(execution_id, None)
@@ -79,7 +101,7 @@ class ExecutionsTable(DataTable[str | Text]):
             if not record.status.is_final or record.end_time is None:
                 cells = self._cells(record)
                 for key in ("status", "pid", "time", "cpu", "mem"):
-                    self.update_cell(execution_id, key, cells[key], update_width=True)
+                    self.update_cell(execution_id, key, cells[key])
 
     def _rebuild(self, select: str | None) -> None:
         self.clear()
@@ -93,9 +115,11 @@ class ExecutionsTable(DataTable[str | Text]):
         show = self.presentation
         live = not record.status.is_final or record.status.value == "stopping"
         exit_code = record.exit_code if record.exit_code is not None else record.signal
+        if isinstance(exit_code, str):
+            exit_code = exit_code.removeprefix("SIG")  # KILL, TERM: the column is 4 wide
         return {
             "id": show.execution_id(record.side_execution_id, short=True),
-            "name": Text(record.action_block),
+            "name": self._fitted_name(record.action_block),
             "status": show.status(record.status),
             "pid": show.pid(record.pid),
             "started": show.clock(record.start_time),
@@ -104,6 +128,12 @@ class ExecutionsTable(DataTable[str | Text]):
             "mem": show.memory(record.usage.memory_rss, live),
             "exit": "-" if exit_code is None else str(exit_code),
         }
+
+    def _fitted_name(self, name: str) -> Text:
+        """The name cut with an ellipsis to leave the one-cell gap before the status."""
+        text = Text(name)
+        text.truncate(self._name_width - 1, overflow="ellipsis")
+        return text
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()

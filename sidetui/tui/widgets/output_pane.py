@@ -17,12 +17,12 @@ from textual.widgets import ContentSwitcher, Input, Label, Static, Tab, Tabs
 
 from sidetui.core import EngineConfig, ExecutionRecord
 from sidetui.core.output import OutputStream, tail_of_log
-from sidetui.tui.output_model import MergedOutput
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.output_view import OutputView
 
 STREAM_TABS = ("stdout", "stderr", "merged")
 TABS = (*STREAM_TABS, "result", "details")
+SWITCHER_PANES = {"result": "result", "details": "execution-details"}  # the rest: "output"
 
 
 class OutputPane(Vertical):
@@ -35,17 +35,19 @@ class OutputPane(Vertical):
         self.presentation = presentation
         self.tail_config = tail_config
         self._log_cache: dict[tuple[str, str], list[str]] = {}
+        self._status_text = ""
         self.record: ExecutionRecord | None = None
-        self.merged: MergedOutput | None = None
+        self._merged_first = 0
         self.search_term = ""
         self._search_state = ""
+        self._searched_key: object = None  # the view content the search state is about
 
     def compose(self) -> ComposeResult:
         yield Tabs(*(Tab(name, id=f"tab-{name}") for name in TABS), id="output-tabs")
         with ContentSwitcher(initial="output", id="output-switcher"):
             yield OutputView(id="output")
             yield VerticalScroll(Static(id="result-body"), id="result")
-            yield VerticalScroll(Static(id="details-body"), id="details")
+            yield VerticalScroll(Static(id="execution-details-body"), id="execution-details")
         yield Label("", id="output-status")
         yield Input(placeholder="search the output · enter: next · escape: close", id="search")
 
@@ -58,14 +60,14 @@ class OutputPane(Vertical):
         active = self.query_one(Tabs).active
         return active.removeprefix("tab-") if active else "stdout"
 
-    def show_execution(self, record: ExecutionRecord | None, merged: MergedOutput | None) -> None:
-        self.record, self.merged = record, merged
+    def show_execution(self, record: ExecutionRecord | None) -> None:
+        self.record = record
         self.refresh_output()
 
     def refresh_output(self) -> None:
         """Bring the active tab up to date with the execution (called as output arrives)."""
         tab = self.tab
-        self.query_one(ContentSwitcher).current = tab if tab in ("result", "details") else "output"
+        self.query_one(ContentSwitcher).current = SWITCHER_PANES.get(tab, "output")
         record = self.record
         view = self.view
         if tab in STREAM_TABS:
@@ -79,10 +81,8 @@ class OutputPane(Vertical):
                 view.placeholder = "The merged view is kept for this session's executions only."
                 view.show(key, [])
             elif tab == "merged":
-                merged = self.merged
-                lines = list(merged.lines) if merged else []
-                marks = list(merged.from_stderr) if merged else []
-                view.show(key, lines, merged.first_number if merged else 0, marks)
+                lines, marks, self._merged_first = record.merged_output()
+                view.show(key, lines, self._merged_first, marks)
             elif record.from_history:
                 view.placeholder = "Nothing in its log file."
                 view.show(key, self._logged(record, tab))
@@ -92,7 +92,7 @@ class OutputPane(Vertical):
         elif tab == "result":
             self.query_one("#result-body", Static).update(self._result())
         else:
-            self.query_one("#details-body", Static).update(self._details())
+            self.query_one("#execution-details-body", Static).update(self._details())
         self._update_status()
 
     def _logged(self, record: ExecutionRecord, tab: str) -> list[str]:
@@ -108,9 +108,34 @@ class OutputPane(Vertical):
             )
         return self._log_cache[key]
 
-    def set_search_state(self, text: str) -> None:
-        self._search_state = text
+    def on_output_view_following_changed(self, event: OutputView.FollowingChanged) -> None:
+        event.stop()
         self._update_status()
+
+    def search(self, term: str, forward: bool = True) -> None:
+        """Go to the next (or previous) match of `term` and say where it is; "" ends the search."""
+        view = self.view
+        if not term:
+            view.search("")
+            self._search_state, self._searched_key = "", None
+        else:
+            number, total = view.search(term, forward)
+            self._search_state = (
+                f"{number}/{total} matches for {term!r}" if total else f"no match for {term!r}"
+            )
+            self._searched_key = view.key
+        self._update_status()
+
+    def _search_summary(self) -> str:
+        """The search state; for other content than the search went through, just a count."""
+        view = self.view
+        if self._search_state and view.key != self._searched_key:
+            term, total = view.search_term, view.match_count
+            self._search_state = (
+                f"{total} matches for {term!r}" if total else f"no match for {term!r}"
+            )
+            self._searched_key = view.key
+        return self._search_state
 
     def _update_status(self) -> None:
         parts: list[str] = []
@@ -125,12 +150,15 @@ class OutputPane(Vertical):
                 parts.append(f"{stream.first_line_number:,} earlier in the log")
             if record.from_history:
                 parts.append("from its log file")
-            if tab == "merged" and self.merged and self.merged.first_number:
-                parts.append(f"{self.merged.first_number:,} earlier")
+            if tab == "merged" and self._merged_first:
+                parts.append(f"{self._merged_first:,} earlier")
             parts.append("following" if view.following else "paused (f: follow)")
-        if self._search_state:
-            parts.append(self._search_state)
-        self.query_one("#output-status", Label).update(Text(" · ".join(parts), style="dim"))
+        if summary := self._search_summary():
+            parts.append(summary)
+        text = " · ".join(parts)
+        if text != self._status_text:  # a fixed-size line: repaint it, never re-lay the screen
+            self._status_text = text
+            self.query_one("#output-status", Label).update(Text(text, style="dim"), layout=False)
 
     def _result(self) -> RenderableType:
         record = self.record

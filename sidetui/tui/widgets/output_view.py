@@ -9,12 +9,16 @@ from collections.abc import Sequence
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
+from textual.widget import Widget
 
 from sidetui.core.terminal_text import neutralise, strip_ansi
 
@@ -32,6 +36,9 @@ class OutputView(ScrollView, can_focus=True):
 
     following: reactive[bool] = reactive(True)
 
+    class FollowingChanged(Message):
+        """The view started or stopped following the end."""
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._key: object = None
@@ -42,6 +49,8 @@ class OutputView(ScrollView, can_focus=True):
         self._search = ""
         self._matches: list[int] | None = None  # line numbers (absolute) that match
         self._match = -1
+        self._adjusting = False
+        self._style: Style | None = None
         self.placeholder = ""
 
     # -- content -------------------------------------------------------------------------------
@@ -57,19 +66,43 @@ class OutputView(ScrollView, can_focus=True):
         if key != self._key:
             self._key = key
             self._cache.clear()
+            self._match = -1
             self.following = True
             dropped = 0
         else:
             dropped = first_number - self._first  # lines that left the tail since last time
         self._lines, self._first, self._stderr = lines, first_number, stderr
         self._matches = None
-        width = min(MAX_WIDTH, max(map(len, lines), default=0) + 2)
-        self.virtual_size = Size(width, len(lines))
-        if self.following:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
-        elif dropped > 0:
-            self.scroll_to(y=max(0, self.scroll_y - dropped), animate=False, immediate=True)
+        self._adjusting = True  # the content moves, not the reader: `following` stays as it is
+        try:
+            self._resize(Size(min(MAX_WIDTH, max(map(len, lines), default=0) + 2), len(lines)))
+            if self.following:
+                self.scroll_end(animate=False, immediate=True, x_axis=False)
+            elif dropped > 0:
+                self.scroll_to(y=max(0, self.scroll_y - dropped), animate=False, immediate=True)
+        finally:
+            self._adjusting = False
         self.refresh()
+
+    def _resize(self, size: Size) -> None:
+        """New content size without laying out the screen again: the view's own size does not
+        depend on it, so only its scrollbars need to know (as Textual's own `_size_updated`)."""
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+
+    @property
+    def key(self) -> object:
+        """What is shown: (execution id, tab)."""
+        return self._key
+
+    @property
+    def search_term(self) -> str:
+        return self._search
+
+    @property
+    def match_count(self) -> int:
+        return len(self._match_numbers())
 
     @property
     def line_count(self) -> int:
@@ -81,9 +114,38 @@ class OutputView(ScrollView, can_focus=True):
 
     # -- following -----------------------------------------------------------------------------
 
+    def watch_following(self) -> None:
+        self.post_message(self.FollowingChanged())
+
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        self.following = round(new) >= self.max_scroll_y
+        if not self._adjusting:  # the reader scrolled: at the end means follow
+            self.following = round(new) >= self.max_scroll_y
+
+    # Moving up stops following at once, not when the scroll lands: output arriving meanwhile
+    # would otherwise pull the view back to the end.
+
+    def action_scroll_up(self) -> None:
+        self.following = False
+        super().action_scroll_up()
+
+    def action_page_up(self) -> None:
+        self.following = False
+        super().action_page_up()
+
+    def action_scroll_home(self) -> None:
+        self.following = False
+        super().action_scroll_home()
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if not (event.ctrl or event.shift):
+            self.following = False
+        super()._on_mouse_scroll_up(event)
+
+    def action_scroll_end(self) -> None:
+        """`end`: to the last line at once, and follow from there."""
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.following = True
 
     def toggle_follow(self) -> None:
         if self.following:
@@ -135,18 +197,31 @@ class OutputView(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style = None  # focus, theme or CSS changed: lines are drawn again in the new style
+        self._cache.clear()
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.size.width
-        style = self.rich_style
+        if self._style is None:  # computing it walks every ancestor: once, not once a line
+            self._style = self.rich_style
+        style = self._style
         if index >= len(self._lines):
             if index == 0 and self.placeholder:
                 text = Text(self.placeholder, style="dim italic")
-                return Strip(text.render(self.app.console)).crop_extend(0, width, style)
+                strip = Strip(text.render(self.app.console)).apply_style(style)
+                return strip.crop_extend(0, width, style)
             return Strip.blank(width, style)
+        gutter = 0 if self._stderr is None else 1  # the merged view's stderr marks
         strip = self._strip(index, style)
-        return strip.crop_extend(scroll_x, scroll_x + width, style).apply_offsets(scroll_x, index)
+        strip = strip.crop_extend(scroll_x, scroll_x + width - gutter, style)
+        strip = strip.apply_offsets(scroll_x, index)  # where a selection starts: text only
+        if gutter:
+            strip = Strip.join([self._stderr_mark(index, style), strip])
+        return strip
 
     def _strip(self, index: int, style: Style) -> Strip:
         selection = self.text_selection
@@ -155,27 +230,30 @@ class OutputView(ScrollView, can_focus=True):
             return self._cache[key]
         text = Text.from_ansi(neutralise(self._lines[index]), no_wrap=True, end="")
         if self._search:
-            text.highlight_words(
-                [self._search],
-                self.screen.get_component_rich_style("screen--selection"),
-                case_sensitive=False,
-            )
+            text.highlight_words([self._search], self._match_style(), case_sensitive=False)
         if selection is not None and (span := selection.get_span(index)) is not None:
             start, end = span
-            text.stylize(
-                self.screen.get_component_rich_style("screen--selection"),
-                start,
-                None if end == -1 else end,
-            )
-        segments = list(text.render(self.app.console))
-        if self._stderr is not None:
-            colour = self.app.get_css_variables().get("text-error", "#ff0000")[:7]
-            mark = Style(color=colour, bold=True) if self._stderr[index] else None
-            segments.insert(0, Segment(STDERR_MARK if mark else " ", mark))
-        strip = Strip(segments).apply_style(style)
+            text.stylize(self._selection_style(), start, None if end == -1 else end)
+        strip = Strip(text.render(self.app.console)).apply_style(style)
         if selection is None:
             self._cache[key] = strip
         return strip
+
+    def _stderr_mark(self, index: int, style: Style) -> Strip:
+        if self._stderr is None or not self._stderr[index]:
+            return Strip([Segment(" ", style)], 1)
+        colour = self.app.theme_variables.get("text-error", "#ff0000")[:7]
+        return Strip([Segment(STDERR_MARK, style + Style(color=colour, bold=True))], 1)
+
+    def _match_style(self) -> Style:
+        """Search matches: the theme's accent, with text in its contrasting colour."""
+        accent = Color.parse(self.app.theme_variables.get("accent", "#ffa62b"))
+        return Style(color=accent.get_contrast_text().rich_color, bgcolor=accent.rich_color)
+
+    def _selection_style(self) -> Style:
+        """The theme's selection background, keeping the text's own colours: the theme's
+        selection foreground can be transparent, which would paint the text in its background."""
+        return Style(bgcolor=self.screen.get_component_rich_style("screen--selection").bgcolor)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         return selection.extract("\n".join(strip_ansi(line) for line in self._lines)), "\n"
