@@ -1,0 +1,161 @@
+"""The live catalog: it follows the disk without losing the cursor, narrows with the filter,
+marks broken entries, and sends executors' users to the capabilities they run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sidetui.tui.app import SidetuiApp
+from sidetui.tui.screens.main import MainScreen
+from sidetui.tui.widgets.details import EntryDetails
+from tests.helpers import write_block
+from tests.tui.pilot_support import (
+    SIZE,
+    AppFactory,
+    catalog,
+    catalog_names,
+    highlight,
+    main,
+    shown,
+    started,
+    type_into,
+    wait_until,
+)
+
+
+def details_text(app: SidetuiApp) -> str:
+    return shown(main(app).query_one("#details", EntryDetails)._body, width=200)
+
+
+def label_of(app: SidetuiApp, name: str) -> str:
+    tree = catalog(app)
+    for line in range(tree.last_line + 1):
+        node = tree.get_node_at_line(line)
+        if node is not None and node.data is not None and node.data.name == name:
+            return str(node.label)
+    raise AssertionError(f"{name} is not in the catalog")
+
+
+async def test_arrow_keys_move_the_cursor_and_details_follow(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        tree = catalog(app)
+        assert app.focused is tree
+        first = tree.highlighted_entry
+        assert first is not None
+        assert first.name == catalog_names(app)[0]
+        assert first.name in details_text(app)
+
+        await pilot.press("down", "down")
+        entry = tree.highlighted_entry
+        assert entry is not None
+        assert entry.name == catalog_names(app)[2]
+        assert entry.description in details_text(app)
+
+
+async def test_entries_added_and_removed_on_disk_keep_the_cursor(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    app = make_app(watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await highlight(pilot, app, "hello-python")
+        tree = catalog(app)
+        line = tree.cursor_line
+
+        write_block(samples_project, "aaa-new", "print('new')\n", {"description": "brand new"})
+        await wait_until(pilot, lambda: "aaa-new" in catalog_names(app), "the new block")
+        assert catalog_names(app)[0] == "aaa-new"  # above the cursor: the line moved
+        assert tree.highlighted_entry is not None
+        assert tree.highlighted_entry.name == "hello-python"
+        assert tree.cursor_line == line + 1
+
+        shutil.rmtree(samples_project / "colors")
+        await wait_until(pilot, lambda: "colors" not in catalog_names(app), "colors gone")
+        assert tree.highlighted_entry is not None
+        assert tree.highlighted_entry.name == "hello-python"
+        assert tree.cursor_line == line
+        assert "Counts the words of a sentence" in details_text(app)
+
+
+async def test_a_changed_manifest_updates_the_highlighted_entry(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    app = make_app(watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await highlight(pilot, app, "hello-python")
+        manifest = samples_project / "hello-python" / "actionblock.yml"
+        manifest.write_text(manifest.read_text().replace("Counts the words", "Tallies the words"))
+
+        await wait_until(pilot, lambda: "Tallies the words" in details_text(app), "new details")
+        entry = catalog(app).highlighted_entry
+        assert entry is not None
+        assert entry.name == "hello-python"
+
+
+async def test_the_highlighted_entry_removed_moves_the_cursor_to_an_entry(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    app = make_app(watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await highlight(pilot, app, "hello-python")
+        shutil.rmtree(samples_project / "hello-python")
+
+        await wait_until(pilot, lambda: "hello-python" not in catalog_names(app), "it is gone")
+        entry = catalog(app).highlighted_entry
+        assert entry is not None  # on an entry, not on a group heading or nowhere
+        assert entry.name in details_text(app)
+
+
+async def test_the_filter_narrows_the_catalog_as_you_type(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        everything = catalog_names(app)
+        box = main(app).query_one("#filter")
+
+        await type_into(pilot, box, "pancake")
+        assert catalog_names(app) == ["pancakes"]
+        await pilot.press("enter")
+        assert app.focused is catalog(app)
+        entry = catalog(app).highlighted_entry
+        assert entry is not None
+        assert entry.name == "pancakes"
+
+        await type_into(pilot, box, "")
+        assert catalog_names(app) == everything
+
+
+async def test_a_broken_entry_is_marked_with_its_error(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    write_block(samples_project, "broken", "print(1)\n", "name: [unclosed\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert "✘ broken" in label_of(app, "broken")
+        await highlight(pilot, app, "broken")
+        entry = catalog(app).highlighted_entry
+        assert entry is not None
+        assert entry.errors
+        assert entry.errors[0].splitlines()[0] in details_text(app)
+
+
+async def test_enter_on_an_executor_explains_instead_of_launching(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await highlight(pilot, app, "recipe-runner")
+        await pilot.press("enter")
+        await pilot.pause()
+
+        assert isinstance(app.screen, MainScreen)
+        assert app.manager.records == []
+        assert any(
+            n.message.startswith("An executor runs capabilities (types: recipe)")
+            for n in app._notifications
+        )

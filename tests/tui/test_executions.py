@@ -1,0 +1,322 @@
+"""The executions table and what acts on it: stop (twice: kill), stop all, re-run, clear finished,
+notifications when an execution ends out of sight, and keys rebound from the configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sidetui.core import EngineConfig, ExecutionRecord
+from sidetui.tui.app import SidetuiApp
+from tests.helpers import pids_alive, write_block
+from tests.tui.pilot_support import (
+    SIZE,
+    STUBBORN,
+    AppFactory,
+    launch,
+    open_dialog,
+    pane,
+    settled,
+    started,
+    table,
+    wait_for_output,
+    wait_until,
+)
+
+
+async def start_block(app: SidetuiApp, name: str, params: dict[str, object]) -> ExecutionRecord:
+    """Start `name` as an agent would (not through the app's dialog)."""
+    response = await app.manager.start_with_action_block(name, params)
+    assert response.success, response.message
+    record = app.manager.get_record(response.data["sideExecutionId"])
+    assert record is not None
+    return record
+
+
+def status_cell(app: SidetuiApp, record: ExecutionRecord) -> str:
+    return str(table(app).get_cell(record.side_execution_id, "status"))
+
+
+def notifications(app: SidetuiApp) -> list[tuple[str, str]]:
+    return [(n.message, n.severity) for n in app._notifications]
+
+
+async def test_s_stops_the_selected_execution_and_its_process(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        record = await launch(pilot, app, "countdown")
+        await wait_for_output(pilot, record, "s left")
+        assert record.pid is not None
+        assert pids_alive([record.pid]) == [record.pid]
+        assert table(app).selected_id == record.side_execution_id
+
+        await pilot.press("s")
+        record = await settled(app, pilot, record.side_execution_id)
+
+        assert record.status.value == "stopped"
+        assert "received SIGTERM" in record.output  # it was asked politely first
+        assert pids_alive([record.pid]) == []
+        assert status_cell(app, record) == "■ stopped"
+
+
+async def test_a_second_s_while_stopping_kills_at_once(
+    make_app: AppFactory, samples_project: Path, engine_config: EngineConfig
+) -> None:
+    engine_config.stop_grace_ms = 120_000  # far beyond the test's deadline
+    write_block(samples_project, "stubborn", STUBBORN, {"description": "ignores SIGTERM"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        record = await launch(pilot, app, "stubborn")
+        await wait_for_output(pilot, record, "ignoring SIGTERM")
+
+        await pilot.press("s")
+        await wait_until(pilot, lambda: record.status.value == "stopping", "stopping")
+        await pilot.pause(0.3)
+        assert record.status.value == "stopping"  # SIGTERM alone does not end it
+        assert status_cell(app, record) == "◐ stopping"
+
+        await pilot.press("s")
+        record = await settled(app, pilot, record.side_execution_id)  # long before the grace
+
+        assert record.status.value == "stopped"
+        assert record.signal == "SIGKILL"
+        assert record.pid is not None
+        assert pids_alive([record.pid]) == []
+
+
+GRANDPARENT = """
+    import subprocess, sys, time
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    print(f"grandchild {child.pid}", flush=True)
+    time.sleep(120)
+"""
+
+
+async def test_stop_ends_the_whole_tree_grandchildren_too(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    write_block(samples_project, "grandparent", GRANDPARENT, {"description": "has a child"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        record = await launch(pilot, app, "grandparent")
+        await wait_for_output(pilot, record, "grandchild ")
+        grandchild = int(record.output.split()[1])
+        assert pids_alive([grandchild]) == [grandchild]
+
+        await pilot.press("s")
+        record = await settled(app, pilot, record.side_execution_id)
+
+        assert record.status.value == "stopped"
+        assert pids_alive([record.pid or 0, grandchild]) == []
+
+
+async def test_capital_s_stops_every_execution(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        first = await start_block(app, "countdown", {"seconds": 60})
+        second = await start_block(app, "countdown", {"seconds": 60})
+        for record in (first, second):
+            await wait_for_output(pilot, record, "s left")
+        await wait_until(pilot, lambda: table(app).row_count == 2, "two rows")
+
+        await pilot.press("S")
+        for record in (first, second):
+            await settled(app, pilot, record.side_execution_id)
+
+        assert [first.status.value, second.status.value] == ["stopped", "stopped"]
+        assert pids_alive([first.pid or 0, second.pid or 0]) == []
+        assert status_cell(app, first) == status_cell(app, second) == "■ stopped"
+
+
+async def test_r_runs_the_same_block_again_with_the_same_params(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        first = await launch(pilot, app, "hello-python", {"sentence": "one two"})
+        await settled(app, pilot, first.side_execution_id)
+
+        await pilot.press("r")
+        await wait_until(pilot, lambda: len(app.manager.records) == 2, "a second execution")
+        again = await settled(app, pilot, app.manager.records[0].side_execution_id)
+
+        assert again.side_execution_id != first.side_execution_id
+        assert again.action_block == "hello-python"
+        assert again.params == first.params == {"sentence": "one two"}
+        assert again.output == first.output
+        assert table(app).selected_id == again.side_execution_id
+        assert pane(app).record is again
+
+
+async def test_r_reruns_an_execution_started_by_an_agent(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        first = await start_block(app, "hello-python", {"sentence": "from an agent"})
+        await settled(app, pilot, first.side_execution_id)
+        assert table(app).selected_id == first.side_execution_id
+
+        await pilot.press("r")
+        await wait_until(pilot, lambda: len(app.manager.records) == 2, "a second execution")
+        again = await settled(app, pilot, app.manager.records[0].side_execution_id)
+
+        assert again.action_block_path == first.action_block_path
+        assert again.params == {"sentence": "from an agent"}
+        assert again.status.value == "completed"
+
+
+async def test_r_reruns_a_capability(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        first = await launch(pilot, app, "word-count", {"text": "a b"})
+        await settled(app, pilot, first.side_execution_id)
+
+        await pilot.press("r")
+        await wait_until(pilot, lambda: len(app.manager.records) == 2, "a second execution")
+        again = await settled(app, pilot, app.manager.records[0].side_execution_id)
+
+        assert again.side_execution_id != first.side_execution_id
+        assert again.kind.value == "capability"
+        assert again.params["capabilityName"] == "word-count"
+        assert again.params["text"] == "a b"
+        assert again.result == first.result
+
+
+async def test_the_dialog_offers_the_last_params_again(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        first = await launch(pilot, app, "hello-python", {"sentence": "one two"})
+        await settled(app, pilot, first.side_execution_id)
+
+        dialog = await open_dialog(pilot, app, "hello-python")
+        assert dialog.query_one("#in-sentence").value == "one two"
+        await pilot.press("escape")
+
+
+async def test_x_clears_finished_executions_and_keeps_running_ones(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        done = await start_block(app, "hello-python", {})
+        await settled(app, pilot, done.side_execution_id)
+        failed = await start_block(app, "fails", {})
+        await settled(app, pilot, failed.side_execution_id)
+        running = await start_block(app, "countdown", {"seconds": 60})
+        await wait_for_output(pilot, running, "s left")
+        await wait_until(pilot, lambda: table(app).row_count == 3, "three rows")
+
+        await pilot.press("x")
+        await pilot.pause()
+
+        assert [r.side_execution_id for r in app.manager.records] == [running.side_execution_id]
+        assert table(app).row_count == 1
+        assert table(app).selected_id == running.side_execution_id
+        assert pane(app).record is running
+        assert ("Cleared 2 finished execution(s).", "information") in notifications(app)
+
+        await pilot.press("s")
+        await settled(app, pilot, running.side_execution_id)
+
+
+FAIL_ON_CUE = """
+    import pathlib, sys, time
+    cue = pathlib.Path(__file__).with_name("go")
+    while not cue.exists():
+        time.sleep(0.05)
+    print("[bold]boom[/bold]", file=sys.stderr)
+    sys.exit(3)
+"""
+
+
+async def test_an_execution_ending_out_of_sight_is_notified(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    folder = write_block(samples_project, "fail-on-cue", FAIL_ON_CUE, {"description": "fails"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        failing = await launch(pilot, app, "fail-on-cue")
+        watched = await launch(pilot, app, "countdown")
+        assert table(app).selected_id == watched.side_execution_id
+
+        (folder / "go").touch()
+        await settled(app, pilot, failing.side_execution_id)
+        assert failing.status.value == "failed"
+        await wait_until(
+            pilot,
+            lambda: any(m.startswith("fail-on-cue failed") for m, _ in notifications(app)),
+            "a notification",
+        )
+        notice = next(n for n in app._notifications if n.message.startswith("fail-on-cue"))
+        assert notice.severity == "error"
+        assert "[bold]boom[/bold]" in notice.message
+        assert notice.markup is False  # child output in it is never read as markup
+
+        await pilot.press("s")
+        await settled(app, pilot, watched.side_execution_id)
+
+
+async def test_the_selected_execution_ending_is_not_notified(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        record = await launch(pilot, app, "hello-python")
+        await settled(app, pilot, record.side_execution_id)
+        assert record.status.value == "completed"
+        assert table(app).selected_id == record.side_execution_id
+        assert not any("hello-python" in message for message, _ in notifications(app))
+
+
+async def test_an_execution_started_elsewhere_keeps_the_selection(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        watched = await launch(pilot, app, "countdown")
+        await wait_for_output(pilot, watched, "s left")
+
+        other = await start_block(app, "hello-python", {})
+        await settled(app, pilot, other.side_execution_id)
+
+        try:
+            assert table(app).row_count == 2
+            assert table(app).selected_id == watched.side_execution_id
+            assert pane(app).record is watched
+        finally:
+            await app.manager.stop_all()
+
+
+async def test_stop_can_be_rebound_from_the_configuration(make_app: AppFactory) -> None:
+    app = make_app(keys={"stop": "k"})
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        record = await start_block(app, "countdown", {"seconds": 60})
+        await wait_for_output(pilot, record, "s left")
+        await wait_until(
+            pilot, lambda: table(app).selected_id == record.side_execution_id, "selected"
+        )
+        bound = {key: b.binding.action for key, b in app.active_bindings.items()}
+        assert bound.get("k") == "stop"
+        assert "s" not in bound
+
+        await pilot.press("s")
+        await pilot.pause(0.5)
+        assert record.status.value == "running"
+
+        await pilot.press("k")
+        record = await settled(app, pilot, record.side_execution_id)
+        assert record.status.value == "stopped"
+
+
+async def test_s_with_nothing_selected_says_so(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert ("No execution is selected.", "information") in notifications(app)
