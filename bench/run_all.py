@@ -13,7 +13,18 @@ from pathlib import Path
 from _common import parse_args
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("drain", "start", "stop", "discovery", "memory", "protocol")
+BENCHMARKS = (
+    "drain",
+    "start",
+    "stop",
+    "discovery",
+    "memory",
+    "protocol",
+    "tui_latency",
+    "tui_drain",
+    "tui_memory",
+    "tui_startup",
+)
 
 
 def main() -> int:
