@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -31,9 +32,12 @@ def _no_process_left_behind() -> None:
         for child in me.children(recursive=True)
         if child.is_running() and child.status() != psutil.STATUS_ZOMBIE
     ]
+    left = []
     for child in alive:
-        child.kill()
-    assert not alive, f"processes left running: {[c.cmdline() for c in alive]}"
+        with contextlib.suppress(psutil.Error):  # it may end while we look
+            left.append(f"{child.pid} {child.cmdline()}")
+            child.kill()
+    assert not left, f"processes left running: {left}"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -19,27 +21,37 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 def tmux(tmp_path: Path, samples_project: Path) -> Iterator[Callable[..., str]]:
     """Run the app in a detached 120x36 tmux session; yields `screen(*keys)`."""
     session = f"sidetui-{uuid.uuid4().hex[:8]}"
+    tmux = ["tmux", "-L", session]  # a server of its own, ended with the test
     state = tmp_path / "state"
     command = (
         f"SIDETUI_STATE_DIR={state} SIDETUI_GLOBAL_DIR={tmp_path / 'global'} "
         f"{sys.executable} -m sidetui {samples_project}"
     )
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command], check=True
+        [*tmux, "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command], check=True
     )
-    subprocess.run(["tmux", "resize-window", "-t", session, "-x", "120", "-y", "36"], check=False)
+    subprocess.run([*tmux, "resize-window", "-t", session, "-x", "120", "-y", "36"], check=False)
+    server_pid = int(
+        subprocess.run(
+            [*tmux, "display-message", "-p", "#{pid}"], capture_output=True, text=True, check=True
+        ).stdout
+    )
 
     def screen(*keys: str) -> str:
         if keys:
-            subprocess.run(["tmux", "send-keys", "-t", session, *keys], check=True)
+            subprocess.run([*tmux, "send-keys", "-t", session, *keys], check=True)
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            [*tmux, "capture-pane", "-p", "-t", session], capture_output=True, text=True
         ).stdout
 
     try:
         yield screen
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+        # The engine made this process a subreaper, so the daemonised server may be our child:
+        # wait for it (and reap it) before the no-process-left check looks.
+        with contextlib.suppress(psutil.NoSuchProcess):
+            psutil.Process(server_pid).wait(timeout=10)
 
 
 def wait_for(screen: Callable[..., str], text: str, deadline_s: float = 20) -> str:
