@@ -130,6 +130,9 @@ def run_app(args: argparse.Namespace) -> int:
     if args.state_dir:
         settings.engine.state_dir = Path(args.state_dir).expanduser()
     create_app(project, settings=settings, global_dir=args.global_dir).run()
+    from sidetui.tui.process_exit import exit_despite_lingering_threads
+
+    exit_despite_lingering_threads(EXIT_OK)
     return EXIT_OK
 
 

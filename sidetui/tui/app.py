@@ -49,11 +49,20 @@ class SidetuiApp(PlainNotifications, App[None]):
         self.main = MainScreen(self.manager, presentation)
         await self.push_screen(self.main)
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(sig, self.exit)
+        loop.add_signal_handler(signal.SIGTERM, self.exit)
+        signal.signal(signal.SIGHUP, lambda *_: self._terminal_hung_up(loop))
         for problem in self.settings.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=8)
         self.run_worker(self._run_engine(self.main), name="engine", exit_on_error=True)
+
+    def _terminal_hung_up(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The terminal is gone: stop everything and exit. The kernel follows a hang-up's SIGHUP
+        with SIGCONT, on which Textual's driver would enter application mode again and leave an
+        input thread spinning on the dead terminal, keeping the process alive; so SIGCONT goes
+        back to its default first (plain handlers run in signal order: SIGHUP's before SIGCONT's).
+        """
+        signal.signal(signal.SIGCONT, signal.SIG_DFL)
+        loop.call_soon_threadsafe(self.exit)
 
     async def _run_engine(self, main: MainScreen) -> None:
         await self.manager.open()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -17,37 +18,56 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
+class Terminal:
+    """A tmux session of its own server: `terminal(*keys)` sends keys and returns the screen."""
+
+    def __init__(self, session: str):
+        self.session = session
+        self.tmux = ["tmux", "-L", session]
+
+    def __call__(self, *keys: str) -> str:
+        if keys:
+            subprocess.run([*self.tmux, "send-keys", "-t", self.session, *keys], check=True)
+        return subprocess.run(
+            [*self.tmux, "capture-pane", "-p", "-t", self.session], capture_output=True, text=True
+        ).stdout
+
+    def query(self, variable: str) -> int:
+        shown = subprocess.run(
+            [*self.tmux, "display-message", "-p", "-t", self.session, f"#{{{variable}}}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(shown.stdout)
+
+    def app_process(self) -> psutil.Process:
+        """The app's process: the pane's command, or the shell's child that runs it."""
+        pane = psutil.Process(self.query("pane_pid"))
+        for process in (pane, *pane.children(recursive=True)):
+            if "sidetui" in process.cmdline():
+                return process
+        raise AssertionError("the app's process was not found")
+
+
 @pytest.fixture
-def tmux(tmp_path: Path, samples_project: Path) -> Iterator[Callable[..., str]]:
-    """Run the app in a detached 120x36 tmux session; yields `screen(*keys)`."""
-    session = f"sidetui-{uuid.uuid4().hex[:8]}"
-    tmux = ["tmux", "-L", session]  # a server of its own, ended with the test
-    state = tmp_path / "state"
+def tmux(tmp_path: Path, samples_project: Path) -> Iterator[Terminal]:
+    """Run the app in a detached 120x36 tmux session."""
+    terminal = Terminal(f"sidetui-{uuid.uuid4().hex[:8]}")
     command = (
-        f"SIDETUI_STATE_DIR={state} SIDETUI_GLOBAL_DIR={tmp_path / 'global'} "
+        f"SIDETUI_STATE_DIR={tmp_path / 'state'} SIDETUI_GLOBAL_DIR={tmp_path / 'global'} "
         f"{sys.executable} -m sidetui {samples_project}"
     )
+    size = ["-x", "120", "-y", "36"]
     subprocess.run(
-        [*tmux, "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command], check=True
+        [*terminal.tmux, "new-session", "-d", "-s", terminal.session, *size, command], check=True
     )
-    subprocess.run([*tmux, "resize-window", "-t", session, "-x", "120", "-y", "36"], check=False)
-    server_pid = int(
-        subprocess.run(
-            [*tmux, "display-message", "-p", "#{pid}"], capture_output=True, text=True, check=True
-        ).stdout
-    )
-
-    def screen(*keys: str) -> str:
-        if keys:
-            subprocess.run([*tmux, "send-keys", "-t", session, *keys], check=True)
-        return subprocess.run(
-            [*tmux, "capture-pane", "-p", "-t", session], capture_output=True, text=True
-        ).stdout
-
+    subprocess.run([*terminal.tmux, "resize-window", "-t", terminal.session, *size], check=False)
+    server_pid = terminal.query("pid")
     try:
-        yield screen
+        yield terminal
     finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True)
+        subprocess.run([*terminal.tmux, "kill-server"], capture_output=True)
         # The engine made this process a subreaper, so the daemonised server may be our child:
         # wait for it (and reap it) before the no-process-left check looks.
         with contextlib.suppress(psutil.NoSuchProcess):
@@ -65,7 +85,7 @@ def wait_for(screen: Callable[..., str], text: str, deadline_s: float = 20) -> s
     raise AssertionError(f"{text!r} never appeared on screen:\n{shown}")
 
 
-def test_a_person_launches_a_block_watches_it_and_quits(tmux: Callable[..., str]) -> None:
+def test_a_person_launches_a_block_watches_it_and_quits(tmux: Terminal) -> None:
     wait_for(tmux, "hello-python")
     tmux("/")  # nothing to search yet: the search bar opens and closes harmlessly
     wait_for(tmux, "search the output")
@@ -88,3 +108,40 @@ def test_a_person_launches_a_block_watches_it_and_quits(tmux: Callable[..., str]
     while time.monotonic() < end and "sidetui" in tmux():
         time.sleep(0.1)
     assert "sidetui" not in tmux(), "the app did not quit"
+
+
+def test_a_hang_up_stops_the_children_and_ends_the_app(tmux: Terminal) -> None:
+    """Closing the terminal: the kernel sends SIGHUP, then SIGCONT. The app must stop its
+    children and exit, whenever the SIGCONT lands. (The race that made it linger, a SIGCONT
+    after Textual's driver stopped, is rare here; test_process_exit covers the safety net.)"""
+    wait_for(tmux, "hello-python")
+    for _ in range(2):  # codebolt-style, colors, countdown
+        tmux("Down")
+    wait_for(tmux, "Counts down")
+    tmux("Enter")
+    wait_for(tmux, "Launch countdown")
+    tmux("C-s")
+    wait_for(tmux, "● running")
+    app = tmux.app_process()
+    children = app.children(recursive=True)
+    assert children, "the countdown child is running"
+
+    app.send_signal(signal.SIGHUP)
+    # A SIGCONT may land at any point of the app's exit; keep sending until it has ended.
+    end = time.monotonic() + 15
+    with contextlib.suppress(psutil.NoSuchProcess):
+        while app.is_running() and app.status() != psutil.STATUS_ZOMBIE:
+            if time.monotonic() > end:
+                app.kill()
+                raise AssertionError("the app still runs 15 s after the hang-up")
+            app.send_signal(signal.SIGCONT)
+            time.sleep(0.01)
+    try:
+        app.wait(timeout=5)
+    except psutil.TimeoutExpired:
+        app.kill()
+        raise AssertionError("the app still runs 15 s after the hang-up") from None
+    except psutil.NoSuchProcess:
+        pass
+    alive = [child for child in children if child.is_running()]
+    assert not alive, f"children left running: {alive}"
