@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import gc
 import json
 import math
 import operator
+import os
 import shutil
 import statistics
 import tempfile
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from sidetui.core import EngineConfig
 
@@ -134,3 +139,34 @@ def print_table(title: str, rows: list[Row], notes: list[str] | None = None) -> 
     for note in notes or []:
         print(f"- {note}")
     print(flush=True)
+
+
+class PeakRss:
+    """`async with PeakRss() as peak:` samples this process's RSS every 20 ms; `peak.bytes` is
+    the highest seen; `PeakRss.settled()` is the RSS after deleting `paths` and a collection."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> PeakRss:
+        self._task = asyncio.create_task(self._sample())
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self._task:
+            self._task.cancel()
+
+    async def _sample(self) -> None:
+        me = psutil.Process()
+        while True:
+            self.bytes = max(self.bytes, me.memory_info().rss)
+            await asyncio.sleep(0.02)
+
+    @staticmethod
+    def settled(paths: Iterable[str | None]) -> int:
+        for path in paths:
+            if path:
+                os.unlink(path)
+        gc.collect()
+        return psutil.Process().memory_info().rss

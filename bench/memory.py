@@ -13,10 +13,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import os
 
 import psutil
-from _common import Row, clock, engine_config, parse_args, print_table, temp_project
+from _common import (
+    PeakRss,
+    Row,
+    clock,
+    engine_config,
+    parse_args,
+    print_table,
+    temp_project,
+)
 from drain import FLOOD
 
 from sidetui.core import OutputBatch, SideExecutionManager
@@ -28,32 +35,19 @@ async def run(
     manager: SideExecutionManager, name: str, seen: dict[str, int], progress: asyncio.Event
 ) -> tuple[int, int, float]:
     """(RSS in bytes after the run, peak RSS sampled during it, seconds it took to settle)."""
-    peak = [0]
-
-    async def sample() -> None:
-        me = psutil.Process()
-        while True:
-            peak[0] = max(peak[0], me.memory_info().rss)
-            await asyncio.sleep(0.02)
-
-    sampler = asyncio.create_task(sample())
-    start = clock()
-    response = await manager.start_with_action_block(name)
-    execution_id = response.data["sideExecutionId"]
-    record = await manager.wait_until_settled(execution_id)
-    elapsed = clock() - start
-    assert record.stdout is not None
-    deadline = clock() + 30
-    while seen.get(execution_id, 0) < record.stdout.lines_total and clock() < deadline:
-        progress.clear()  # the subscriber catches up
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(progress.wait(), deadline - clock())
-    sampler.cancel()
-    for path in record.log_paths.values():
-        if path:
-            os.unlink(path)
-    gc.collect()
-    return psutil.Process().memory_info().rss, peak[0], elapsed
+    async with PeakRss() as peak:
+        start = clock()
+        response = await manager.start_with_action_block(name)
+        execution_id = response.data["sideExecutionId"]
+        record = await manager.wait_until_settled(execution_id)
+        elapsed = clock() - start
+        assert record.stdout is not None
+        deadline = clock() + 30
+        while seen.get(execution_id, 0) < record.stdout.lines_total and clock() < deadline:
+            progress.clear()  # the subscriber catches up
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(progress.wait(), deadline - clock())
+    return PeakRss.settled(record.log_paths.values()), peak.bytes, elapsed
 
 
 async def main() -> None:

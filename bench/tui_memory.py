@@ -13,10 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 
 import psutil
-from _common import Row, clock, engine_config, parse_args, print_table, temp_project
+from _common import (
+    PeakRss,
+    Row,
+    clock,
+    engine_config,
+    parse_args,
+    print_table,
+    temp_project,
+)
 from drain import FLOOD
 from tui_drain import SIZE, ViewProbe
 
@@ -30,24 +37,12 @@ MIB = 1024 * 1024
 
 async def run(main: MainScreen, probe: ViewProbe, block: str) -> tuple[int, int, float, int]:
     """(RSS after the run, peak RSS during it, seconds to settle, lines) for one child."""
-    peak = [0]
-
-    async def sample() -> None:
-        me = psutil.Process()
-        while True:
-            peak[0] = max(peak[0], me.memory_info().rss)
-            await asyncio.sleep(0.02)
-
-    sampler = asyncio.create_task(sample())
-    record, elapsed, _ = await probe.launch_and_settle(main, block)
-    await asyncio.sleep(0.3)  # the last frame
-    sampler.cancel()
-    for path in record.log_paths.values():
-        if path:
-            os.unlink(path)
-    gc.collect()
+    async with PeakRss() as peak:
+        record, elapsed, _ = await probe.launch_and_settle(main, block)
+        await asyncio.sleep(0.3)  # the last frame
     assert record.stdout is not None
-    return psutil.Process().memory_info().rss, peak[0], elapsed, record.stdout.lines_total
+    rss = PeakRss.settled(record.log_paths.values())
+    return rss, peak.bytes, elapsed, record.stdout.lines_total
 
 
 async def main() -> None:
@@ -70,9 +65,7 @@ async def main() -> None:
             after_big, peak, t_big, n_big = await run(screen, probe, "big")
             again, _, t_again, n_again = await run(screen, probe, "small")
             total = clock() - start
-            merged = (
-                sum(len(m.lines) for m in screen.adapter.merged.values()) if screen.adapter else 0
-            )
+            kept = len(app.manager.records)
             await app.manager.stop_all()
 
     rows = [
@@ -91,7 +84,7 @@ async def main() -> None:
         f" {before / MIB:.1f} MiB; the peak is sampled every 20 ms",
         f"settle times: {t_first:.2f} s, {t_big:.2f} s, {t_again:.2f} s (lines counted:"
         f" {n_first:,}, {n_big:,}, {n_again:,}); {total:.1f} s in all",
-        f"kept at the end: 3 records; {merged:,} lines in the app's merged-output models",
+        f"kept at the end: {kept} records, each with its tails (the app keeps no copy of output)",
     ]
     print_table("TUI memory: RSS of the app's process", rows, notes)
 
