@@ -14,32 +14,38 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import Input, TextArea  # noqa: E402
+from textual.widgets import TextArea  # noqa: E402
 
 from sidetui.config import Settings  # noqa: E402
-from sidetui.core import EngineConfig  # noqa: E402
 from sidetui.tui.app import SidetuiApp  # noqa: E402
 from sidetui.tui.factory import create_app  # noqa: E402
-from sidetui.tui.widgets.catalog import CatalogTree  # noqa: E402
-from sidetui.tui.widgets.executions import ExecutionsTable  # noqa: E402
-from sidetui.tui.widgets.output_pane import OutputPane  # noqa: E402
+from tests.helpers import write_block  # noqa: E402
+from tests.tui.pilot_support import (  # noqa: E402
+    SIZE,
+    copy_samples,
+    highlight,
+    launch,
+    open_dialog,
+    replace_value,
+    run_to_end,
+    scratch_config,
+    show_tab,
+    started,
+    steady_cursors,
+    until_running,
+    until_shown,
+    wait_until,
+)
 
-SAMPLES = REPO / "actionblocks"
 OUT_DIR = REPO / "screenshots"
-SIZE = (120, 36)
-WAIT_S = 30
 
 # A block for the live picture: coloured progress on both streams, then it keeps running.
 DEPLOY_MANIFEST = """\
@@ -92,92 +98,10 @@ time.sleep(300)
 
 def build_app(workdir: Path) -> SidetuiApp:
     """The app on a copy of the samples (plus the live block), with temporary state."""
-    project = workdir / "actionblocks"
-    shutil.copytree(SAMPLES, project, ignore=shutil.ignore_patterns("node_modules"))
-    deploy = project / "deploy-preview"
-    deploy.mkdir()
-    (deploy / "actionblock.yml").write_text(DEPLOY_MANIFEST)
-    (deploy / "main.py").write_text(DEPLOY_MAIN)
-    config = EngineConfig(
-        state_dir=workdir / "state",
-        global_dir=workdir / "global",
-        watch=False,
-        stop_grace_ms=1_000,
-        result_grace_ms=500,
-    )
+    project = copy_samples(workdir / "actionblocks")
+    write_block(project, "deploy-preview", DEPLOY_MAIN, DEPLOY_MANIFEST)
+    config = scratch_config(workdir)
     return create_app(project, settings=Settings(config), config=config, deterministic=True)
-
-
-# -- driving -------------------------------------------------------------------------------------
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
-
-
-async def highlight(pilot: Pilot[None], app: SidetuiApp, name: str) -> None:
-    """Move the catalog cursor with the arrow keys to the entry `name`."""
-    assert app.main is not None
-    tree = app.main.query_one(CatalogTree)
-    tree.focus()
-    await until(pilot, lambda: tree.highlighted_entry is not None, "the catalog")
-    lines = [tree.get_node_at_line(line) for line in range(tree.last_line + 1)]
-    target = next(
-        (i for i, node in enumerate(lines) if node and node.data and node.data.name == name), None
-    )
-    if target is None:
-        raise LookupError(f"{name} is not in the catalog")
-    while tree.cursor_line != target:
-        await pilot.press("down" if tree.cursor_line < target else "up")
-    await pilot.pause()
-
-
-async def open_launch(pilot: Pilot[None], app: SidetuiApp, name: str) -> None:
-    await highlight(pilot, app, name)
-    await pilot.press("enter")
-    await until(pilot, lambda: app.screen is not app.main, "the launch dialog")
-    steady_cursors(app)
-    await pilot.pause()
-
-
-async def start(pilot: Pilot[None], app: SidetuiApp) -> str:
-    """ctrl+s in the open dialog; the id of what it started."""
-    before = {r.side_execution_id for r in app.manager.records}
-
-    def started() -> str | None:
-        fresh = [r for r in app.manager.records if r.side_execution_id not in before]
-        return fresh[0].side_execution_id if fresh else None
-
-    await pilot.press("ctrl+s")
-    await until(pilot, lambda: started() is not None, "the execution to start")
-    execution_id = started()
-    assert execution_id is not None
-    return execution_id
-
-
-async def replace_value(pilot: Pilot[None], app: SidetuiApp, selector: str, text: str) -> None:
-    await pilot.click(selector)
-    field = app.screen.query_one(selector, Input)
-    await pilot.press("end", *["backspace"] * len(field.value))
-    await pilot.press(*("space" if char == " " else char for char in text))
-
-
-def steady_cursors(app: SidetuiApp) -> None:
-    for widget in app.screen.query("Input, TextArea"):
-        if isinstance(widget, Input | TextArea):
-            widget.cursor_blink = False
-
-
-async def show_tab(pilot: Pilot[None], app: SidetuiApp, tab: str) -> None:
-    assert app.main is not None
-    pane = app.main.query_one(OutputPane)
-    await pilot.click(f"#tab-{tab}")
-    await until(pilot, lambda: pane.tab == tab, f"the {tab} tab")
-    await pilot.pause()
 
 
 # -- the pictures ----------------------------------------------------------------------------------
@@ -192,59 +116,36 @@ async def take(out_dir: Path, workdir: Path) -> list[Path]:
         saved.append(out_dir / name)
 
     async with app.run_test(size=SIZE) as pilot:
-        await asyncio.wait_for(app.engine_ready.wait(), WAIT_S)
-        assert app.main is not None
-        table = app.main.query_one(ExecutionsTable)
-        pane = app.main.query_one(OutputPane)
+        await started(pilot, app)
 
         # The catalog and a block's details.
         await highlight(pilot, app, "python-helper")
         save("catalog.svg")
 
         # The launch dialog with values filled in.
-        await open_launch(pilot, app, "typed-inputs")
+        dialog = await open_dialog(pilot, app, "typed-inputs")
         await replace_value(pilot, app, "#in-title", "Release notes")
         await replace_value(pilot, app, "#in-count", "2")
         await pilot.click("#in-shout")
-        app.screen.query_one("#in-tags", TextArea).text = '["docs", "v1.2"]'
+        dialog.query_one("#in-tags", TextArea).text = '["docs", "v1.2"]'
         await pilot.click("#in-title")
         await pilot.press("end")
         steady_cursors(app)
         await pilot.pause()
         save("launch.svg")
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is app.main, "the dialog to close")
+        await wait_until(pilot, lambda: app.screen is app.main, "the dialog to close")
 
         # A failed execution on its result tab.
-        await open_launch(pilot, app, "fails")
-        failed = await start(pilot, app)
-        record = await asyncio.wait_for(app.manager.wait_until_settled(failed), WAIT_S)
-        await until(
-            pilot,
-            lambda: (
-                str(table.get_cell(failed, "status")).endswith(record.status.value)
-                and pane.record is record
-            ),
-            "the failed execution on screen",
-        )
+        failed = await run_to_end(pilot, app, "fails")
+        await until_shown(pilot, app, failed)
         await show_tab(pilot, app, "result")
         save("failed.svg")
 
         # A live execution printing coloured progress, on the merged tab.
-        await open_launch(pilot, app, "deploy-preview")
-        live = await start(pilot, app)
+        live = await launch(pilot, app, "deploy-preview")
         await show_tab(pilot, app, "merged")
-        await until(
-            pilot,
-            lambda: (
-                pane.record is not None
-                and pane.record.side_execution_id == live
-                and pane.view.line_count == 10
-                and str(table.get_cell(live, "status")).endswith("running")
-                and str(table.get_cell(live, "mem")) == "-M"
-            ),  # "-" until the first usage sample
-            "the live execution on screen",
-        )
+        await until_running(pilot, app, live, lines=10)
         await pilot.pause(0.2)
         save("running.svg")
         await app.manager.stop_all()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,28 +10,18 @@ from sidetui.config import Settings
 from sidetui.core import EngineConfig
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.factory import create_app
-from tests.helpers import SAMPLES
-
-AppFactory = Callable[..., SidetuiApp]
+from tests.tui.pilot_support import AppFactory, copy_samples, scratch_config
 
 
 @pytest.fixture
 def samples_project(tmp_path: Path) -> Path:
     """The bundled samples, copied: tests never write into committed folders."""
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLES, project, ignore=shutil.ignore_patterns("node_modules"))
-    return project
+    return copy_samples(tmp_path / "project")
 
 
 @pytest.fixture
 def engine_config(tmp_path: Path) -> EngineConfig:
-    return EngineConfig(
-        state_dir=tmp_path / "state",
-        global_dir=tmp_path / "global",
-        watch=False,
-        stop_grace_ms=1_000,
-        result_grace_ms=500,
-    )
+    return scratch_config(tmp_path)
 
 
 @pytest.fixture

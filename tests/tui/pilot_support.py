@@ -1,29 +1,38 @@
-"""Driving the app with Pilot: start it, move the catalog cursor, fill the launch dialog, wait for
-the engine and read what the screen shows. Blocks that the tests write into their project."""
+"""Driving the app with Pilot, for the behaviour tests, the snapshot tests and the screenshot
+script alike: build it on a copy of the samples, start it, move the catalog cursor, fill and submit
+the launch dialog, wait for the engine and read what the screen shows. Every driver takes
+`(pilot, app, ...)`. Blocks that the tests write into their project."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import shutil
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from io import StringIO
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from rich.console import Console
 from textual import events
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from sidetui.core import ExecutionRecord
+from sidetui.core import EngineConfig, ExecutionRecord
+from sidetui.core.entries import Entry
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.widgets.catalog import CatalogTree
 from sidetui.tui.widgets.executions import ExecutionsTable
 from sidetui.tui.widgets.output_pane import OutputPane
 from sidetui.tui.widgets.output_view import OutputView
+from tests.helpers import SAMPLES
 
 AppFactory = Callable[..., SidetuiApp]  # the `make_app` fixture
-DEADLINE_S = 20.0  # generous: these wait on real processes, never a measure of speed
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+DEADLINE_S = 30.0  # generous: these wait on real processes, never a measure of speed
 SIZE = (120, 36)
 
 TICKER = """
@@ -49,10 +58,42 @@ ECHO_PARAMS = """
 """
 
 
-async def started(app: SidetuiApp, pilot: Pilot[None]) -> None:
-    """The engine is open and the catalog shows what it found."""
+# -- building ----------------------------------------------------------------------------------
+
+
+def copy_samples(project: Path) -> Path:
+    """The bundled samples copied to `project`: nothing writes into committed folders."""
+    shutil.copytree(SAMPLES, project, ignore=shutil.ignore_patterns("node_modules"))
+    return project
+
+
+def scratch_config(root: Path) -> EngineConfig:
+    """State and global folders under `root`, no watcher, short grace periods."""
+    return EngineConfig(
+        state_dir=root / "state",
+        global_dir=root / "global",
+        watch=False,
+        stop_grace_ms=1_000,
+        result_grace_ms=500,
+    )
+
+
+# -- waiting -----------------------------------------------------------------------------------
+
+
+async def started(pilot: Pilot[None], app: SidetuiApp) -> None:
+    """The engine is open and the catalog shows what it found, its cursor on an entry."""
     await asyncio.wait_for(app.engine_ready.wait(), DEADLINE_S)
+    await wait_until(pilot, lambda: catalog(app).highlighted_entry is not None, "the catalog")
     await pilot.pause()
+
+
+@asynccontextmanager
+async def driving(app: SidetuiApp) -> AsyncIterator[Pilot[None]]:
+    """The app run under Pilot at `SIZE`, once it has `started`."""
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        yield pilot
 
 
 async def wait_until(pilot: Pilot[None], condition: Callable[[], object], what: str) -> None:
@@ -65,7 +106,7 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], object], what: 
         await pilot.pause(0.05)
 
 
-async def settled(app: SidetuiApp, pilot: Pilot[None], execution_id: str) -> ExecutionRecord:
+async def settled(pilot: Pilot[None], app: SidetuiApp, execution_id: str) -> ExecutionRecord:
     """The record once nothing of it runs any more, and the screen has caught up."""
     try:
         record = await asyncio.wait_for(app.manager.wait_until_settled(execution_id), DEADLINE_S)
@@ -78,6 +119,52 @@ async def settled(app: SidetuiApp, pilot: Pilot[None], execution_id: str) -> Exe
     await pilot.pause()
     await pilot.pause()
     return record
+
+
+async def wait_for_output(
+    pilot: Pilot[None], record: ExecutionRecord, text: str, stream: str = "stdout"
+) -> None:
+    await wait_until(
+        pilot,
+        lambda: text in (record.output if stream == "stdout" else record.error_output),
+        f"{text!r} on {stream}",
+    )
+
+
+async def until_shown(pilot: Pilot[None], app: SidetuiApp, record: ExecutionRecord) -> None:
+    """Until the table shows `record` selected, with the status it ended with, and the pane
+    shows its output."""
+    execution_id = record.side_execution_id
+    await wait_until(
+        pilot,
+        lambda: (
+            status_cell(app, record).endswith(record.status.value)
+            and table(app).selected_id == execution_id
+            and pane(app).record is record
+        ),
+        f"{execution_id} shown as {record.status.value}",
+    )
+
+
+async def until_running(
+    pilot: Pilot[None], app: SidetuiApp, record: ExecutionRecord, lines: int
+) -> None:
+    """Until the pane shows `lines` lines of `record`, still running, and the table its first
+    memory sample (shown as "-" until then, masked as "-M" after): a picture that holds still."""
+    execution_id = record.side_execution_id
+    await wait_until(
+        pilot,
+        lambda: (
+            getattr(pane(app).record, "side_execution_id", None) == execution_id
+            and pane(app).view.line_count == lines
+            and status_cell(app, record).endswith("running")
+            and str(table(app).get_cell(execution_id, "mem")) == "-M"
+        ),
+        f"{lines} lines of {execution_id}, running",
+    )
+
+
+# -- the parts of the screen -------------------------------------------------------------------
 
 
 def catalog(app: SidetuiApp) -> CatalogTree:
@@ -107,79 +194,8 @@ def catalog_names(app: SidetuiApp) -> list[str]:
     return [node.data.name for node in nodes if node is not None and node.data is not None]
 
 
-async def highlight(pilot: Pilot[None], app: SidetuiApp, name: str) -> None:
-    """Put the catalog cursor on the entry `name` (as the arrow keys would) and focus the tree."""
-    tree = catalog(app)
-    tree.focus()
-    lines = [
-        line
-        for line in range(tree.last_line + 1)
-        if (node := tree.get_node_at_line(line)) is not None
-        and node.data is not None
-        and node.data.name == name
-    ]
-    assert lines, f"{name} is not in the catalog: {catalog_names(app)}"
-    tree.cursor_line = lines[0]
-    await pilot.pause()
-    assert tree.highlighted_entry is not None
-    assert tree.highlighted_entry.name == name
-
-
-async def type_into(pilot: Pilot[None], widget: Widget, text: str) -> None:
-    """Replace what a field holds by typing `text` into it."""
-    widget.focus()
-    await pilot.pause()
-    if isinstance(widget, TextArea):
-        await pilot.press("f7", "delete")  # select all, then delete it
-    else:
-        await pilot.press("home", "ctrl+k")
-    if text:
-        await pilot.press(*text)
-
-
-async def open_dialog(pilot: Pilot[None], app: SidetuiApp, name: str) -> LaunchScreen:
-    """`enter` on the catalog entry `name`: its launch dialog."""
-    await highlight(pilot, app, name)
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(app.screen, LaunchScreen), "the launch dialog")
-    dialog = app.screen
-    assert isinstance(dialog, LaunchScreen)
-    return dialog
-
-
-async def launch(
-    pilot: Pilot[None], app: SidetuiApp, name: str, fields: dict[str, str] | None = None
-) -> ExecutionRecord:
-    """Launch `name` from the catalog through its dialog, fields typed in; its new record."""
-    before = {r.side_execution_id for r in app.manager.records}
-    dialog = await open_dialog(pilot, app, name)
-    for field, text in (fields or {}).items():
-        await type_into(pilot, dialog.query_one(f"#in-{field}"), text)
-    await pilot.press("ctrl+s")
-    await wait_until(
-        pilot,
-        lambda: any(r.side_execution_id not in before for r in app.manager.records),
-        f"an execution of {name}",
-    )
-    await pilot.pause()
-    return app.manager.records[0]
-
-
-async def wait_for_output(
-    pilot: Pilot[None], record: ExecutionRecord, text: str, stream: str = "stdout"
-) -> None:
-    await wait_until(
-        pilot,
-        lambda: text in (record.output if stream == "stdout" else record.error_output),
-        f"{text!r} on {stream}",
-    )
-
-
-async def wheel_up(pilot: Pilot[None], widget: Widget, notches: int = 3) -> None:
-    """Turn the mouse wheel up over `widget` (Pilot has no wheel; this is the event it sends)."""
-    for _ in range(notches):
-        widget.post_message(events.MouseScrollUp(widget, 1, 1, 0, -1, 0, False, False, False))
-    await pilot.pause()
+def status_cell(app: SidetuiApp, record: ExecutionRecord) -> str:
+    return str(table(app).get_cell(record.side_execution_id, "status"))
 
 
 def screen_lines(output: OutputView) -> list[str]:
@@ -196,3 +212,161 @@ def shown(widget: Static, width: int = 100) -> str:
 
 def field_value(dialog: LaunchScreen, field: str) -> str:
     return dialog.query_one(f"#in-{field}", Input).value
+
+
+# -- acting ------------------------------------------------------------------------------------
+
+
+def steady_cursors(app: SidetuiApp) -> None:
+    """Every input and editor of the screen on top shows a steady cursor (no blinking)."""
+    for widget in app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+
+
+async def highlight(
+    pilot: Pilot[None], app: SidetuiApp, name: str, folder: str | None = None
+) -> Entry:
+    """Put the catalog cursor on the entry `name` (the one in `folder`, where two share a name) as
+    the arrow keys would, and focus the tree; that entry."""
+    tree = catalog(app)
+    tree.focus()
+    lines = [
+        line
+        for line in range(tree.last_line + 1)
+        if (node := tree.get_node_at_line(line)) is not None
+        and node.data is not None
+        and node.data.name == name
+        and folder in (None, node.data.path.name)
+    ]
+    assert lines, f"{name} is not in the catalog: {catalog_names(app)}"
+    tree.cursor_line = lines[0]
+    await pilot.pause()
+    entry = tree.highlighted_entry
+    assert entry is not None
+    assert entry.name == name
+    return entry
+
+
+async def open_screen(
+    pilot: Pilot[None], app: SidetuiApp, key: str, kind: type[ScreenT]
+) -> ScreenT:
+    """Press `key` and wait for the screen of `kind` it opens, its cursors steady; that screen."""
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(app.screen, kind), f"the {kind.__name__}")
+    steady_cursors(app)
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, kind)
+    return screen
+
+
+async def open_dialog(pilot: Pilot[None], app: SidetuiApp, name: str) -> LaunchScreen:
+    """`enter` on the catalog entry `name`: its launch dialog."""
+    await highlight(pilot, app, name)
+    return await open_screen(pilot, app, "enter", LaunchScreen)
+
+
+async def type_into(pilot: Pilot[None], widget: Widget, text: str) -> None:
+    """Replace what a field holds by typing `text` into it."""
+    widget.focus()
+    await pilot.pause()
+    if isinstance(widget, TextArea):
+        await pilot.press("f7", "delete")  # select all, then delete it
+    else:
+        await pilot.press("home", "ctrl+k")
+    if text:
+        await pilot.press(*text)
+
+
+async def replace_value(pilot: Pilot[None], app: SidetuiApp, selector: str, text: str) -> None:
+    """Click the input `selector`, as a person would, erase what it holds and type `text`."""
+    await pilot.click(selector)
+    field = app.screen.query_one(selector, Input)
+    await pilot.press("end", *["backspace"] * len(field.value), *text)
+
+
+async def start(pilot: Pilot[None], app: SidetuiApp, key: str = "ctrl+s") -> ExecutionRecord:
+    """Press `key` (ctrl+s: in an open dialog or editor; r: run the selected one again); the
+    execution it started."""
+    before = {r.side_execution_id for r in app.manager.records}
+
+    def fresh() -> list[ExecutionRecord]:
+        return [r for r in app.manager.records if r.side_execution_id not in before]
+
+    await pilot.press(key)
+    await wait_until(pilot, fresh, f"an execution started by {key}")
+    await pilot.pause()
+    return fresh()[0]
+
+
+async def run(pilot: Pilot[None], app: SidetuiApp, key: str = "ctrl+s") -> ExecutionRecord:
+    """Press `key` as `start` does; the execution it started, once settled."""
+    record = await start(pilot, app, key)
+    return await settled(pilot, app, record.side_execution_id)
+
+
+async def launch(
+    pilot: Pilot[None], app: SidetuiApp, name: str, fields: dict[str, str] | None = None
+) -> ExecutionRecord:
+    """Launch `name` from the catalog through its dialog, fields typed in; its new record."""
+    dialog = await open_dialog(pilot, app, name)
+    for field, text in (fields or {}).items():
+        await type_into(pilot, dialog.query_one(f"#in-{field}"), text)
+    return await start(pilot, app)
+
+
+async def run_to_end(
+    pilot: Pilot[None], app: SidetuiApp, name: str, fields: dict[str, str] | None = None
+) -> ExecutionRecord:
+    """`launch`, then the record once it has settled."""
+    record = await launch(pilot, app, name, fields)
+    return await settled(pilot, app, record.side_execution_id)
+
+
+async def start_block(app: SidetuiApp, name: str, params: dict[str, object]) -> ExecutionRecord:
+    """Start `name` as an agent would (not through the app's dialog)."""
+    response = await app.manager.start_with_action_block(name, params)
+    assert response.success, response.message
+    record = app.manager.get_record(response.data["sideExecutionId"])
+    assert record is not None
+    return record
+
+
+async def running_countdown(pilot: Pilot[None], app: SidetuiApp) -> ExecutionRecord:
+    """A minute's countdown started as an agent would, once it has printed."""
+    record = await start_block(app, "countdown", {"seconds": 60})
+    await wait_for_output(pilot, record, "s left")
+    return record
+
+
+async def click_row(pilot: Pilot[None], app: SidetuiApp, execution_id: str) -> None:
+    """Click the execution's row, as a person would to look at it, and wait for the focus."""
+    # Besides, focusing the table repaints it: Textual 8.2.8's DataTable widens a column (after
+    # `update_cell(..., update_width=True)`) on idle without dropping the lines it has already
+    # rendered, so a frame painted in between can leave "✔ complet" on screen until the table
+    # is restyled.
+    executions = table(app)
+    row = executions.get_row_index(execution_id)
+    await pilot.click(ExecutionsTable, offset=(2, 1 + row))
+    await wait_until(
+        pilot,
+        lambda: executions.has_focus and executions.selected_id == execution_id,
+        "the focus on the row",
+    )
+    await pilot.pause(0.2)
+    await pilot.pause()
+
+
+async def show_tab(pilot: Pilot[None], app: SidetuiApp, tab: str) -> None:
+    """Click the output pane's tab `tab`, and wait until the pane shows it."""
+    await pilot.click(f"#tab-{tab}")
+    await wait_until(pilot, lambda: pane(app).tab == tab, f"the {tab} tab")
+    await pilot.pause()
+
+
+async def wheel_up(pilot: Pilot[None], widget: Widget, notches: int = 3) -> None:
+    """Turn the mouse wheel up over `widget` (Pilot has no wheel; this is the event it sends)."""
+    for _ in range(notches):
+        widget.post_message(events.MouseScrollUp(widget, 1, 1, 0, -1, 0, False, False, False))
+    await pilot.pause()

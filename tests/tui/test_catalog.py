@@ -11,14 +11,13 @@ from sidetui.tui.screens.main import MainScreen
 from sidetui.tui.widgets.details import EntryDetails
 from tests.helpers import write_block
 from tests.tui.pilot_support import (
-    SIZE,
     AppFactory,
     catalog,
     catalog_names,
+    driving,
     highlight,
     main,
     shown,
-    started,
     type_into,
     wait_until,
 )
@@ -39,8 +38,7 @@ def label_of(app: SidetuiApp, name: str) -> str:
 
 async def test_arrow_keys_move_the_cursor_and_details_follow(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         tree = catalog(app)
         assert app.focused is tree
         first = tree.highlighted_entry
@@ -59,8 +57,7 @@ async def test_entries_added_and_removed_on_disk_keep_the_cursor(
     make_app: AppFactory, samples_project: Path
 ) -> None:
     app = make_app(watch=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await highlight(pilot, app, "hello-python")
         tree = catalog(app)
         line = tree.cursor_line
@@ -84,8 +81,7 @@ async def test_a_changed_manifest_updates_the_highlighted_entry(
     make_app: AppFactory, samples_project: Path
 ) -> None:
     app = make_app(watch=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await highlight(pilot, app, "hello-python")
         manifest = samples_project / "hello-python" / "actionblock.yml"
         manifest.write_text(manifest.read_text().replace("Counts the words", "Tallies the words"))
@@ -100,8 +96,7 @@ async def test_the_highlighted_entry_removed_moves_the_cursor_to_an_entry(
     make_app: AppFactory, samples_project: Path
 ) -> None:
     app = make_app(watch=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await highlight(pilot, app, "hello-python")
         shutil.rmtree(samples_project / "hello-python")
 
@@ -113,8 +108,7 @@ async def test_the_highlighted_entry_removed_moves_the_cursor_to_an_entry(
 
 async def test_the_filter_narrows_the_catalog_as_you_type(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         everything = catalog_names(app)
         box = main(app).query_one("#filter")
 
@@ -135,8 +129,7 @@ async def test_a_broken_entry_is_marked_with_its_error(
 ) -> None:
     write_block(samples_project, "broken", "print(1)\n", "name: [unclosed\n")
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         assert "✘ broken" in label_of(app, "broken")
         await highlight(pilot, app, "broken")
         entry = catalog(app).highlighted_entry
@@ -147,8 +140,7 @@ async def test_a_broken_entry_is_marked_with_its_error(
 
 async def test_enter_on_an_executor_explains_instead_of_launching(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await highlight(pilot, app, "recipe-runner")
         await pilot.press("enter")
         await pilot.pause()

@@ -5,35 +5,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sidetui.core import EngineConfig, ExecutionRecord
+from sidetui.core import EngineConfig
 from sidetui.tui.app import SidetuiApp
 from tests.helpers import pids_alive, write_block
 from tests.tui.pilot_support import (
-    SIZE,
     STUBBORN,
     AppFactory,
+    driving,
     launch,
     open_dialog,
     pane,
+    run,
+    run_to_end,
     settled,
-    started,
+    start_block,
+    status_cell,
     table,
     wait_for_output,
     wait_until,
 )
-
-
-async def start_block(app: SidetuiApp, name: str, params: dict[str, object]) -> ExecutionRecord:
-    """Start `name` as an agent would (not through the app's dialog)."""
-    response = await app.manager.start_with_action_block(name, params)
-    assert response.success, response.message
-    record = app.manager.get_record(response.data["sideExecutionId"])
-    assert record is not None
-    return record
-
-
-def status_cell(app: SidetuiApp, record: ExecutionRecord) -> str:
-    return str(table(app).get_cell(record.side_execution_id, "status"))
 
 
 def notifications(app: SidetuiApp) -> list[tuple[str, str]]:
@@ -42,8 +32,7 @@ def notifications(app: SidetuiApp) -> list[tuple[str, str]]:
 
 async def test_s_stops_the_selected_execution_and_its_process(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         record = await launch(pilot, app, "countdown")
         await wait_for_output(pilot, record, "s left")
         assert record.pid is not None
@@ -51,7 +40,7 @@ async def test_s_stops_the_selected_execution_and_its_process(make_app: AppFacto
         assert table(app).selected_id == record.side_execution_id
 
         await pilot.press("s")
-        record = await settled(app, pilot, record.side_execution_id)
+        record = await settled(pilot, app, record.side_execution_id)
 
         assert record.status.value == "stopped"
         assert "received SIGTERM" in record.output  # it was asked politely first
@@ -65,8 +54,7 @@ async def test_a_second_s_while_stopping_kills_at_once(
     engine_config.stop_grace_ms = 120_000  # far beyond the test's deadline
     write_block(samples_project, "stubborn", STUBBORN, {"description": "ignores SIGTERM"})
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         record = await launch(pilot, app, "stubborn")
         await wait_for_output(pilot, record, "ignoring SIGTERM")
 
@@ -77,7 +65,7 @@ async def test_a_second_s_while_stopping_kills_at_once(
         assert status_cell(app, record) == "◐ stopping"
 
         await pilot.press("s")
-        record = await settled(app, pilot, record.side_execution_id)  # long before the grace
+        record = await settled(pilot, app, record.side_execution_id)  # long before the grace
 
         assert record.status.value == "stopped"
         assert record.signal == "SIGKILL"
@@ -98,15 +86,14 @@ async def test_stop_ends_the_whole_tree_grandchildren_too(
 ) -> None:
     write_block(samples_project, "grandparent", GRANDPARENT, {"description": "has a child"})
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         record = await launch(pilot, app, "grandparent")
         await wait_for_output(pilot, record, "grandchild ")
         grandchild = int(record.output.split()[1])
         assert pids_alive([grandchild]) == [grandchild]
 
         await pilot.press("s")
-        record = await settled(app, pilot, record.side_execution_id)
+        record = await settled(pilot, app, record.side_execution_id)
 
         assert record.status.value == "stopped"
         assert pids_alive([record.pid or 0, grandchild]) == []
@@ -114,8 +101,7 @@ async def test_stop_ends_the_whole_tree_grandchildren_too(
 
 async def test_capital_s_stops_every_execution(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         first = await start_block(app, "countdown", {"seconds": 60})
         second = await start_block(app, "countdown", {"seconds": 60})
         for record in (first, second):
@@ -124,7 +110,7 @@ async def test_capital_s_stops_every_execution(make_app: AppFactory) -> None:
 
         await pilot.press("S")
         for record in (first, second):
-            await settled(app, pilot, record.side_execution_id)
+            await settled(pilot, app, record.side_execution_id)
 
         assert [first.status.value, second.status.value] == ["stopped", "stopped"]
         assert pids_alive([first.pid or 0, second.pid or 0]) == []
@@ -133,14 +119,10 @@ async def test_capital_s_stops_every_execution(make_app: AppFactory) -> None:
 
 async def test_r_runs_the_same_block_again_with_the_same_params(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        first = await launch(pilot, app, "hello-python", {"sentence": "one two"})
-        await settled(app, pilot, first.side_execution_id)
+    async with driving(app) as pilot:
+        first = await run_to_end(pilot, app, "hello-python", {"sentence": "one two"})
 
-        await pilot.press("r")
-        await wait_until(pilot, lambda: len(app.manager.records) == 2, "a second execution")
-        again = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        again = await run(pilot, app, "r")
 
         assert again.side_execution_id != first.side_execution_id
         assert again.action_block == "hello-python"
@@ -152,15 +134,12 @@ async def test_r_runs_the_same_block_again_with_the_same_params(make_app: AppFac
 
 async def test_r_reruns_an_execution_started_by_an_agent(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         first = await start_block(app, "hello-python", {"sentence": "from an agent"})
-        await settled(app, pilot, first.side_execution_id)
+        await settled(pilot, app, first.side_execution_id)
         assert table(app).selected_id == first.side_execution_id
 
-        await pilot.press("r")
-        await wait_until(pilot, lambda: len(app.manager.records) == 2, "a second execution")
-        again = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        again = await run(pilot, app, "r")
 
         assert again.action_block_path == first.action_block_path
         assert again.params == {"sentence": "from an agent"}
@@ -169,14 +148,10 @@ async def test_r_reruns_an_execution_started_by_an_agent(make_app: AppFactory) -
 
 async def test_r_reruns_a_capability(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        first = await launch(pilot, app, "word-count", {"text": "a b"})
-        await settled(app, pilot, first.side_execution_id)
+    async with driving(app) as pilot:
+        first = await run_to_end(pilot, app, "word-count", {"text": "a b"})
 
-        await pilot.press("r")
-        await wait_until(pilot, lambda: len(app.manager.records) == 2, "a second execution")
-        again = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        again = await run(pilot, app, "r")
 
         assert again.side_execution_id != first.side_execution_id
         assert again.kind.value == "capability"
@@ -187,10 +162,8 @@ async def test_r_reruns_a_capability(make_app: AppFactory) -> None:
 
 async def test_the_dialog_offers_the_last_params_again(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        first = await launch(pilot, app, "hello-python", {"sentence": "one two"})
-        await settled(app, pilot, first.side_execution_id)
+    async with driving(app) as pilot:
+        await run_to_end(pilot, app, "hello-python", {"sentence": "one two"})
 
         dialog = await open_dialog(pilot, app, "hello-python")
         assert dialog.query_one("#in-sentence").value == "one two"
@@ -201,12 +174,11 @@ async def test_x_clears_finished_executions_and_keeps_running_ones(
     make_app: AppFactory,
 ) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         done = await start_block(app, "hello-python", {})
-        await settled(app, pilot, done.side_execution_id)
+        await settled(pilot, app, done.side_execution_id)
         failed = await start_block(app, "fails", {})
-        await settled(app, pilot, failed.side_execution_id)
+        await settled(pilot, app, failed.side_execution_id)
         running = await start_block(app, "countdown", {"seconds": 60})
         await wait_for_output(pilot, running, "s left")
         await wait_until(pilot, lambda: table(app).row_count == 3, "three rows")
@@ -221,7 +193,7 @@ async def test_x_clears_finished_executions_and_keeps_running_ones(
         assert ("Cleared 2 finished execution(s).", "information") in notifications(app)
 
         await pilot.press("s")
-        await settled(app, pilot, running.side_execution_id)
+        await settled(pilot, app, running.side_execution_id)
 
 
 FAIL_ON_CUE = """
@@ -239,14 +211,13 @@ async def test_an_execution_ending_out_of_sight_is_notified(
 ) -> None:
     folder = write_block(samples_project, "fail-on-cue", FAIL_ON_CUE, {"description": "fails"})
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         failing = await launch(pilot, app, "fail-on-cue")
         watched = await launch(pilot, app, "countdown")
         assert table(app).selected_id == watched.side_execution_id
 
         (folder / "go").touch()
-        await settled(app, pilot, failing.side_execution_id)
+        await settled(pilot, app, failing.side_execution_id)
         assert failing.status.value == "failed"
         await wait_until(
             pilot,
@@ -259,15 +230,13 @@ async def test_an_execution_ending_out_of_sight_is_notified(
         assert notice.markup is False  # child output in it is never read as markup
 
         await pilot.press("s")
-        await settled(app, pilot, watched.side_execution_id)
+        await settled(pilot, app, watched.side_execution_id)
 
 
 async def test_the_selected_execution_ending_is_not_notified(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        record = await launch(pilot, app, "hello-python")
-        await settled(app, pilot, record.side_execution_id)
+    async with driving(app) as pilot:
+        record = await run_to_end(pilot, app, "hello-python")
         assert record.status.value == "completed"
         assert table(app).selected_id == record.side_execution_id
         assert not any("hello-python" in message for message, _ in notifications(app))
@@ -275,13 +244,12 @@ async def test_the_selected_execution_ending_is_not_notified(make_app: AppFactor
 
 async def test_an_execution_started_elsewhere_keeps_the_selection(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         watched = await launch(pilot, app, "countdown")
         await wait_for_output(pilot, watched, "s left")
 
         other = await start_block(app, "hello-python", {})
-        await settled(app, pilot, other.side_execution_id)
+        await settled(pilot, app, other.side_execution_id)
 
         try:
             assert table(app).row_count == 2
@@ -293,8 +261,7 @@ async def test_an_execution_started_elsewhere_keeps_the_selection(make_app: AppF
 
 async def test_stop_can_be_rebound_from_the_configuration(make_app: AppFactory) -> None:
     app = make_app(keys={"stop": "k"})
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         record = await start_block(app, "countdown", {"seconds": 60})
         await wait_for_output(pilot, record, "s left")
         await wait_until(
@@ -309,14 +276,13 @@ async def test_stop_can_be_rebound_from_the_configuration(make_app: AppFactory) 
         assert record.status.value == "running"
 
         await pilot.press("k")
-        record = await settled(app, pilot, record.side_execution_id)
+        record = await settled(pilot, app, record.side_execution_id)
         assert record.status.value == "stopped"
 
 
 async def test_s_with_nothing_selected_says_so(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await pilot.press("s")
         await pilot.pause()
         assert ("No execution is selected.", "information") in notifications(app)

@@ -2,52 +2,34 @@
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 
-from sidetui.core import ExecutionRecord
-from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.inline_code import InlineCodeScreen
 from sidetui.tui.screens.main import MainScreen
 from tests.helpers import needs_node
 from tests.tui.pilot_support import (
-    SIZE,
     AppFactory,
+    driving,
     main,
-    settled,
+    open_screen,
+    run,
     shown,
-    started,
     table,
     type_into,
     wait_until,
 )
 
 
-async def open_editor(pilot: Pilot[None], app: SidetuiApp) -> InlineCodeScreen:
-    await pilot.press("i")
-    await wait_until(pilot, lambda: isinstance(app.screen, InlineCodeScreen), "the editor")
-    editor = app.screen
-    assert isinstance(editor, InlineCodeScreen)
-    return editor
-
-
-async def start_code(pilot: Pilot[None], app: SidetuiApp) -> ExecutionRecord:
-    await pilot.press("ctrl+s")
-    await wait_until(pilot, lambda: app.manager.records, "an execution of the code")
-    return await settled(app, pilot, app.manager.records[0].side_execution_id)
-
-
 @needs_node
 async def test_javascript_snippet_returns_its_result(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        editor = await open_editor(pilot, app)
+    async with driving(app) as pilot:
+        editor = await open_screen(pilot, app, "i", InlineCodeScreen)
         assert editor.query_one("#language", Select).value == "javascript"
         assert editor.query_one("#params", Input).value == '{"n": 21}'
 
         await type_into(pilot, editor.query_one("#code", TextArea), "return params.n * 2")
-        record = await start_code(pilot, app)
+        record = await run(pilot, app)
 
         assert isinstance(app.screen, MainScreen)
         assert record.status.value == "completed"
@@ -61,9 +43,8 @@ async def test_javascript_snippet_returns_its_result(make_app: AppFactory) -> No
 
 async def test_python_snippet_returns_its_result(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        editor = await open_editor(pilot, app)
+    async with driving(app) as pilot:
+        editor = await open_screen(pilot, app, "i", InlineCodeScreen)
         language = editor.query_one("#language", Select)
         language.focus()
         await pilot.press("enter", "down", "enter")  # open the list, python, choose it
@@ -72,7 +53,7 @@ async def test_python_snippet_returns_its_result(make_app: AppFactory) -> None:
         assert "params.get('n', 21)" in code.text  # the example follows the language
 
         await type_into(pilot, code, "return params['n'] * 2")
-        record = await start_code(pilot, app)
+        record = await run(pilot, app)
 
         assert record.status.value == "completed"
         assert record.result == 42
@@ -80,9 +61,8 @@ async def test_python_snippet_returns_its_result(make_app: AppFactory) -> None:
 
 async def test_params_that_are_not_json_are_refused_in_place(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        editor = await open_editor(pilot, app)
+    async with driving(app) as pilot:
+        editor = await open_screen(pilot, app, "i", InlineCodeScreen)
         await type_into(pilot, editor.query_one("#params", Input), '{"n":')
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -101,18 +81,15 @@ async def test_params_that_are_not_json_are_refused_in_place(make_app: AppFactor
 
 async def test_r_runs_the_same_code_again(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        editor = await open_editor(pilot, app)
+    async with driving(app) as pilot:
+        editor = await open_screen(pilot, app, "i", InlineCodeScreen)
         editor.query_one("#language", Select).value = "python"
         await pilot.pause()
         await type_into(pilot, editor.query_one("#code", TextArea), "return params['n'] + 1")
-        first = await start_code(pilot, app)
+        first = await run(pilot, app)
         assert first.result == 22
 
-        await pilot.press("r")
-        await wait_until(pilot, lambda: len(app.manager.records) == 2, "a second execution")
-        again = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        again = await run(pilot, app, "r")
         assert again.side_execution_id != first.side_execution_id
         assert again.kind.value == "code"
         assert again.result == 22

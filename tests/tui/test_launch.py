@@ -12,16 +12,16 @@ from sidetui.tui.screens.main import MainScreen
 from tests.helpers import needs_node, write_block
 from tests.tui.pilot_support import (
     ECHO_PARAMS,
-    SIZE,
     AppFactory,
+    driving,
     field_value,
-    launch,
     open_dialog,
     pane,
+    run,
+    run_to_end,
     screen_lines,
     settled,
     shown,
-    started,
     table,
     type_into,
     view,
@@ -37,16 +37,13 @@ def error_shown(dialog: LaunchScreen, field: str) -> str:
 
 async def test_valid_params_start_the_block_and_show_its_output(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         dialog = await open_dialog(pilot, app, "hello-python")
         assert dialog.entry.name == "hello-python"
         assert field_value(dialog, "sentence") == "side executions run in their own process"
 
         await type_into(pilot, dialog.query_one("#in-sentence"), "one two")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.manager.records, "an execution")
-        record = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        record = await run(pilot, app)
 
         assert isinstance(app.screen, MainScreen)
         assert record.action_block == "hello-python"
@@ -62,10 +59,8 @@ async def test_valid_params_start_the_block_and_show_its_output(make_app: AppFac
 @needs_node
 async def test_typed_fields_are_converted_to_their_declared_types(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        record = await launch(pilot, app, "typed-inputs", {"title": "Hi", "count": "2"})
-        record = await settled(app, pilot, record.side_execution_id)
+    async with driving(app) as pilot:
+        record = await run_to_end(pilot, app, "typed-inputs", {"title": "Hi", "count": "2"})
 
         assert record.status.value == "completed"
         assert record.params["title"] == "Hi"
@@ -80,8 +75,7 @@ async def test_typed_fields_are_converted_to_their_declared_types(make_app: AppF
 
 async def test_missing_required_title_is_explained_in_place(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         dialog = await open_dialog(pilot, app, "typed-inputs")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -97,8 +91,7 @@ async def test_a_count_that_is_not_an_integer_is_explained_in_place(
     make_app: AppFactory,
 ) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         dialog = await open_dialog(pilot, app, "typed-inputs")
         await type_into(pilot, dialog.query_one("#in-title"), "T")
         # The integer field refuses letters as they are typed; "-" alone gets through.
@@ -113,16 +106,13 @@ async def test_a_count_that_is_not_an_integer_is_explained_in_place(
         assert app.manager.records == []
 
         await type_into(pilot, dialog.query_one("#in-count"), "1")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.manager.records, "the execution once fixed")
-        assert app.manager.records[0].params["count"] == 1
-        await settled(app, pilot, app.manager.records[0].side_execution_id)
+        record = await run(pilot, app)
+        assert record.params["count"] == 1
 
 
 async def test_every_invalid_field_is_explained_at_once(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         dialog = await open_dialog(pilot, app, "typed-inputs")
         await type_into(pilot, dialog.query_one("#in-count"), "-")
         await pilot.press("ctrl+s")
@@ -136,8 +126,7 @@ async def test_every_invalid_field_is_explained_at_once(make_app: AppFactory) ->
 
 async def test_escape_cancels_and_starts_nothing(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await open_dialog(pilot, app, "hello-python")
         await pilot.press("escape")
         await pilot.pause()
@@ -149,8 +138,7 @@ async def test_escape_cancels_and_starts_nothing(make_app: AppFactory) -> None:
 
 async def test_a_capability_launches_the_same_way(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         dialog = await open_dialog(pilot, app, "word-count")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -158,9 +146,7 @@ async def test_a_capability_launches_the_same_way(make_app: AppFactory) -> None:
         assert app.manager.records == []
 
         await type_into(pilot, dialog.query_one("#in-text"), "a b a")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.manager.records, "the capability's execution")
-        record = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        record = await run(pilot, app)
 
         assert record.kind.value == "capability"
         assert record.status.value == "completed"
@@ -175,8 +161,7 @@ async def test_free_json_params_refuse_invalid_json_in_place(
 ) -> None:
     write_block(samples_project, "echo-params", ECHO_PARAMS, {"description": "no inputs"})
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         dialog = await open_dialog(pilot, app, "echo-params")
         area = dialog.query_one("#in-__params__")
         assert area.text == "{}"
@@ -195,9 +180,7 @@ async def test_free_json_params_refuse_invalid_json_in_place(
         assert app.manager.records == []
 
         await type_into(pilot, area, '{"a": 1, "b": ["x"]}')
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.manager.records, "the execution")
-        record = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        record = await run(pilot, app)
         assert record.params == {"a": 1, "b": ["x"]}
         assert 'params: {"a": 1, "b": ["x"]}' in record.output
 
@@ -206,8 +189,7 @@ async def test_an_invalid_timeout_is_explained_and_a_valid_one_is_used(
     make_app: AppFactory,
 ) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         dialog = await open_dialog(pilot, app, "hello-python")
         await type_into(pilot, dialog.query_one("#in-timeout"), "-5")
         await pilot.press("ctrl+s")
@@ -216,20 +198,17 @@ async def test_an_invalid_timeout_is_explained_and_a_valid_one_is_used(
         assert app.manager.records == []
 
         await type_into(pilot, dialog.query_one("#in-timeout"), "9000")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.manager.records, "the execution")
-        record = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        record = await run(pilot, app)
         assert record.timeout == 9000
 
 
 async def test_the_start_button_starts_like_ctrl_s(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await open_dialog(pilot, app, "hello-python")
         await pilot.click("#start")
         await wait_until(pilot, lambda: app.manager.records, "the execution")
-        record = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        record = await settled(pilot, app, app.manager.records[0].side_execution_id)
         assert record.action_block == "hello-python"
         assert isinstance(app.screen, MainScreen)
 
@@ -237,8 +216,7 @@ async def test_the_start_button_starts_like_ctrl_s(make_app: AppFactory) -> None
 @needs_node
 async def test_json_and_boolean_fields(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         dialog = await open_dialog(pilot, app, "typed-inputs")
         assert dialog.query_one("#in-tags").text == "[]"  # the default, as JSON
         await type_into(pilot, dialog.query_one("#in-title"), "hi")
@@ -259,9 +237,7 @@ async def test_json_and_boolean_fields(make_app: AppFactory) -> None:
         await type_into(pilot, dialog.query_one("#in-options"), '{"k": 1}')
         dialog.query_one("#in-shout").focus()
         await pilot.press("space")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.manager.records, "the execution")
-        record = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        record = await run(pilot, app)
         assert record.params["tags"] == ["a"]
         assert record.params["options"] == {"k": 1}
         assert record.params["shout"] is True

@@ -5,26 +5,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.style import Style
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Tabs
 
 from sidetui.core import ExecutionRecord
 from sidetui.tui.app import SidetuiApp
-from sidetui.tui.widgets.output_view import STDERR_MARK
+from sidetui.tui.widgets.output_view import STDERR_MARK, OutputView
 from tests.helpers import needs_node, write_block
 from tests.tui.pilot_support import (
     HAYSTACK,
-    SIZE,
     TICKER,
     AppFactory,
+    driving,
     launch,
     main,
     pane,
+    run_to_end,
     screen_lines,
     settled,
     shown,
-    started,
     view,
     wait_until,
     wheel_up,
@@ -39,18 +40,32 @@ def visible(app: SidetuiApp) -> list[str]:
     return [line.strip() for line in screen_lines(view(app))]
 
 
-async def run_to_end(pilot: Pilot[None], app: SidetuiApp, name: str) -> ExecutionRecord:
-    record = await launch(pilot, app, name)
-    return await settled(app, pilot, record.side_execution_id)
-
-
-async def test_search_jumps_between_matches_with_enter_n_and_capital_n(
-    make_app: AppFactory, samples_project: Path
-) -> None:
+@pytest.fixture
+def haystack(samples_project: Path) -> None:
+    """A block that prints 300 lines, three of them needles, in the project."""
     write_block(samples_project, "haystack", HAYSTACK, {"description": "300 lines"})
+
+
+@pytest.fixture
+def ticker(samples_project: Path) -> None:
+    """A block that prints a line every 20 ms until it is stopped, in the project."""
+    write_block(samples_project, "ticker", TICKER, {"description": "a line every 20 ms"})
+
+
+async def ticking(pilot: Pilot[None], app: SidetuiApp) -> tuple[ExecutionRecord, OutputView]:
+    """Launch the ticker; once it has printed two screens of lines, its record and the view."""
+    record = await launch(pilot, app, "ticker")
+    output = view(app)
+    await wait_until(pilot, lambda: output.line_count > 2 * output.size.height, "a screenful")
+    return record, output
+
+
+@pytest.mark.usefixtures("haystack")
+async def test_search_jumps_between_matches_with_enter_n_and_capital_n(
+    make_app: AppFactory,
+) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
         assert view(app).line_count == 300
         search = main(app).query_one("#search", Input)
@@ -86,11 +101,10 @@ async def test_search_jumps_between_matches_with_enter_n_and_capital_n(
         assert "needle-120" in visible(app)
 
 
-async def test_search_without_match_says_so(make_app: AppFactory, samples_project: Path) -> None:
-    write_block(samples_project, "haystack", HAYSTACK, {"description": "300 lines"})
+@pytest.mark.usefixtures("haystack")
+async def test_search_without_match_says_so(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
         await pilot.press("slash", *"pin", "enter")
         assert "no match for 'pin'" in status_line(app)
@@ -117,11 +131,10 @@ def drawn_colours(app: SidetuiApp, term: str) -> list[Colours]:
     ]
 
 
-async def test_search_highlights_the_matches(make_app: AppFactory, samples_project: Path) -> None:
-    write_block(samples_project, "haystack", HAYSTACK, {"description": "300 lines"})
+@pytest.mark.usefixtures("haystack")
+async def test_search_highlights_the_matches(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
         plain = on_screen(next(iter(view(app).render_line(0))).style)
         await pilot.press("slash", *"needle", "enter")
@@ -130,13 +143,10 @@ async def test_search_highlights_the_matches(make_app: AppFactory, samples_proje
         assert all(colours != plain for colours in matches)
 
 
-async def test_a_highlighted_match_stays_readable(
-    make_app: AppFactory, samples_project: Path
-) -> None:
-    write_block(samples_project, "haystack", HAYSTACK, {"description": "300 lines"})
+@pytest.mark.usefixtures("haystack")
+async def test_a_highlighted_match_stays_readable(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
         await pilot.press("slash", *"needle", "enter")
         matches = drawn_colours(app, "needle")
@@ -144,16 +154,11 @@ async def test_a_highlighted_match_stays_readable(
         assert all(foreground != background for foreground, background in matches)
 
 
-async def test_f_toggles_follow_and_scrolling_up_stays_put(
-    make_app: AppFactory, samples_project: Path
-) -> None:
-    write_block(samples_project, "ticker", TICKER, {"description": "a line every 20 ms"})
+@pytest.mark.usefixtures("ticker")
+async def test_f_toggles_follow_and_scrolling_up_stays_put(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        record = await launch(pilot, app, "ticker")
-        output = view(app)
-        await wait_until(pilot, lambda: output.line_count > 2 * output.size.height, "a screenful")
+    async with driving(app) as pilot:
+        record, output = await ticking(pilot, app)
         assert output.following
         assert output.scroll_y == output.max_scroll_y
         assert "following" in status_line(app)
@@ -186,16 +191,13 @@ async def test_f_toggles_follow_and_scrolling_up_stays_put(
         assert screen_lines(output)[0] == first_line
 
         await pilot.press("s")
-        await settled(app, pilot, record.side_execution_id)
+        await settled(pilot, app, record.side_execution_id)
 
 
-async def test_the_status_line_says_paused_once_scrolled_up(
-    make_app: AppFactory, samples_project: Path
-) -> None:
-    write_block(samples_project, "haystack", HAYSTACK, {"description": "300 lines"})
+@pytest.mark.usefixtures("haystack")
+async def test_the_status_line_says_paused_once_scrolled_up(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
         assert "following" in status_line(app)
 
@@ -204,16 +206,11 @@ async def test_the_status_line_says_paused_once_scrolled_up(
         assert "paused (f: follow)" in status_line(app)
 
 
-async def test_end_key_resumes_following_while_output_flows(
-    make_app: AppFactory, samples_project: Path
-) -> None:
-    write_block(samples_project, "ticker", TICKER, {"description": "a line every 20 ms"})
+@pytest.mark.usefixtures("ticker")
+async def test_end_key_resumes_following_while_output_flows(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        record = await launch(pilot, app, "ticker")
-        output = view(app)
-        await wait_until(pilot, lambda: output.line_count > 2 * output.size.height, "a screenful")
+    async with driving(app) as pilot:
+        record, output = await ticking(pilot, app)
         await wheel_up(pilot, output)
         assert not output.following
 
@@ -229,20 +226,17 @@ async def test_end_key_resumes_following_while_output_flows(
             await app.manager.stop(record.side_execution_id)
 
 
+@pytest.mark.usefixtures("ticker")
 async def test_page_up_while_following_stops_following_even_as_output_lands(
-    make_app: AppFactory, samples_project: Path
+    make_app: AppFactory,
 ) -> None:
-    write_block(samples_project, "ticker", TICKER, {"description": "a line every 20 ms"})
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        record = await launch(pilot, app, "ticker")
-        output = view(app)
-        await wait_until(pilot, lambda: output.line_count > 2 * output.size.height, "a screenful")
+    async with driving(app) as pilot:
+        record, output = await ticking(pilot, app)
         await pilot.press("f", "f")  # following, at the end
         assert output.following
         await pilot.press("s")
-        await settled(app, pilot, record.side_execution_id)
+        await settled(pilot, app, record.side_execution_id)
 
         output.focus()
         # The key's action, then an output batch landing before the next animation frame:
@@ -258,10 +252,8 @@ async def test_page_up_while_following_stops_following_even_as_output_lands(
 
 async def test_c_copies_the_output(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        record = await launch(pilot, app, "hello-python", {"sentence": "one two"})
-        await settled(app, pilot, record.side_execution_id)
+    async with driving(app) as pilot:
+        record = await run_to_end(pilot, app, "hello-python", {"sentence": "one two"})
 
         await pilot.press("c")
         assert app.clipboard == "2 words in: 'one two'\n  1  one\n  2  two"
@@ -270,10 +262,8 @@ async def test_c_copies_the_output(make_app: AppFactory) -> None:
 
 async def test_c_copies_the_selection_when_there_is_one(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        record = await launch(pilot, app, "hello-python", {"sentence": "one two"})
-        await settled(app, pilot, record.side_execution_id)
+    async with driving(app) as pilot:
+        await run_to_end(pilot, app, "hello-python", {"sentence": "one two"})
         output = view(app)
         left = output.content_region.x - output.region.x  # offsets count from the border
         assert screen_lines(output)[1][5:8] == "one"
@@ -289,8 +279,7 @@ async def test_c_copies_the_selection_when_there_is_one(make_app: AppFactory) ->
 
 async def test_c_with_nothing_to_copy_says_so(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await pilot.press("c")
         await pilot.pause()
         assert app.clipboard == ""
@@ -314,8 +303,7 @@ async def test_child_output_is_never_markup_and_no_escape_survives(
 ) -> None:
     write_block(samples_project, "unsafe", UNSAFE, {"description": "prints markup, escapes"})
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await run_to_end(pilot, app, "unsafe")
 
         strips = [view(app).render_line(y) for y in range(6)]
@@ -342,8 +330,7 @@ async def test_child_output_is_never_markup_and_no_escape_survives(
 @needs_node
 async def test_merged_view_marks_stderr_lines(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await run_to_end(pilot, app, "colors")
         main(app).query_one("#output-tabs", Tabs).active = "tab-merged"
         await pilot.pause()
@@ -362,8 +349,7 @@ async def test_the_result_tab_shows_the_error_of_a_failed_execution(
     make_app: AppFactory,
 ) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         record = await run_to_end(pilot, app, "fails")
         assert record.status.value == "failed"
         main(app).query_one("#output-tabs", Tabs).active = "tab-result"
@@ -375,13 +361,10 @@ async def test_the_result_tab_shows_the_error_of_a_failed_execution(
         assert "database 'orders' does not exist" in text
 
 
-async def test_search_counts_do_not_follow_to_another_execution(
-    make_app: AppFactory, samples_project: Path
-) -> None:
-    write_block(samples_project, "haystack", HAYSTACK, {"description": "300 lines"})
+@pytest.mark.usefixtures("haystack")
+async def test_search_counts_do_not_follow_to_another_execution(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
         await pilot.press("slash", *"needle", "enter", "escape")
         assert "1/3 matches for 'needle'" in status_line(app)

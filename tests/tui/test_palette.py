@@ -6,18 +6,19 @@ from __future__ import annotations
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
-from sidetui.core import ExecutionRecord
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.screens.main import MainScreen
 from tests.helpers import pids_alive
 from tests.tui.pilot_support import (
-    SIZE,
     AppFactory,
+    driving,
+    open_screen,
+    run,
+    running_countdown,
     settled,
-    started,
+    start_block,
     table,
-    wait_for_output,
     wait_until,
 )
 
@@ -33,8 +34,7 @@ def offered(app: SidetuiApp) -> list[str]:
 
 async def palette(pilot: Pilot[None], app: SidetuiApp, query: str, first: str) -> None:
     """Open the palette, type `query`, and run the best hit once it starts with `first`."""
-    await pilot.press("ctrl+p")
-    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await open_screen(pilot, app, "ctrl+p", CommandPalette)
     await pilot.press(*query)
     await wait_until(
         pilot, lambda: offered(app)[:1] and offered(app)[0].startswith(first), f"{first}…"
@@ -43,25 +43,14 @@ async def palette(pilot: Pilot[None], app: SidetuiApp, query: str, first: str) -
     await pilot.pause()
 
 
-async def countdown(pilot: Pilot[None], app: SidetuiApp) -> ExecutionRecord:
-    response = await app.manager.start_with_action_block("countdown", {"seconds": 60})
-    record = app.manager.get_record(response.data["sideExecutionId"])
-    assert record is not None
-    await wait_for_output(pilot, record, "s left")
-    return record
-
-
 async def test_launch_name_opens_that_entrys_dialog(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await palette(pilot, app, "launch hello", "Launch hello-")
         await wait_until(pilot, lambda: isinstance(app.screen, LaunchScreen), "the dialog")
         assert app.screen.entry.name == "hello-python"
 
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.manager.records, "the execution")
-        record = await settled(app, pilot, app.manager.records[0].side_execution_id)
+        record = await run(pilot, app)
         assert record.action_block == "hello-python"
 
 
@@ -69,10 +58,8 @@ async def test_launch_is_offered_for_capabilities_but_not_executors(
     make_app: AppFactory,
 ) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    async with driving(app) as pilot:
+        await open_screen(pilot, app, "ctrl+p", CommandPalette)
         await pilot.press(*"launch")
         await wait_until(pilot, lambda: "Launch word-count" in offered(app), "capabilities")
         commands = offered(app)
@@ -83,14 +70,13 @@ async def test_launch_is_offered_for_capabilities_but_not_executors(
 
 async def test_stop_id_stops_that_execution(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        record = await countdown(pilot, app)
+    async with driving(app) as pilot:
+        record = await running_countdown(pilot, app)
         shown_id = app.main.presentation.execution_id(record.side_execution_id)
         assert shown_id.endswith("0001")  # ids are masked in the deterministic presentation
 
         await palette(pilot, app, "stop 0001", f"Stop {shown_id}")
-        record = await settled(app, pilot, record.side_execution_id)
+        record = await settled(pilot, app, record.side_execution_id)
 
         assert isinstance(app.screen, MainScreen)
         assert record.status.value == "stopped"
@@ -99,14 +85,13 @@ async def test_stop_id_stops_that_execution(make_app: AppFactory) -> None:
 
 async def test_stop_all_stops_every_execution(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        first = await countdown(pilot, app)
-        second = await countdown(pilot, app)
+    async with driving(app) as pilot:
+        first = await running_countdown(pilot, app)
+        second = await running_countdown(pilot, app)
 
         await palette(pilot, app, "stop all", "Stop all")
         for record in (first, second):
-            await settled(app, pilot, record.side_execution_id)
+            await settled(pilot, app, record.side_execution_id)
 
         assert [first.status.value, second.status.value] == ["stopped", "stopped"]
         assert pids_alive([first.pid or 0, second.pid or 0]) == []
@@ -114,10 +99,9 @@ async def test_stop_all_stops_every_execution(make_app: AppFactory) -> None:
 
 async def test_screen_actions_run_from_the_palette(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        response = await app.manager.start_with_action_block("hello-python", {})
-        await settled(app, pilot, response.data["sideExecutionId"])
+    async with driving(app) as pilot:
+        done = await start_block(app, "hello-python", {})
+        await settled(pilot, app, done.side_execution_id)
         assert table(app).row_count == 1
 
         await palette(pilot, app, "clear fin", "Clear finished")

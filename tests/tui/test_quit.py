@@ -5,30 +5,19 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.pilot import Pilot
-
-from sidetui.core import ExecutionRecord
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.confirm_quit import ConfirmQuitScreen
 from sidetui.tui.screens.main import MainScreen
 from tests.helpers import pids_alive
 from tests.tui.pilot_support import (
     DEADLINE_S,
-    SIZE,
     AppFactory,
+    driving,
+    open_screen,
+    running_countdown,
     settled,
-    started,
-    wait_for_output,
-    wait_until,
+    start_block,
 )
-
-
-async def running_countdown(pilot: Pilot[None], app: SidetuiApp) -> ExecutionRecord:
-    response = await app.manager.start_with_action_block("countdown", {"seconds": 60})
-    record = app.manager.get_record(response.data["sideExecutionId"])
-    assert record is not None
-    await wait_for_output(pilot, record, "s left")
-    return record
 
 
 async def exited(app: SidetuiApp) -> None:
@@ -40,8 +29,7 @@ async def exited(app: SidetuiApp) -> None:
 
 async def test_q_with_nothing_running_quits_at_once(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         await pilot.press("q")
         await exited(app)
     assert app.return_code == 0
@@ -50,10 +38,9 @@ async def test_q_with_nothing_running_quits_at_once(make_app: AppFactory) -> Non
 
 async def test_q_with_a_finished_execution_quits_at_once(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        response = await app.manager.start_with_action_block("hello-python", {})
-        await settled(app, pilot, response.data["sideExecutionId"])
+    async with driving(app) as pilot:
+        done = await start_block(app, "hello-python", {})
+        await settled(pilot, app, done.side_execution_id)
         await pilot.press("q")
         await exited(app)
     assert app.return_code == 0
@@ -61,15 +48,11 @@ async def test_q_with_a_finished_execution_quits_at_once(make_app: AppFactory) -
 
 async def test_n_and_escape_stay_with_everything_running(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         record = await running_countdown(pilot, app)
 
         for answer in ("n", "escape"):
-            await pilot.press("q")
-            await wait_until(
-                pilot, lambda: isinstance(app.screen, ConfirmQuitScreen), "the question"
-            )
+            await open_screen(pilot, app, "q", ConfirmQuitScreen)
             await pilot.press(answer)
             await pilot.pause()
             assert isinstance(app.screen, MainScreen)
@@ -80,19 +63,17 @@ async def test_n_and_escape_stay_with_everything_running(make_app: AppFactory) -
             assert pids_alive([record.pid]) == [record.pid]
 
         await pilot.press("s")
-        await settled(app, pilot, record.side_execution_id)
+        await settled(pilot, app, record.side_execution_id)
 
 
 async def test_q_then_y_stops_everything_and_quits(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         first = await running_countdown(pilot, app)
         second = await running_countdown(pilot, app)
 
-        await pilot.press("q")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmQuitScreen), "the question")
-        assert app.screen.running == 2
+        question = await open_screen(pilot, app, "q", ConfirmQuitScreen)
+        assert question.running == 2
         await pilot.press("y")
         await exited(app)
         # Stopped by the answer, before the app ended (not by its teardown).
@@ -103,12 +84,10 @@ async def test_q_then_y_stops_everything_and_quits(make_app: AppFactory) -> None
 
 async def test_ctrl_q_asks_too(make_app: AppFactory) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with driving(app) as pilot:
         record = await running_countdown(pilot, app)
 
-        await pilot.press("ctrl+q")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmQuitScreen), "the question")
+        await open_screen(pilot, app, "ctrl+q", ConfirmQuitScreen)
         await pilot.press("y")
         await exited(app)
         assert record.status.value == "stopped"

@@ -1,9 +1,10 @@
 """Snapshot tests: every screen and dialog at a fixed terminal size, made deterministic.
 
 The app is built with `deterministic=True` (ids, pids, clock times, durations, CPU and memory are
-masked) on a temporary copy of the samples, so no temporary path appears either. Each test drives
-the app with keys and clicks in `run_before`, waits until executions have settled and the screen
-shows it, and turns off every blinking cursor.
+masked) on a temporary copy of the samples, so no temporary path appears either. Each test gives
+`matches_snapshot` its `drive(pilot, app)`: the keys and clicks, with the drivers of
+`tests.tui.pilot_support`, that follow the start; they wait until executions have settled and the
+screen shows it, and turn off every blinking cursor.
 
 Update with `.venv/bin/pytest tests/tui/test_snapshots.py --snapshot-update` (serially), then look
 at every changed SVG as a picture before committing it.
@@ -11,27 +12,39 @@ at every changed SVG as a picture before committing it.
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 
 from sidetui.core import EngineConfig
-from sidetui.core.entries import Entry
 from sidetui.tui.app import SidetuiApp
-from sidetui.tui.screens.main import MainScreen
-from sidetui.tui.widgets.catalog import CatalogTree
-from sidetui.tui.widgets.executions import ExecutionsTable
-from sidetui.tui.widgets.output_pane import OutputPane
+from sidetui.tui.screens.confirm_quit import ConfirmQuitScreen
+from sidetui.tui.screens.inline_code import InlineCodeScreen
 from tests.helpers import needs_node, write_block
-from tests.tui.conftest import AppFactory
+from tests.tui.pilot_support import (
+    SIZE,
+    AppFactory,
+    catalog,
+    click_row,
+    highlight,
+    launch,
+    open_dialog,
+    open_screen,
+    replace_value,
+    run_to_end,
+    show_tab,
+    started,
+    steady_cursors,
+    until_running,
+    until_shown,
+    wait_until,
+)
 
-SIZE = (120, 36)
 SMALL = (80, 24)
-WAIT_S = 30
 
 # A block that prints a few fixed lines and then waits: running, but a stable picture.
 STEADY = """\
@@ -47,147 +60,32 @@ time.sleep(120)
 
 # -- driving the app ---------------------------------------------------------------------------
 
-
-def main_of(pilot: Pilot[None]) -> MainScreen:
-    app = pilot.app
-    assert isinstance(app, SidetuiApp) and app.main is not None
-    return app.main
+Drive = Callable[[Pilot[None], SidetuiApp], Awaitable[None]]
+Snapshot = Callable[..., bool]  # the `matches_snapshot` fixture
 
 
-def app_of(pilot: Pilot[None]) -> SidetuiApp:
-    app = pilot.app
-    assert isinstance(app, SidetuiApp)
-    return app
+@pytest.fixture
+def matches_snapshot(make_app: AppFactory, snap_compare) -> Snapshot:
+    """`matches_snapshot(drive, size=SIZE)`: the app built now (after the test has written its
+    project), started and driven, looks as its snapshot does."""
+
+    def compare(drive: Drive, size: tuple[int, int] = SIZE) -> bool:
+        app = make_app()
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            await started(pilot, app)
+            await drive(pilot, app)
+
+        return snap_compare(app, terminal_size=size, run_before=run_before)
+
+    return compare
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until `condition` holds."""
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
-
-
-async def ready(pilot: Pilot[None]) -> MainScreen:
-    """The engine is open and the catalog filled."""
-    app = app_of(pilot)
-    await asyncio.wait_for(app.engine_ready.wait(), WAIT_S)
-    main = main_of(pilot)
-    await until(pilot, lambda: main.query_one(CatalogTree).highlighted_entry is not None, "catalog")
-    await pilot.pause()
-    return main
-
-
-async def highlight(pilot: Pilot[None], name: str, where: str | None = None) -> Entry:
-    """Move the catalog cursor with the arrow keys to the entry `name` (in folder `where`)."""
-    tree = main_of(pilot).query_one(CatalogTree)
-    tree.focus()
-    lines = [tree.get_node_at_line(line) for line in range(tree.last_line + 1)]
-    target = next(
-        (
-            i
-            for i, node in enumerate(lines)
-            if node is not None
-            and node.data is not None
-            and node.data.name == name
-            and where in (None, node.data.path.name)
-        ),
-        None,
-    )
-    assert target is not None, f"{name} is not in the catalog"
-    while tree.cursor_line != target:
-        await pilot.press("down" if tree.cursor_line < target else "up")
-    await pilot.pause()
-    entry = tree.highlighted_entry
-    assert entry is not None
-    return entry
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
-
-
-async def replace_value(pilot: Pilot[None], selector: str, text: str) -> None:
-    """Click an input, erase what it holds and type `text`."""
-    await pilot.click(selector)
-    field = pilot.app.screen.query_one(selector, Input)
-    await pilot.press("end", *["backspace"] * len(field.value))
-    await type_text(pilot, text)
-
-
-def no_blinking(pilot: Pilot[None]) -> None:
-    """Every input and editor of the screen on top shows a steady cursor."""
-    for widget in pilot.app.screen.query("Input, TextArea"):
-        if isinstance(widget, Input | TextArea):
-            widget.cursor_blink = False
-
-
-async def open_launch(pilot: Pilot[None], name: str) -> None:
-    await highlight(pilot, name)
-    await pilot.press("enter")
-    await until(pilot, lambda: pilot.app.screen is not main_of(pilot), "the launch dialog")
-    no_blinking(pilot)
-    await pilot.pause()
-
-
-async def start(pilot: Pilot[None]) -> str:
-    """Press ctrl+s in an open dialog; the id of the execution it started."""
-    app = app_of(pilot)
-    before = {r.side_execution_id for r in app.manager.records}
-
-    def started() -> str | None:
-        fresh = [r for r in app.manager.records if r.side_execution_id not in before]
-        return fresh[0].side_execution_id if fresh else None
-
-    await pilot.press("ctrl+s")
-    await until(pilot, lambda: started() is not None, "the execution to start")
-    execution_id = started()
-    assert execution_id is not None
-    return execution_id
-
-
-async def launch(pilot: Pilot[None], name: str) -> str:
-    """Launch `name` with its defaults and wait until it has settled and the screen shows it."""
-    await open_launch(pilot, name)
-    execution_id = await start(pilot)
-    await settled(pilot, execution_id)
-    return execution_id
-
-
-async def settled(pilot: Pilot[None], execution_id: str) -> None:
-    """The execution is over, its output complete, and the table and pane show it."""
-    app = app_of(pilot)
-    record = await asyncio.wait_for(app.manager.wait_until_settled(execution_id), WAIT_S)
-    main = main_of(pilot)
-    table = main.query_one(ExecutionsTable)
-    pane = main.query_one(OutputPane)
-
-    def shown() -> bool:
-        status = str(table.get_cell(execution_id, "status"))
-        return (
-            status.endswith(record.status.value)
-            and table.selected_id == execution_id
-            and pane.record is record
-        )
-
-    await until(pilot, shown, f"{execution_id} shown as {record.status.value}")
-    # Click the execution's row, as a person would to look at it. Besides, focusing the table
-    # repaints it: Textual 8.2.8's DataTable widens a column (after `update_cell(...,
-    # update_width=True)`) on idle without dropping the lines it has already rendered, so a
-    # frame painted in between can leave "✔ complet" on screen until the table is restyled.
-    row = table.get_row_index(execution_id)
-    await pilot.click(ExecutionsTable, offset=(2, 1 + row))
-    await until(pilot, lambda: table.has_focus and table.selected_id == execution_id, "focus")
-    await pilot.pause(0.2)
-    await pilot.pause()
-
-
-async def show_tab(pilot: Pilot[None], tab: str) -> None:
-    await pilot.click(f"#tab-{tab}")
-    pane = main_of(pilot).query_one(OutputPane)
-    await until(pilot, lambda: pane.tab == tab, f"the {tab} tab")
-    await pilot.pause()
+async def run_and_look(pilot: Pilot[None], app: SidetuiApp, name: str) -> None:
+    """Launch `name` with its defaults; once it has ended and the screen shows it, click its row."""
+    record = await run_to_end(pilot, app, name)
+    await until_shown(pilot, app, record)
+    await click_row(pilot, app, record.side_execution_id)
 
 
 # -- projects ----------------------------------------------------------------------------------
@@ -223,200 +121,160 @@ def add_steady(project: Path) -> None:
 # -- the tests ---------------------------------------------------------------------------------
 
 
-def test_catalog_and_details(make_app: AppFactory, snap_compare) -> None:
+def test_catalog_and_details(matches_snapshot: Snapshot) -> None:
     """The catalog by kind, and the highlighted block's details: inputs and README."""
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await highlight(pilot, "hello-python")
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await highlight(pilot, app, "hello-python")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
 def test_catalog_broken_shadowed_conflict(
-    make_app: AppFactory, samples_project: Path, engine_config: EngineConfig, snap_compare
+    matches_snapshot: Snapshot, samples_project: Path, engine_config: EngineConfig
 ) -> None:
     """Broken, conflicting and shadowed entries are marked; the broken one explains itself."""
     add_catalog_troubles(samples_project, engine_config)
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await highlight(pilot, "broken-block")
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await highlight(pilot, app, "broken-block")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
 def test_catalog_conflict_details(
-    make_app: AppFactory, samples_project: Path, engine_config: EngineConfig, snap_compare
+    matches_snapshot: Snapshot, samples_project: Path, engine_config: EngineConfig
 ) -> None:
     """A conflicting entry's details name the other block of its name."""
     add_catalog_troubles(samples_project, engine_config)
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await highlight(pilot, "colors", where="colors-again")
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await highlight(pilot, app, "colors", folder="colors-again")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
-def test_filter_narrows_the_catalog(make_app: AppFactory, snap_compare) -> None:
-    async def run_before(pilot: Pilot[None]) -> None:
-        main = await ready(pilot)
+def test_filter_narrows_the_catalog(matches_snapshot: Snapshot) -> None:
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
         await pilot.click("#filter")
-        no_blinking(pilot)
-        await type_text(pilot, "py")
-        await until(
-            pilot, lambda: main.query_one(CatalogTree).last_line < 10, "the filtered catalog"
-        )
+        steady_cursors(app)
+        await pilot.press(*"py")
+        await wait_until(pilot, lambda: catalog(app).last_line < 10, "the filtered catalog")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
-def test_launch_dialog_typed_inputs(make_app: AppFactory, snap_compare) -> None:
+def test_launch_dialog_typed_inputs(matches_snapshot: Snapshot) -> None:
     """A form from the declared inputs: typed fields, required marked, defaults filled."""
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await open_launch(pilot, "typed-inputs")
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await open_dialog(pilot, app, "typed-inputs")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
-def test_launch_dialog_bad_values(make_app: AppFactory, snap_compare) -> None:
+def test_launch_dialog_bad_values(matches_snapshot: Snapshot) -> None:
     """ctrl+s with values that are not numbers: each field explains in place, nothing starts."""
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await open_launch(pilot, "typed-inputs")
-        screen = pilot.app.screen
-        await replace_value(pilot, "#in-title", "Release notes")
-        await replace_value(pilot, "#in-count", "-")
-        await replace_value(pilot, "#in-ratio", "1e")
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        dialog = await open_dialog(pilot, app, "typed-inputs")
+        await replace_value(pilot, app, "#in-title", "Release notes")
+        await replace_value(pilot, app, "#in-count", "-")
+        await replace_value(pilot, app, "#in-ratio", "1e")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: bool(screen.query_one("#err-ratio").display), "the errors")
-        no_blinking(pilot)
+        await wait_until(pilot, lambda: dialog.query_one("#err-ratio").display, "the errors")
+        steady_cursors(app)
         await pilot.pause()
-        assert not app_of(pilot).manager.records
+        assert not app.manager.records
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
-def test_launch_dialog_required_and_json_errors(make_app: AppFactory, snap_compare) -> None:
+def test_launch_dialog_required_and_json_errors(matches_snapshot: Snapshot) -> None:
     """ctrl+s with the required title missing and JSON of the wrong types: each field explains
     (the ones below the fold too), nothing starts."""
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await open_launch(pilot, "typed-inputs")
-        screen = pilot.app.screen
-        screen.query_one("#in-tags", TextArea).text = '{"not": "a list"}'
-        screen.query_one("#in-options", TextArea).text = "[1, 2]"
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        dialog = await open_dialog(pilot, app, "typed-inputs")
+        dialog.query_one("#in-tags", TextArea).text = '{"not": "a list"}'
+        dialog.query_one("#in-options", TextArea).text = "[1, 2]"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: bool(screen.query_one("#err-title").display), "the errors")
-        no_blinking(pilot)
+        await wait_until(pilot, lambda: dialog.query_one("#err-title").display, "the errors")
+        steady_cursors(app)
         await pilot.pause()
-        assert not app_of(pilot).manager.records
+        assert not app.manager.records
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
 @needs_node
-def test_completed_execution_colours(make_app: AppFactory, snap_compare) -> None:
+def test_completed_execution_colours(matches_snapshot: Snapshot) -> None:
     """A completed execution's stdout: ANSI colours rendered, brackets not read as markup."""
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await launch(pilot, "colors")
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await run_and_look(pilot, app, "colors")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
 @needs_node
-def test_merged_tab_marks_stderr(make_app: AppFactory, snap_compare) -> None:
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await launch(pilot, "colors")
-        await show_tab(pilot, "merged")
+def test_merged_tab_marks_stderr(matches_snapshot: Snapshot) -> None:
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await run_and_look(pilot, app, "colors")
+        await show_tab(pilot, app, "merged")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
-def test_failed_execution_result(make_app: AppFactory, snap_compare) -> None:
+def test_failed_execution_result(matches_snapshot: Snapshot) -> None:
     """`fails` ended failed: its result tab shows the error code and message."""
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await launch(pilot, "fails")
-        await show_tab(pilot, "result")
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await run_and_look(pilot, app, "fails")
+        await show_tab(pilot, app, "result")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
-
-
-def test_execution_details_tab(make_app: AppFactory, snap_compare) -> None:
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await launch(pilot, "hello-python")
-        await show_tab(pilot, "details")
-
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
-def test_inline_code_dialog(make_app: AppFactory, snap_compare) -> None:
-    async def run_before(pilot: Pilot[None]) -> None:
-        main = await ready(pilot)
-        await pilot.press("i")
-        await until(pilot, lambda: pilot.app.screen is not main, "the inline-code dialog")
-        no_blinking(pilot)
-        await pilot.pause()
+def test_execution_details_tab(matches_snapshot: Snapshot) -> None:
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await run_and_look(pilot, app, "hello-python")
+        await show_tab(pilot, app, "details")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
+
+
+def test_inline_code_dialog(matches_snapshot: Snapshot) -> None:
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await open_screen(pilot, app, "i", InlineCodeScreen)
+
+    assert matches_snapshot(drive)
 
 
 def test_quit_asks_with_a_running_execution(
-    make_app: AppFactory, samples_project: Path, snap_compare
+    matches_snapshot: Snapshot, samples_project: Path
 ) -> None:
     """`q` with an execution still running asks first."""
     add_steady(samples_project)
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        main = await ready(pilot)
-        await open_launch(pilot, "steady")
-        execution_id = await start(pilot)
-        record = app_of(pilot).manager.get_record(execution_id)
-        assert record is not None
-        table = main.query_one(ExecutionsTable)
-        pane = main.query_one(OutputPane)
-        await until(
-            pilot,
-            lambda: (
-                pane.view.line_count == 3
-                and str(table.get_cell(execution_id, "status")).endswith("running")
-                # memory is shown as "-" until the first sample of the tree, then masked as "-M"
-                and str(table.get_cell(execution_id, "mem")) == "-M"
-            ),
-            "the steady picture",
-        )
-        await pilot.press("q")
-        await until(pilot, lambda: pilot.app.screen is not main, "the quit dialog")
-        await pilot.pause()
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        record = await launch(pilot, app, "steady")
+        await until_running(pilot, app, record, lines=3)
+        await open_screen(pilot, app, "q", ConfirmQuitScreen)
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
-def test_command_palette_launch(make_app: AppFactory, snap_compare) -> None:
+def test_command_palette_launch(matches_snapshot: Snapshot) -> None:
     """ctrl+p and `launch`: a `Launch <name>` command for every catalog entry."""
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        main = await ready(pilot)
-        await pilot.press("ctrl+p")
-        await until(pilot, lambda: pilot.app.screen is not main, "the command palette")
-        no_blinking(pilot)
-        await type_text(pilot, "launch")
-        palette = pilot.app.screen
-        await until(
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        palette = await open_screen(pilot, app, "ctrl+p", CommandPalette)
+        await pilot.press(*"launch")
+        await wait_until(
             pilot,
             lambda: (
-                palette.query_one("CommandList").option_count >= 10
+                palette.query_one(CommandList).option_count >= 10
                 and not palette.has_class("-busy")
                 and not getattr(palette, "_show_busy", False)
             ),
@@ -424,16 +282,15 @@ def test_command_palette_launch(make_app: AppFactory, snap_compare) -> None:
         )
         await pilot.pause(0.3)
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+    assert matches_snapshot(drive)
 
 
-def test_small_terminal(make_app: AppFactory, snap_compare) -> None:
+def test_small_terminal(matches_snapshot: Snapshot) -> None:
     """80x24: two executions (the failed one's badge out of the cursor row), the completed
     one's output and the catalog."""
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        await ready(pilot)
-        await launch(pilot, "fails")
-        await launch(pilot, "hello-python")
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await run_and_look(pilot, app, "fails")
+        await run_and_look(pilot, app, "hello-python")
 
-    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+    assert matches_snapshot(drive, size=SMALL)
