@@ -57,6 +57,23 @@ print("\\x1b[33mwarning:\\x1b[0m the next batch is late", file=sys.stderr, flush
 time.sleep(120)
 """
 
+# Both streams, with pauses between them: the order of two pipes read in one loop pass is not
+# the order they were written in, so a picture of the merged tab needs the writes apart.
+INTERLEAVED = """\
+import sys
+import time
+
+def say(text, stream):
+    print(text, file=stream, flush=True)
+    time.sleep(0.1)
+
+say("\x1b[1mbuild\x1b[0m 42 pages", sys.stdout)
+say("\x1b[33mwarning:\x1b[0m hero.png is 2.4 MB", sys.stderr)
+say("upload 57 files", sys.stdout)
+say("\x1b[31merror:\x1b[0m cdn purge timed out, retrying", sys.stderr)
+say("\x1b[32m✔\x1b[0m deployed", sys.stdout)
+"""
+
 
 # -- driving the app ---------------------------------------------------------------------------
 
@@ -217,10 +234,17 @@ def test_completed_execution_colours(matches_snapshot: Snapshot) -> None:
     assert matches_snapshot(drive)
 
 
-@needs_node
-def test_merged_tab_marks_stderr(matches_snapshot: Snapshot) -> None:
+def test_merged_tab_marks_stderr(matches_snapshot: Snapshot, samples_project: Path) -> None:
+    """The merged tab: both streams in the order written, stderr lines marked."""
+    write_block(
+        samples_project,
+        "interleaved",
+        main_py=INTERLEAVED,
+        manifest={"description": "Writes stdout and stderr in turn."},
+    )
+
     async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
-        await run_and_look(pilot, app, "colors")
+        await run_and_look(pilot, app, "interleaved")
         await show_tab(pilot, app, "merged")
 
     assert matches_snapshot(drive)
