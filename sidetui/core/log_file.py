@@ -19,8 +19,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
-HIGH_WATER = 16 * 1024 * 1024  # bytes waiting for the disk before readers pause
-LOW_WATER = 4 * 1024 * 1024  # ... and below which they resume
+HIGH_WATER = 4 * 1024 * 1024  # bytes waiting for the disk before readers pause
+LOW_WATER = 1024 * 1024  # ... and below which they resume
 _IOV_MAX = 512  # buffers per writev, well under every system's IOV_MAX
 _CLOSE = None  # in the queue: close the file once what came before it is written
 
