@@ -27,7 +27,7 @@ from textual.widgets import TextArea  # noqa: E402
 from sidetui.config import Settings  # noqa: E402
 from sidetui.tui.app import SidetuiApp  # noqa: E402
 from sidetui.tui.factory import create_app  # noqa: E402
-from tests.helpers import write_block  # noqa: E402
+from tests.helpers import scratch_config, write_block  # noqa: E402
 from tests.tui.pilot_support import (  # noqa: E402
     SIZE,
     copy_samples,
@@ -36,7 +36,6 @@ from tests.tui.pilot_support import (  # noqa: E402
     open_dialog,
     replace_value,
     run_to_end,
-    scratch_config,
     show_tab,
     started,
     steady_cursors,

@@ -11,6 +11,7 @@ import psutil
 import pytest
 
 from sidetui.core import EngineConfig, SideExecutionManager
+from tests.helpers import scratch_config
 
 
 @pytest.fixture(autouse=True)
@@ -49,13 +50,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def config(tmp_path: Path) -> EngineConfig:
-    return EngineConfig(
-        state_dir=tmp_path / "state",
-        global_dir=tmp_path / "global",
-        watch=False,
-        stop_grace_ms=2_000,
-        result_grace_ms=1_000,
-    )
+    return scratch_config(tmp_path, stop_grace_ms=2_000, result_grace_ms=1_000)
 
 
 @pytest.fixture

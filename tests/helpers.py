@@ -13,7 +13,7 @@ from typing import Any
 import psutil
 import pytest
 
-from sidetui.core import Event, Subscription
+from sidetui.core import EngineConfig, Event, Subscription
 
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -70,3 +70,16 @@ def pids_alive(pids: list[int]) -> list[int]:
         except psutil.NoSuchProcess:
             pass
     return alive
+
+
+def scratch_config(
+    root: Path, stop_grace_ms: int = 1_000, result_grace_ms: int = 500
+) -> EngineConfig:
+    """State and global folders under `root`, no watcher, short grace periods."""
+    return EngineConfig(
+        state_dir=root / "state",
+        global_dir=root / "global",
+        watch=False,
+        stop_grace_ms=stop_grace_ms,
+        result_grace_ms=result_grace_ms,
+    )

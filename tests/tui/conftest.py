@@ -10,7 +10,8 @@ from sidetui.config import Settings
 from sidetui.core import EngineConfig
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.factory import create_app
-from tests.tui.pilot_support import AppFactory, copy_samples, scratch_config
+from tests.helpers import scratch_config
+from tests.tui.pilot_support import AppFactory, copy_samples
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from sidetui.core import EngineConfig, ExecutionRecord
+from sidetui.core import ExecutionRecord
 from sidetui.core.entries import Entry
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.launch import LaunchScreen
@@ -65,17 +65,6 @@ def copy_samples(project: Path) -> Path:
     """The bundled samples copied to `project`: nothing writes into committed folders."""
     shutil.copytree(SAMPLES, project, ignore=shutil.ignore_patterns("node_modules"))
     return project
-
-
-def scratch_config(root: Path) -> EngineConfig:
-    """State and global folders under `root`, no watcher, short grace periods."""
-    return EngineConfig(
-        state_dir=root / "state",
-        global_dir=root / "global",
-        watch=False,
-        stop_grace_ms=1_000,
-        result_grace_ms=500,
-    )
 
 
 # -- waiting -----------------------------------------------------------------------------------
