@@ -62,15 +62,17 @@ def tmux(tmp_path: Path, samples_project: Path) -> Iterator[Terminal]:
         [*terminal.tmux, "new-session", "-d", "-s", terminal.session, *size, command], check=True
     )
     subprocess.run([*terminal.tmux, "resize-window", "-t", terminal.session, *size], check=False)
-    server_pid = terminal.query("pid")
+    started = [terminal.query("pid"), terminal.query("pane_pid")]  # the server, the app
     try:
         yield terminal
     finally:
         subprocess.run([*terminal.tmux, "kill-server"], capture_output=True)
-        # The engine made this process a subreaper, so the daemonised server may be our child:
-        # wait for it (and reap it) before the no-process-left check looks.
-        with contextlib.suppress(psutil.NoSuchProcess):
-            psutil.Process(server_pid).wait(timeout=10)
+        # The engine made this process a subreaper, so the daemonised server and the app it ran
+        # (which may still be ending) can be our children: wait for them (and reap them) before
+        # the no-process-left check looks.
+        for pid in started:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(pid).wait(timeout=10)
 
 
 def wait_for(screen: Callable[..., str], text: str, deadline_s: float = 20) -> str:
