@@ -57,15 +57,17 @@ print("\\x1b[33mwarning:\\x1b[0m the next batch is late", file=sys.stderr, flush
 time.sleep(120)
 """
 
-# Both streams, with pauses between them: the order of two pipes read in one loop pass is not
-# the order they were written in, so a picture of the merged tab needs the writes apart.
+# Both streams, with pauses between them. Lines written to both pipes while the loop is busy
+# (a frame being rendered) can be read in either order: epoll is level-triggered, and a pipe read
+# before stays ahead in its ready list. In CI a 100 ms gap was not enough once;
+# 400 ms leaves a wide margin.
 INTERLEAVED = """\
 import sys
 import time
 
 def say(text, stream):
     print(text, file=stream, flush=True)
-    time.sleep(0.1)
+    time.sleep(0.4)
 
 say("\x1b[1mbuild\x1b[0m 42 pages", sys.stdout)
 say("\x1b[33mwarning:\x1b[0m hero.png is 2.4 MB", sys.stderr)
