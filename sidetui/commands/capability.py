@@ -15,7 +15,7 @@ from sidetui.commands.follow import (
     refused,
     stop_on_signals,
 )
-from sidetui.commands.table import render_table
+from sidetui.commands.table import entry_note, entry_state, render_table
 from sidetui.core import Refusal, Response
 from sidetui.core.errors import ErrorCode, ExecutionError
 
@@ -86,14 +86,6 @@ async def _run(args: argparse.Namespace, params: dict[str, Any]) -> int:
     return EXIT_CODES.get(status, 1)
 
 
-def _state(entry: dict[str, Any]) -> str:
-    if entry["errors"]:
-        return "broken"
-    if entry["conflictsWith"]:
-        return "conflict"
-    return "shadowed" if entry["shadowedBy"] else "ok"
-
-
 def _capability_table(capabilities: list[dict[str, Any]]) -> str:
     if not capabilities:
         return "No capabilities found."
@@ -103,8 +95,8 @@ def _capability_table(capabilities: list[dict[str, Any]]) -> str:
             c["name"],
             c["type"],
             c["source"],
-            _state(c),
-            "; ".join(c["errors"]) or c["description"],
+            entry_state(c),
+            entry_note(c),
         )
         for c in capabilities
     ]
@@ -121,8 +113,8 @@ def _executor_table(executors: list[dict[str, Any]]) -> str:
             e["source"],
             ",".join(e["supportedTypes"]) or "-",
             ",".join(e["serving"]) or "-",
-            _state(e),
-            "; ".join(e["errors"]) or e["description"],
+            entry_state(e),
+            entry_note(e),
         )
         for e in executors
     ]

@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 from sidetui.commands.common import manager_from, print_json
-from sidetui.commands.table import render_table
+from sidetui.commands.table import entry_note, entry_state, render_table
 
 
 def main(args: argparse.Namespace) -> int:
@@ -35,19 +35,9 @@ def blocks_table(blocks: list[dict[str, Any]]) -> str:
             block["source"],
             block["runtime"] or "-",
             block["version"],
-            _state(block),
-            "; ".join(block["errors"]) if block["errors"] else block["description"],
+            entry_state(block),
+            entry_note(block),
         )
         for block in blocks
     ]
     return render_table(header, rows)
-
-
-def _state(block: dict[str, Any]) -> str:
-    if block["errors"]:
-        return "broken"
-    if block["conflictsWith"]:
-        return "conflict"
-    if block["shadowedBy"]:
-        return "shadowed"
-    return "ok"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from typing import Any
 
 
 def render_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -18,3 +19,17 @@ def render_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         last = line[fixed] if len(line[fixed]) <= room else line[fixed][: room - 1] + "…"
         out.append(f"{head}  {last}".rstrip())
     return "\n".join(out)
+
+
+def entry_state(entry: dict[str, Any]) -> str:
+    """The STATE column of a listed entry (block, capability or executor)."""
+    if entry["errors"]:
+        return "broken"
+    if entry["conflictsWith"]:
+        return "conflict"
+    return "shadowed" if entry["shadowedBy"] else "ok"
+
+
+def entry_note(entry: dict[str, Any]) -> str:
+    """The DESCRIPTION column: why it is broken, else its description."""
+    return "; ".join(entry["errors"]) or entry["description"]

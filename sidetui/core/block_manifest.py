@@ -17,6 +17,7 @@ from sidetui.core.manifest_io import (
     load_json_mapping,
     load_yaml_mapping,
     readme_summary,
+    text_field,
 )
 
 BLOCK_MANIFESTS = ("actionblock.yml", "actionblock.yaml")
@@ -56,9 +57,9 @@ def read_runnable(
         _load(folder, PACKAGE_JSON, load_json_mapping, errors) if PACKAGE_JSON in names else {}
     )
 
-    name = _text_field(manifest, "name", errors) or _text_field(package, "name", []) or folder.name
-    version = _text_field(manifest, "version", errors) or _text_field(package, "version", [])
-    description = _text_field(manifest, "description", errors) or _text_field(
+    name = text_field(manifest, "name", errors) or text_field(package, "name", []) or folder.name
+    version = text_field(manifest, "version", errors) or text_field(package, "version", [])
+    description = text_field(manifest, "description", errors) or text_field(
         package, "description", []
     )
     metadata = _metadata(manifest, errors, _KNOWN_KEYS | known)
@@ -66,7 +67,7 @@ def read_runnable(
     errors.extend(input_errors)
     outputs = _outputs(metadata.pop("outputs", manifest.get("outputs")), errors)
     entry_point = _entry_point(folder, manifest, package, names, errors)
-    runtime = _text_field(manifest, "runtime", errors) or _runtime_for(folder, entry_point, errors)
+    runtime = text_field(manifest, "runtime", errors) or _runtime_for(folder, entry_point, errors)
     timeout = _timeout(manifest, errors)
     expects_connection = _expects_connection(folder, manifest, package, errors)
     read = [*manifests, PACKAGE_JSON, "README.md", entry_point]
@@ -118,16 +119,6 @@ def _load(folder: Path, name: str, loader: Any, errors: list[str]) -> dict[str, 
     return result
 
 
-def _text_field(data: dict[str, Any], key: str, errors: list[str]) -> str:
-    value = data.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return str(value).strip()
-    errors.append(f"{key} must be text, found {type(value).__name__}")
-    return ""
-
-
 def _metadata(manifest: dict[str, Any], errors: list[str], known: frozenset[str]) -> dict[str, Any]:
     raw = manifest.get("metadata") or {}
     if not isinstance(raw, dict):
@@ -163,7 +154,7 @@ def _entry_point(
     names: set[str],
     errors: list[str],
 ) -> str | None:
-    declared = _text_field(manifest, "entryPoint", errors) or _text_field(package, "main", [])
+    declared = text_field(manifest, "entryPoint", errors) or text_field(package, "main", [])
     if declared:
         path = folder / declared
         if not path.is_file():

@@ -20,6 +20,7 @@ from sidetui.core.manifest_io import (
     load_yaml_mapping,
     read_text,
     readme_summary,
+    text_field,
 )
 
 CAPABILITY_MANIFESTS = ("capability.yaml", "capability.yml")
@@ -46,23 +47,23 @@ def load_capability(
             manifest_name = SKILL_FILE
     except ManifestError as error:
         errors.append(str(error))
-    kind = _text(data, "type", errors) or type_hint or ""
+    kind = text_field(data, "type", errors) or type_hint or ""
     if not kind:
         errors.append("no type: put it under capabilities/<type>/ or set type in capability.yaml")
     raw_metadata = data.get("metadata")
     metadata: dict[str, Any] = raw_metadata if isinstance(raw_metadata, dict) else {}
     inputs, input_errors = parse_input_specs(data.get("inputs", metadata.get("inputs")))
     errors.extend(input_errors)
-    description = _text(data, "description", errors) or first_paragraph(instructions)
+    description = text_field(data, "description", errors) or first_paragraph(instructions)
     extra = {k: v for k, v in data.items() if k not in _CAPABILITY_KEYS}
     return Capability(
-        name=_text(data, "name", errors) or folder.name,
+        name=text_field(data, "name", errors) or folder.name,
         path=folder,
         source=source,
         type=kind,
         description=description or readme_summary(folder),
-        version=_text(data, "version", errors) or "1.0.0",
-        author=_text(data, "author", errors),
+        version=text_field(data, "version", errors) or "1.0.0",
+        author=text_field(data, "author", errors),
         tags=_tags(data.get("tags", metadata.get("tags")), errors),
         inputs=inputs,
         outputs=_outputs(data.get("outputs", metadata.get("outputs"))),
@@ -108,16 +109,6 @@ def read_skill(path: Path) -> tuple[dict[str, Any], str]:
     if not isinstance(data, dict):
         raise ManifestError(f"{path.name}: the front matter must be a mapping of fields")
     return data, body.strip()
-
-
-def _text(data: dict[str, Any], key: str, errors: list[str]) -> str:
-    value = data.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return str(value).strip()
-    errors.append(f"{key} must be text, found {type(value).__name__}")
-    return ""
 
 
 def _tags(raw: Any, errors: list[str]) -> tuple[str, ...]:

@@ -133,3 +133,15 @@ def _human_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):g} MiB"
     return f"{size / 1024:g} KiB"
+
+
+def text_field(data: dict[str, Any], key: str, errors: list[str]) -> str:
+    """A manifest field that must be text (a number is taken as its text); "" when absent, and
+    a reason in `errors` when it is something else."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value).strip()
+    errors.append(f"{key} must be text, found {type(value).__name__}")
+    return ""

@@ -7,12 +7,12 @@ import json
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from sidetui.core.inline_code import LANGUAGES
 from sidetui.tui.launch_request import LaunchRequest
+from sidetui.tui.screens.start_dialog import StartDialog
 
 EXAMPLES = {
     "javascript": (
@@ -28,7 +28,7 @@ EXAMPLES = {
 }
 
 
-class InlineCodeScreen(ModalScreen[LaunchRequest | None]):
+class InlineCodeScreen(StartDialog):
     """Write code and start it with ctrl+s; escape cancels."""
 
     BINDINGS = [
@@ -60,9 +60,7 @@ class InlineCodeScreen(ModalScreen[LaunchRequest | None]):
             yield Label(Text("timeout (ms; empty: 300000, 0: none)", style="bold"))
             yield Input(type="integer", id="timeout")
             yield Static("", id="code-error", classes="error")
-            with Horizontal(id="buttons"):
-                yield Button("Start", variant="primary", id="start")
-                yield Button("Cancel", id="cancel")
+            yield from self.buttons()
             yield Static(Text("ctrl+s start · escape cancel", style="dim"))
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -71,15 +69,6 @@ class InlineCodeScreen(ModalScreen[LaunchRequest | None]):
         if area.text in EXAMPLES.values():
             area.text = EXAMPLES[language]
         area.language = _highlighting(language)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "start":
-            self.action_start()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_start(self) -> None:
         code = self.query_one("#code", TextArea).text

@@ -8,16 +8,16 @@ from typing import Any, Literal
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static, Switch, TextArea
+from textual.widgets import Input, Label, Static, Switch, TextArea
 
 from sidetui.core import Entry, InputSpec, Refusal
 from sidetui.core.entries import Capability
 from sidetui.core.inputs import validate_params
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.plain import PlainNotifications
+from sidetui.tui.screens.start_dialog import StartDialog
 
 FREE_PARAMS = "__params__"
 INPUT_TYPES: dict[str, Literal["integer", "number", "text"]] = {
@@ -26,7 +26,7 @@ INPUT_TYPES: dict[str, Literal["integer", "number", "text"]] = {
 }  # what an Input can check as you type; other types are text, checked on start
 
 
-class LaunchScreen(PlainNotifications, ModalScreen[LaunchRequest | None]):
+class LaunchScreen(PlainNotifications, StartDialog):
     """Fill in params and a timeout; ctrl+s starts, escape cancels."""
 
     BINDINGS = [
@@ -64,9 +64,7 @@ class LaunchScreen(PlainNotifications, ModalScreen[LaunchRequest | None]):
                 yield Label(Text("timeout (ms, empty: the default, 0: none)", style="bold"))
                 yield Input(placeholder=_default_timeout(entry), type="integer", id="in-timeout")
                 yield Static("", id="err-timeout", classes="error")
-            with Horizontal(id="buttons"):
-                yield Button("Start", variant="primary", id="start")
-                yield Button("Cancel", id="cancel")
+            yield from self.buttons()
             yield Static(Text("ctrl+s start · escape cancel · tab next field", style="dim"))
 
     def on_mount(self) -> None:
@@ -91,15 +89,6 @@ class LaunchScreen(PlainNotifications, ModalScreen[LaunchRequest | None]):
             widgets.append(Input("" if value is None else str(value), type=kind, id=field_id))
         widgets.append(Static("", id=f"err-{spec.name}", classes="error"))
         return widgets
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "start":
-            self.action_start()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_start(self) -> None:
         """Check every field; start only when all are valid, else explain each in place, all at
