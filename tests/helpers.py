@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import subprocess
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "actionblocks"
+FILE_DEADLINE_S = 30  # generous: waits on real processes, never a measure of speed
 
 
 def write_block(
@@ -83,3 +86,24 @@ def scratch_config(
         stop_grace_ms=stop_grace_ms,
         result_grace_ms=result_grace_ms,
     )
+
+
+def file_text(path: Path, process: subprocess.Popen[bytes] | None = None) -> str:
+    """The text of `path` once it exists (writers write it atomically); fails when `process`
+    (a CLI being watched) ends first or the deadline passes."""
+    end = time.monotonic() + FILE_DEADLINE_S
+    while not path.exists():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"the process ended with {process.returncode} before {path}")
+        assert time.monotonic() < end, f"{path} did not appear within {FILE_DEADLINE_S} s"
+        time.sleep(0.02)
+    return path.read_text()
+
+
+async def file_text_async(path: Path) -> str:
+    """`file_text` for a test running on the event loop: it waits without blocking it."""
+    end = time.monotonic() + FILE_DEADLINE_S
+    while not path.exists():
+        assert time.monotonic() < end, f"{path} did not appear within {FILE_DEADLINE_S} s"
+        await asyncio.sleep(0.02)
+    return path.read_text()

@@ -17,7 +17,7 @@ from typing import IO, Any
 import pytest
 
 from tests.cli.conftest import CLI, DEADLINE_S, Ran, cli_env
-from tests.helpers import pids_alive, write_block
+from tests.helpers import file_text, pids_alive, write_block
 
 ID_PATTERN = re.compile(r"^side_\d+_[0-9a-f]{8}$")
 ID_IN_TEXT = re.compile(r"side_\d+_[0-9a-f]{8}")
@@ -187,18 +187,6 @@ def read_line_within(stream: IO[bytes], deadline_s: float = DEADLINE_S) -> bytes
                 raise AssertionError(f"the pipe closed before a whole line; got {got!r}")
             got += chunk
     return got
-
-
-def wait_for_file(path: Path, process: subprocess.Popen[bytes]) -> str:
-    """The text of `path` once it exists (it is written atomically), failing if the CLI ended."""
-    end = time.monotonic() + DEADLINE_S
-    while not path.exists():
-        if process.poll() is not None:
-            raise AssertionError(f"the CLI ended with {process.returncode} before {path} came")
-        if time.monotonic() > end:
-            raise AssertionError(f"{path} did not appear within {DEADLINE_S} s")
-        time.sleep(0.02)
-    return path.read_text()
 
 
 def popen_cli(
@@ -651,7 +639,7 @@ def test_sigterm_or_sighup_stops_with_130_and_one_json_record(
         "run", "pid-sleeper", "--param", f"pidfile={pidfile}", "--json", cwd=project
     )
     try:
-        child = int(wait_for_file(pidfile, process))
+        child = int(file_text(pidfile, process))
         reap.append(child)
         assert pids_alive([child]) == [child]
         process.send_signal(sig)

@@ -12,7 +12,6 @@ import json
 import re
 import signal
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.cli.conftest import CLI, DEADLINE_S, Ran, cli_env
-from tests.helpers import pids_alive, write_block
+from tests.helpers import file_text, pids_alive, write_block
 
 Runner = Callable[..., Ran]
 EXECUTION_ID = re.compile(r"^cap_\d{13}_[0-9a-f]{8}$")
@@ -129,15 +128,6 @@ def completion_of(ran: Ran) -> dict[str, Any]:
     assert EXECUTION_ID.match(data["executionId"]), data
     assert document["success"] is data["success"]
     return data
-
-
-def wait_for_file(path: Path, process: subprocess.Popen[bytes]) -> str:
-    end = time.monotonic() + DEADLINE_S
-    while not path.exists():
-        assert process.poll() is None, f"the CLI ended with {process.returncode} first"
-        assert time.monotonic() < end, f"{path} did not appear within {DEADLINE_S} s"
-        time.sleep(0.02)
-    return path.read_text()
 
 
 # -- list ------------------------------------------------------------------------------------------
@@ -353,7 +343,7 @@ def test_sigint_stops_the_capability_with_130_and_its_tree_is_gone(
         stderr=subprocess.PIPE,
     )
     try:
-        executor_pid, grandchild = json.loads(wait_for_file(pidfile, process))
+        executor_pid, grandchild = json.loads(file_text(pidfile, process))
         reap += [executor_pid, grandchild]
         assert pids_alive([executor_pid, grandchild]) == [executor_pid, grandchild]
         process.send_signal(signal.SIGINT)

@@ -29,7 +29,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.cli.conftest import CLI, DEADLINE_S, Ran, cli_env
-from tests.helpers import needs_node, pids_alive, write_block
+from tests.helpers import file_text, needs_node, pids_alive, write_block
 
 Runner = Callable[..., Ran]
 RECORD_KEYS = {
@@ -395,14 +395,6 @@ def ask(agent: ClientConnection, request: dict[str, Any]) -> dict[str, Any]:
     return reply
 
 
-def wait_for_file(path: Path) -> str:
-    end = time.monotonic() + DEADLINE_S
-    while not path.exists():
-        assert time.monotonic() < end, f"{path} did not appear within {DEADLINE_S} s"
-        time.sleep(0.02)
-    return path.read_text()
-
-
 def test_serve_prints_its_endpoint_and_a_private_token_file_and_runs_blocks(
     serve: Callable[..., Served], project: Path, tmp_path: Path, reap: list[int]
 ) -> None:
@@ -447,7 +439,7 @@ def test_serve_prints_its_endpoint_and_a_private_token_file_and_runs_blocks(
             },
         )
         assert started["success"] is True, started
-    sleeper_pid = int(wait_for_file(pidfile))
+    sleeper_pid = int(file_text(pidfile))
     reap.append(sleeper_pid)  # killed at the end if serve failed to stop it
     tree = [served.process.pid, *(c.pid for c in psutil.Process(served.process.pid).children(True))]
     assert sleeper_pid in tree

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import json
 import os
 import stat
@@ -25,7 +24,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from sidetui.core import EngineConfig, ExecutionStatus, SideExecutionManager
-from tests.helpers import needs_node, pids_alive, write_block
+from tests.core.agent_client import Agent, agent_of
+from tests.helpers import file_text_async, needs_node, pids_alive, write_block
 
 DEADLINE_S = 30
 AFTER_SENTINEL_S = 5  # a reply already due, once a later request was answered
@@ -130,32 +130,6 @@ PY = {"entryPoint": "main.py"}
 NAMES = {"echo", "fails", "gate", "sleeper", "starter"}
 
 
-class Agent:
-    """An agent's connection: sends requests with fresh ids, reads replies one at a time."""
-
-    def __init__(self, socket: ClientConnection):
-        self.socket = socket
-        self._ids = itertools.count(1)
-
-    async def send(self, kind: str, action: str, **fields: Any) -> str:
-        request_id = f"req-{next(self._ids)}"
-        request = {"type": kind, "action": action, "requestId": request_id, **fields}
-        await self.socket.send(json.dumps(request))
-        return request_id
-
-    async def receive(self) -> dict[str, Any]:
-        message = json.loads(await asyncio.wait_for(self.socket.recv(), DEADLINE_S))
-        assert isinstance(message, dict), message
-        return message
-
-    async def ask(self, kind: str, action: str, **fields: Any) -> dict[str, Any]:
-        """One request and its reply (nothing else may be in flight)."""
-        request_id = await self.send(kind, action, **fields)
-        reply = await self.receive()
-        assert reply["requestId"] == request_id, reply
-        return reply
-
-
 @pytest.fixture
 def blocks(project: Path) -> Path:
     folder = project / "actionblocks"
@@ -169,20 +143,8 @@ def blocks(project: Path) -> Path:
 
 @pytest.fixture
 async def agent(manager: SideExecutionManager, blocks: Path) -> AsyncIterator[Agent]:
-    await manager.rescan()
-    assert manager.endpoint is not None
-    url, token = manager.endpoint
-    async with connect(f"{url}?{urlencode({'apiToken': token})}") as socket:
-        yield Agent(socket)
-
-
-async def wait_for_file(path: Path) -> str:
-    """The text of `path` once it exists (it is written atomically), within a generous deadline."""
-    end = time.monotonic() + DEADLINE_S
-    while not path.exists():
-        assert time.monotonic() < end, f"{path} did not appear within {DEADLINE_S} s"
-        await asyncio.sleep(0.02)
-    return path.read_text()
+    async with agent_of(manager) as agent:
+        yield agent
 
 
 async def refused_with(socket: ClientConnection) -> int | None:
@@ -284,7 +246,7 @@ async def test_a_child_token_is_not_an_api_token(
         params={"pidfile": str(pidfile)},
     )
     execution_id = started["sideExecutionId"]
-    await wait_for_file(pidfile)
+    await file_text_async(pidfile)
     assert manager.endpoint is not None
     url, api_token = manager.endpoint
     forged = urlencode({"agentId": execution_id, "SIDE_EXECUTION_TOKEN": "forged"})
@@ -479,7 +441,7 @@ async def test_stop_side_execution_stops_a_running_block_and_its_process(
     )
     assert started["success"] is True, started
     execution_id = started["sideExecutionId"]
-    pid = int(await wait_for_file(pidfile))
+    pid = int(await file_text_async(pidfile))
     running = await agent.ask(
         "sideExecution", "getSideExecutionStatus", sideExecutionId=execution_id
     )

@@ -7,7 +7,6 @@ an `error` message. The executors are real: the builtin one and a sleeper to sto
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import re
 import time
@@ -17,10 +16,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import connect
 
 from sidetui.core import EngineConfig, SideExecutionManager
-from tests.helpers import pids_alive, write_block
+from tests.core.agent_client import Agent, agent_of
+from tests.helpers import file_text_async, pids_alive, write_block
 
 DEADLINE_S = 30
 EXECUTION_ID = re.compile(r"^cap_\d{13}_[0-9a-f]{8}$")
@@ -47,21 +47,15 @@ def execute(params):
 """
 
 
-class Agent:
-    """An agent's connection: one request at a time, each reply checked to echo its requestId."""
+class CapabilityAgent:
+    """An agent that asks `capability` requests."""
 
-    def __init__(self, socket: ClientConnection):
-        self.socket = socket
-        self._ids = itertools.count(1)
+    def __init__(self, agent: Agent):
+        self.agent = agent
+        self.socket = agent.socket
 
     async def ask(self, action: str, **fields: Any) -> dict[str, Any]:
-        request_id = f"cap-{next(self._ids)}"
-        request = {"type": "capability", "action": action, "requestId": request_id, **fields}
-        await self.socket.send(json.dumps(request))
-        reply = json.loads(await asyncio.wait_for(self.socket.recv(), DEADLINE_S))
-        assert isinstance(reply, dict), reply
-        assert reply["requestId"] == request_id, reply
-        return reply
+        return await self.agent.ask("capability", action, **fields)
 
     async def refused(self, action: str, **fields: Any) -> dict[str, Any]:
         """A request that must be answered `success: false` with an error message."""
@@ -86,23 +80,14 @@ def capabilities(project: Path) -> Path:
 
 
 @pytest.fixture
-async def agent(manager: SideExecutionManager, capabilities: Path) -> AsyncIterator[Agent]:
-    await manager.rescan()
-    assert manager.endpoint is not None
-    url, token = manager.endpoint
-    async with connect(f"{url}?{urlencode({'apiToken': token})}") as socket:
-        yield Agent(socket)
+async def agent(
+    manager: SideExecutionManager, capabilities: Path
+) -> AsyncIterator[CapabilityAgent]:
+    async with agent_of(manager) as agent:
+        yield CapabilityAgent(agent)
 
 
-async def wait_for_file(path: Path) -> str:
-    end = time.monotonic() + DEADLINE_S
-    while not path.exists():
-        assert time.monotonic() < end, f"{path} did not appear within {DEADLINE_S} s"
-        await asyncio.sleep(0.02)
-    return path.read_text()
-
-
-async def status_until_final(agent: Agent, execution_id: str) -> dict[str, Any]:
+async def status_until_final(agent: CapabilityAgent, execution_id: str) -> dict[str, Any]:
     """`getExecutionStatus` asked again until the status is final; that last reply."""
     end = time.monotonic() + DEADLINE_S
     while True:
@@ -121,7 +106,7 @@ def named(reply: dict[str, Any]) -> list[tuple[str, str]]:
 # -- listing and detail ----------------------------------------------------------------------------
 
 
-async def test_list_capabilities_filters_by_type_tags_and_author(agent: Agent) -> None:
+async def test_list_capabilities_filters_by_type_tags_and_author(agent: CapabilityAgent) -> None:
     everything = await agent.ask("listCapabilities")
     assert (everything["type"], everything["success"]) == ("listCapabilitiesResponse", True)
     assert named(everything) == [
@@ -143,14 +128,14 @@ async def test_list_capabilities_filters_by_type_tags_and_author(agent: Agent) -
 
 
 async def test_list_capabilities_with_a_filter_that_is_not_an_object_is_refused(
-    agent: Agent,
+    agent: CapabilityAgent,
 ) -> None:
     reply = await agent.refused("listCapabilities", filter="power")
     assert reply["type"] == "listCapabilitiesResponse"
 
 
 async def test_get_capability_detail_with_a_type_and_its_refusals(
-    agent: Agent, capabilities: Path
+    agent: CapabilityAgent, capabilities: Path
 ) -> None:
     reply = await agent.ask("getCapabilityDetail", capabilityName="add", capabilityType="talent")
     assert (reply["type"], reply["success"]) == ("getCapabilityDetailResponse", True)
@@ -171,7 +156,9 @@ async def test_get_capability_detail_with_a_type_and_its_refusals(
     assert unknown["code"] == "CAPABILITY_NOT_FOUND"
 
 
-async def test_list_executors_shows_the_builtin_with_the_types_it_serves(agent: Agent) -> None:
+async def test_list_executors_shows_the_builtin_with_the_types_it_serves(
+    agent: CapabilityAgent,
+) -> None:
     reply = await agent.ask("listExecutors")
     assert (reply["type"], reply["success"]) == ("listExecutorsResponse", True)
     executors = {e["name"]: e for e in reply["executors"]}
@@ -181,7 +168,7 @@ async def test_list_executors_shows_the_builtin_with_the_types_it_serves(agent: 
     assert (default["source"], default["valid"], default["errors"]) == ("builtin", True, [])
 
 
-async def test_an_unknown_capability_action_is_refused(agent: Agent) -> None:
+async def test_an_unknown_capability_action_is_refused(agent: CapabilityAgent) -> None:
     reply = await agent.refused("listExecutorz")
     assert "listExecutorz" in reply["error"]
 
@@ -190,7 +177,7 @@ async def test_an_unknown_capability_action_is_refused(agent: Agent) -> None:
 
 
 async def test_start_capability_then_its_status_until_completed(
-    agent: Agent, manager: SideExecutionManager
+    agent: CapabilityAgent, manager: SideExecutionManager
 ) -> None:
     started = await agent.ask(
         "startCapability",
@@ -240,7 +227,7 @@ async def test_start_capability_then_its_status_until_completed(
     ],
 )
 async def test_start_capability_refusals(
-    agent: Agent, manager: SideExecutionManager, fields: dict[str, Any], code: str
+    agent: CapabilityAgent, manager: SideExecutionManager, fields: dict[str, Any], code: str
 ) -> None:
     reply = await agent.refused("startCapability", **fields)
     assert reply["type"] == "startCapabilityResponse"
@@ -249,14 +236,14 @@ async def test_start_capability_refusals(
     assert manager.records == []
 
 
-async def test_get_execution_status_of_an_unknown_id_is_refused(agent: Agent) -> None:
+async def test_get_execution_status_of_an_unknown_id_is_refused(agent: CapabilityAgent) -> None:
     reply = await agent.refused("getExecutionStatus", executionId="cap_0000000000000_00000000")
     assert reply["type"] == "getExecutionStatusResponse"
     assert "execution" not in reply
 
 
 async def test_stop_capability_stops_a_running_one_and_refuses_an_unknown_id(
-    agent: Agent, tmp_path: Path
+    agent: CapabilityAgent, tmp_path: Path
 ) -> None:
     pidfile = tmp_path / "sleeper.pid"
     started = await agent.ask(
@@ -267,7 +254,7 @@ async def test_stop_capability_stops_a_running_one_and_refuses_an_unknown_id(
     )
     assert started["success"] is True, started
     execution_id = started["executionId"]
-    pid = int(await wait_for_file(pidfile))
+    pid = int(await file_text_async(pidfile))
     running = await agent.ask("getExecutionStatus", executionId=execution_id)
     assert running["execution"]["status"] == "running"
 
@@ -289,7 +276,7 @@ async def test_a_timeout_that_is_not_a_number_is_refused_and_leaves_nothing_behi
     assert manager.endpoint is not None
     url, token = manager.endpoint
     async with connect(f"{url}?{urlencode({'apiToken': token})}") as socket:
-        reply = await Agent(socket).ask(
+        reply = await CapabilityAgent(Agent(socket)).ask(
             "startCapability",
             capabilityName="add",
             capabilityType="power",

@@ -24,7 +24,7 @@ from sidetui.core import (
     Subscription,
 )
 from sidetui.core.capabilities import CapabilityEvent
-from tests.helpers import needs_node, next_event, pids_alive, write_block
+from tests.helpers import file_text_async, needs_node, next_event, pids_alive, write_block
 
 DEADLINE_S = 30
 EXECUTION_ID = re.compile(r"^cap_\d{13}_[0-9a-f]{8}$")
@@ -255,15 +255,6 @@ async def status_of(manager: SideExecutionManager, execution_id: str) -> dict[st
     assert response.data is not None
     metadata: dict[str, Any] = response.data["execution"]
     return metadata
-
-
-async def wait_for_file(path: Path) -> str:
-    """The text of `path` once it exists (it is written atomically)."""
-    end = time.monotonic() + DEADLINE_S
-    while not path.exists():
-        assert time.monotonic() < end, f"{path} did not appear within {DEADLINE_S} s"
-        await asyncio.sleep(0.02)
-    return path.read_text()
 
 
 # -- starting and refusing -------------------------------------------------------------------------
@@ -658,7 +649,7 @@ async def test_stop_goes_through_stopping_to_stopped_and_ends_the_whole_tree(
     events = ready.subscribe(output=False)
     pidfile = tmp_path / "tree.json"
     execution_id = await start(ready, "tree", "power", params={"pidfile": str(pidfile)})
-    executor_pid, grandchild = json.loads(await wait_for_file(pidfile))
+    executor_pid, grandchild = json.loads(await file_text_async(pidfile))
     execution = ready.capabilities.execution(execution_id)
     assert execution is not None and execution.side_execution_id is not None
     assert ready.get_record(execution.side_execution_id).pid == executor_pid  # type: ignore[union-attr]
@@ -699,7 +690,7 @@ async def test_stop_all_for_parent_stops_exactly_that_parents_executions(
             params={"pidfile": str(pidfile)},
             parent_agent_instance_id=parent,
         )
-        launched[label] = (execution_id, int(await wait_for_file(pidfile)))
+        launched[label] = (execution_id, int(await file_text_async(pidfile)))
     a_ids = {launched[label][0] for label in ("a1", "a2")}
     b_id, b_pid = launched["b1"]
     a_pids = [launched[label][1] for label in ("a1", "a2")]
