@@ -23,6 +23,18 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "actionblocks"
 FILE_DEADLINE_S = 30  # generous: waits on real processes, never a measure of speed
 
+# A block that writes its pid to `params.pidfile` (atomically), then sleeps: a live process to stop.
+PIDFILE_SLEEPER = """
+import json
+import os
+import time
+pidfile = json.loads(os.environ["SIDE_EXECUTION_PARAMS"])["pidfile"]
+with open(pidfile + ".tmp", "w") as handle:
+    handle.write(str(os.getpid()))
+os.rename(pidfile + ".tmp", pidfile)
+time.sleep(60)
+"""
+
 
 def write_block(
     parent: Path,

@@ -17,7 +17,7 @@ from typing import IO, Any
 import pytest
 
 from tests.cli.conftest import CLI, DEADLINE_S, Ran, cli_env
-from tests.helpers import file_text, pids_alive, write_block
+from tests.helpers import PIDFILE_SLEEPER, file_text, pids_alive, write_block
 
 ID_PATTERN = re.compile(r"^side_\d+_[0-9a-f]{8}$")
 ID_IN_TEXT = re.compile(r"side_\d+_[0-9a-f]{8}")
@@ -60,16 +60,6 @@ import time
 time.sleep(30)
 """
 
-WRITES_PID_THEN_SLEEPS = """
-import json
-import os
-import time
-pidfile = json.loads(os.environ["SIDE_EXECUTION_PARAMS"])["pidfile"]
-with open(pidfile + ".tmp", "w") as handle:
-    handle.write(str(os.getpid()))
-os.rename(pidfile + ".tmp", pidfile)
-time.sleep(30)
-"""
 
 # Forks a grandchild into a new session that ignores SIGTERM, then prints one line and sleeps.
 TREE = """
@@ -146,7 +136,7 @@ def blocks(project: Path) -> Path:
     write_block(folder, "crash", CRASH, {"description": "exits with 3"})
     write_block(folder, "killed", KILLED, {"description": "kills itself"})
     write_block(folder, "sleeper", SLEEPER, {"description": "sleeps"})
-    write_block(folder, "pid-sleeper", WRITES_PID_THEN_SLEEPS, {"description": "sleeps"})
+    write_block(folder, "pid-sleeper", PIDFILE_SLEEPER, {"description": "sleeps"})
     write_block(folder, "tree", TREE, {"description": "leaves a grandchild"})
     write_block(folder, "raw", RAW, {"description": "writes raw bytes"})
     write_block(folder, "partial", STDERR_WITHOUT_NEWLINE, {"description": "no newline"})

@@ -29,7 +29,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.cli.conftest import CLI, DEADLINE_S, Ran, cli_env
-from tests.helpers import file_text, needs_node, pids_alive, write_block
+from tests.helpers import PIDFILE_SLEEPER, file_text, needs_node, pids_alive, write_block
 
 Runner = Callable[..., Ran]
 RECORD_KEYS = {
@@ -44,17 +44,6 @@ from sidetui.block import on_invocation
 def main(params, context):
     words = params["text"].split()
     return {"words": len(words), "threadId": context["threadId"]}
-"""
-
-SLEEPER = """
-import json
-import os
-import time
-pidfile = json.loads(os.environ["SIDE_EXECUTION_PARAMS"])["pidfile"]
-with open(pidfile + ".tmp", "w") as handle:
-    handle.write(str(os.getpid()))
-os.rename(pidfile + ".tmp", pidfile)
-time.sleep(60)
 """
 
 
@@ -400,7 +389,7 @@ def test_serve_prints_its_endpoint_and_a_private_token_file_and_runs_blocks(
 ) -> None:
     blocks = project / "actionblocks"
     write_block(blocks, "words", WORDS, {"entryPoint": "main.py"})
-    write_block(blocks, "sleeper", SLEEPER, {"entryPoint": "main.py"})
+    write_block(blocks, "sleeper", PIDFILE_SLEEPER, {"entryPoint": "main.py"})
     served = serve("--project", str(project))
 
     assert re.match(r"^ws://127\.0\.0\.1:\d+/", served.url), served.url

@@ -25,7 +25,7 @@ from websockets.exceptions import ConnectionClosed
 
 from sidetui.core import EngineConfig, ExecutionStatus, SideExecutionManager
 from tests.core.agent_client import Agent, agent_of
-from tests.helpers import file_text_async, needs_node, pids_alive, write_block
+from tests.helpers import PIDFILE_SLEEPER, file_text_async, needs_node, pids_alive, write_block
 
 DEADLINE_S = 30
 AFTER_SENTINEL_S = 5  # a reply already due, once a later request was answered
@@ -68,16 +68,6 @@ async def main(params, context):
 """
 
 # Writes its pid (atomically) where `pidfile` says, then runs until stopped.
-SLEEPER = """
-import json
-import os
-import time
-pidfile = json.loads(os.environ["SIDE_EXECUTION_PARAMS"])["pidfile"]
-with open(pidfile + ".tmp", "w") as handle:
-    handle.write(str(os.getpid()))
-os.rename(pidfile + ".tmp", pidfile)
-time.sleep(60)
-"""
 
 # A block that is itself an agent: on its own socket, authenticated with its execution id and
 # token (forwarded as the codeboltjs SDK forwards its environment), it starts `target` and
@@ -136,7 +126,7 @@ def blocks(project: Path) -> Path:
     write_block(folder, "echo", ECHO, ECHO_MANIFEST)
     write_block(folder, "fails", FAILS, PY)
     write_block(folder, "gate", GATE, PY)
-    write_block(folder, "sleeper", SLEEPER, PY)
+    write_block(folder, "sleeper", PIDFILE_SLEEPER, PY)
     write_block(folder, "starter", STARTER, PY)
     return folder
 
