@@ -30,8 +30,8 @@ from _common import (
 from watchfiles import DefaultFilter, awatch
 
 from sidetui.core import RegistryChanged, SideExecutionManager, Source
-from sidetui.core.discovery import Root
-from sidetui.core.registry import Registry
+from sidetui.core.catalog.discovery import Root
+from sidetui.core.catalog.registry import Registry
 
 MANIFEST = """\
 name: {name}

@@ -17,7 +17,7 @@ from sidetui.commands.follow import (
 )
 from sidetui.commands.table import entry_note, entry_state, render_table
 from sidetui.core import Refusal, Response
-from sidetui.core.errors import ErrorCode, ExecutionError
+from sidetui.core.records.errors import ErrorCode, ExecutionError
 
 
 def main(args: argparse.Namespace) -> int:

@@ -1,9 +1,8 @@
 """The sidetui engine: discovery and side executions, pure asyncio, no UI."""
 
-from sidetui.core.agent import AgentIdentity
+from sidetui.core.catalog.entries import ActionBlock, Entry, EntryKind, InputSpec, Source
+from sidetui.core.catalog.registry import RegistryChange
 from sidetui.core.config import EngineConfig
-from sidetui.core.entries import ActionBlock, Entry, EntryKind, InputSpec, Source
-from sidetui.core.errors import ErrorCode, ExecutionError, Refusal
 from sidetui.core.events import (
     Event,
     OutputBatch,
@@ -13,10 +12,11 @@ from sidetui.core.events import (
     Subscription,
 )
 from sidetui.core.manager import SideExecutionManager
-from sidetui.core.record import ExecutionKind, ExecutionRecord
-from sidetui.core.registry import RegistryChange
-from sidetui.core.response import Response
-from sidetui.core.status import ExecutionStatus
+from sidetui.core.records.agent import AgentIdentity
+from sidetui.core.records.errors import ErrorCode, ExecutionError, Refusal
+from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
+from sidetui.core.records.response import Response
+from sidetui.core.records.status import ExecutionStatus
 
 __all__ = [
     "ActionBlock",

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, Union
 
-from sidetui.core.registry import RegistryChange
-from sidetui.core.status import ExecutionStatus
+from sidetui.core.catalog.registry import RegistryChange
+from sidetui.core.records.status import ExecutionStatus
 
 if TYPE_CHECKING:
-    from sidetui.core.capabilities import CapabilityEvent
-    from sidetui.core.record import ExecutionRecord
+    from sidetui.core.capabilities.manager import CapabilityEvent
+    from sidetui.core.records.execution_record import ExecutionRecord
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import sidetui
-from sidetui.core import safety_net
-from sidetui.core.agent import AgentIdentity
-from sidetui.core.agent_api import AgentApi
-from sidetui.core.bridge import Bridge, Caller
-from sidetui.core.capabilities import CapabilityManager
-from sidetui.core.child_link import ChildLink
+from sidetui.core.capabilities.manager import CapabilityManager
+from sidetui.core.catalog.discovery import Root
+from sidetui.core.catalog.entries import ActionBlock, EntryKind, Source
+from sidetui.core.catalog.inputs import validate_params
+from sidetui.core.catalog.registry import Registry, RegistryChange, load_block_by_path
+from sidetui.core.catalog.watcher import RegistryWatcher
 from sidetui.core.config import EngineConfig
-from sidetui.core.discovery import Root
-from sidetui.core.entries import ActionBlock, EntryKind, Source
-from sidetui.core.errors import ErrorCode, Refusal
 from sidetui.core.events import (
     EventHub,
     OutputBatch,
@@ -34,18 +31,21 @@ from sidetui.core.events import (
     StatusChanged,
     Subscription,
 )
-from sidetui.core.execution import Execution, Graces, LaunchPlan
-from sidetui.core.inline_code import LANGUAGES
-from sidetui.core.inputs import validate_params
-from sidetui.core.launcher import Launcher
-from sidetui.core.output import OutputStream
-from sidetui.core.process_tree import ProcessTable, enable_subreaper
-from sidetui.core.record import ExecutionKind, ExecutionRecord, TreeUsage
-from sidetui.core.registry import Registry, RegistryChange, load_block_by_path
-from sidetui.core.response import Response
-from sidetui.core.status import ExecutionStatus
-from sidetui.core.store import HistoryStore
-from sidetui.core.watcher import RegistryWatcher
+from sidetui.core.history import HistoryStore
+from sidetui.core.output.stream import OutputStream
+from sidetui.core.processes.execution import Execution, Graces, LaunchPlan
+from sidetui.core.processes.launcher import Launcher
+from sidetui.core.processes.local import safety_net
+from sidetui.core.processes.local.process_tree import ProcessTable, enable_subreaper
+from sidetui.core.protocol.agent_api import AgentApi
+from sidetui.core.protocol.bridge import Bridge, Caller
+from sidetui.core.protocol.child_link import ChildLink
+from sidetui.core.protocol.inline_code import LANGUAGES
+from sidetui.core.records.agent import AgentIdentity
+from sidetui.core.records.errors import ErrorCode, Refusal
+from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord, TreeUsage
+from sidetui.core.records.response import Response
+from sidetui.core.records.status import ExecutionStatus
 
 BUILTIN_DIR = Path(sidetui.__file__).parent / "builtin"
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from sidetui.core import Entry
-from sidetui.core.entries import Capability, Executor
+from sidetui.core.catalog.entries import Capability, Executor
 
 if TYPE_CHECKING:
     from sidetui.tui.screens.main import MainScreen

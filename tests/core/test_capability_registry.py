@@ -26,7 +26,7 @@ from sidetui.core import (
     Source,
     Subscription,
 )
-from sidetui.core.entries import Capability, Entry, Executor
+from sidetui.core.catalog.entries import Capability, Entry, Executor
 from tests.helpers import next_event, write_block
 
 BUILTIN_TYPES = {"skill", "power", "talent"}

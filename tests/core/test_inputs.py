@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sidetui.core import ErrorCode, InputSpec, Refusal
-from sidetui.core.inputs import parse_input_specs, validate_params
+from sidetui.core.catalog.inputs import parse_input_specs, validate_params
 
 SPECS = (
     InputSpec("title", "string", required=True),

@@ -207,7 +207,7 @@ async def test_ids_are_unique_under_many_concurrent_starts(manager, project) -> 
 def test_ids_differ_even_when_their_random_part_collides(monkeypatch) -> None:
     import uuid
 
-    from sidetui.core.ids import new_execution_id
+    from sidetui.core.records.ids import new_execution_id
 
     same, other = uuid.UUID("11111111" + "0" * 24), uuid.UUID("22222222" + "0" * 24)
     values = iter([same, same, other])

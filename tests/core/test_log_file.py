@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from sidetui.core import SideExecutionManager
-from sidetui.core.child import PIPE_BYTES
-from sidetui.core.log_file import LogFile, LogWriter
+from sidetui.core.output.log_file import LogFile, LogWriter
+from sidetui.core.processes.local.pipes import PIPE_BYTES
 from tests.helpers import write_block
 
 

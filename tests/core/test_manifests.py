@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sidetui.core import ActionBlock, InputSpec, Source
-from sidetui.core.block_manifest import load_action_block
-from sidetui.core.entries import OutputSpec
+from sidetui.core.catalog.block_manifest import load_action_block
+from sidetui.core.catalog.entries import OutputSpec
 from tests.helpers import write_block
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sidetui.core import ActionBlock, EntryKind, ErrorCode, Refusal, SideExecutionManager, Source
-from sidetui.core.discovery import Root
-from sidetui.core.registry import Registry, RegistryChange
+from sidetui.core.catalog.discovery import Root
+from sidetui.core.catalog.registry import Registry, RegistryChange
 from tests.helpers import write_block
 
 PY = {"entryPoint": "main.py"}

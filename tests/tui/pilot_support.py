@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from sidetui.core import ExecutionRecord
-from sidetui.core.entries import Entry
+from sidetui.core.catalog.entries import Entry
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.widgets.catalog import CatalogTree

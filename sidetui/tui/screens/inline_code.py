@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from sidetui.core.inline_code import LANGUAGES
+from sidetui.core.protocol.inline_code import LANGUAGES
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.screens.start_dialog import StartDialog
 

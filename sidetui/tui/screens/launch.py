@@ -13,8 +13,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static, Switch, TextArea
 
 from sidetui.core import Entry, InputSpec, Refusal
-from sidetui.core.entries import Capability
-from sidetui.core.inputs import validate_params
+from sidetui.core.catalog.entries import Capability
+from sidetui.core.catalog.inputs import validate_params
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.screens.start_dialog import StartDialog

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Tabs, TextArea
 
 from sidetui.core import Entry, ExecutionRecord, ExecutionStatus, SideExecutionManager
-from sidetui.core.entries import Executor
+from sidetui.core.catalog.entries import Executor
 from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.messages import ExecutionUpdated, OutputArrived, RegistryUpdated

@@ -15,7 +15,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from sidetui.core import ActionBlock, Entry, Source
-from sidetui.core.entries import Capability, Executor
+from sidetui.core.catalog.entries import Capability, Executor
 
 Node = TreeNode[Entry | None]
 

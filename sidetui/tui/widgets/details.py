@@ -10,8 +10,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sidetui.core import ActionBlock, Entry
-from sidetui.core.entries import Capability, Executor, InputSpec
-from sidetui.core.manifest_io import README_MAX_BYTES, ManifestError, read_text
+from sidetui.core.catalog.entries import Capability, Executor, InputSpec
+from sidetui.core.catalog.manifest_io import README_MAX_BYTES, ManifestError, read_text
 from sidetui.tui.presentation import Presentation
 
 

@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sidetui.core.errors import ErrorCode, ExecutionError
-from sidetui.core.record import ExecutionKind, ExecutionRecord
-from sidetui.core.status import ExecutionStatus
+from sidetui.core.records.errors import ErrorCode, ExecutionError
+from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
+from sidetui.core.records.status import ExecutionStatus
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (

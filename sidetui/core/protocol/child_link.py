@@ -11,8 +11,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from sidetui.core.invocation import Completion, ForeignCompletion, read_completion
-from sidetui.core.ipc_channel import IpcChannel
+from sidetui.core.protocol.invocation import Completion, ForeignCompletion, read_completion
+from sidetui.core.protocol.ipc_channel import IpcChannel
 
 
 class ChildLink:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from sidetui.core.record import TreeUsage
+from sidetui.core.records.execution_record import TreeUsage
 
 MARKER_VARIABLE = "SIDE_EXECUTION_ID"
 _PR_SET_CHILD_SUBREAPER = 36

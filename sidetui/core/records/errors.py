@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sidetui.core.timestamps import iso_now
+from sidetui.core.records.timestamps import iso_now
 
 
 class ErrorCode(StrEnum):

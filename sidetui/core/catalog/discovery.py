@@ -17,15 +17,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sidetui.core.block_manifest import BLOCK_MANIFESTS, ENTRY_MARKERS, load_action_block
-from sidetui.core.capability_manifest import (
+from sidetui.core.catalog.block_manifest import BLOCK_MANIFESTS, ENTRY_MARKERS, load_action_block
+from sidetui.core.catalog.capability_manifest import (
     CAPABILITY_MANIFESTS,
     EXECUTOR_MANIFESTS,
     SKILL_FILE,
     load_capability,
     load_executor,
 )
-from sidetui.core.entries import ActionBlock, Entry, Source
+from sidetui.core.catalog.entries import ActionBlock, Entry, Source
 
 SKIPPED_DIRS = frozenset(
     {

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, awatch
 
-from sidetui.core.discovery import is_skipped
-from sidetui.core.registry import Registry, RegistryChange
+from sidetui.core.catalog.discovery import is_skipped
+from sidetui.core.catalog.registry import Registry, RegistryChange
 
 _EDITOR_NOISE = DefaultFilter(ignore_dirs=())  # swap files, backups, .DS_Store...
 

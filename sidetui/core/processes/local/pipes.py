@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sidetui.core.entries import ActionBlock
-from sidetui.core.output import OutputStream
+from sidetui.core.catalog.entries import ActionBlock
+from sidetui.core.output.stream import OutputStream
 
 PASSED_THROUGH = (
     "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TERM", "TZ", "TMPDIR",

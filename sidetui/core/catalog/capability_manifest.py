@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from sidetui.core.block_manifest import newest_mtime, read_runnable
-from sidetui.core.entries import Capability, Executor, OutputSpec, Source
-from sidetui.core.inputs import parse_input_specs
-from sidetui.core.manifest_io import (
+from sidetui.core.catalog.block_manifest import newest_mtime, read_runnable
+from sidetui.core.catalog.entries import Capability, Executor, OutputSpec, Source
+from sidetui.core.catalog.inputs import parse_input_specs
+from sidetui.core.catalog.manifest_io import (
     ManifestError,
     first_paragraph,
     load_yaml_mapping,

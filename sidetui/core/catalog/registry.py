@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sidetui.core.block_manifest import load_action_block
-from sidetui.core.discovery import DEFAULT_MAX_DEPTH, Root, is_skipped, scan
-from sidetui.core.entries import ActionBlock, Capability, Entry, EntryKind, Executor, Source
-from sidetui.core.errors import ErrorCode, Refusal
+from sidetui.core.catalog.block_manifest import load_action_block
+from sidetui.core.catalog.discovery import DEFAULT_MAX_DEPTH, Root, is_skipped, scan
+from sidetui.core.catalog.entries import ActionBlock, Capability, Entry, EntryKind, Executor, Source
+from sidetui.core.records.errors import ErrorCode, Refusal
 
 
 @dataclass(frozen=True)

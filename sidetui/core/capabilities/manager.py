@@ -12,13 +12,13 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sidetui.core.entries import Capability, EntryKind, Executor
-from sidetui.core.errors import ErrorCode, Refusal
-from sidetui.core.ids import new_execution_id
-from sidetui.core.inputs import validate_params
-from sidetui.core.record import ExecutionKind, ExecutionRecord
-from sidetui.core.response import Response
-from sidetui.core.status import ExecutionStatus
+from sidetui.core.catalog.entries import Capability, EntryKind, Executor
+from sidetui.core.catalog.inputs import validate_params
+from sidetui.core.records.errors import ErrorCode, Refusal
+from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
+from sidetui.core.records.ids import new_execution_id
+from sidetui.core.records.response import Response
+from sidetui.core.records.status import ExecutionStatus
 
 if TYPE_CHECKING:
     from sidetui.core.manager import SideExecutionManager

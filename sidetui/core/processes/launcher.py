@@ -10,25 +10,25 @@ from collections.abc import Container, Sequence
 from pathlib import Path
 from typing import Any
 
-from sidetui.core.agent import AgentIdentity
-from sidetui.core.child import (
+from sidetui.core.catalog.entries import ActionBlock
+from sidetui.core.config import EngineConfig
+from sidetui.core.output.log_file import LogFile, LogWriter
+from sidetui.core.output.stream import Interleaving, OutputStream
+from sidetui.core.processes.execution import LaunchPlan
+from sidetui.core.processes.local.pipes import (
     ChildContext,
     SpawnError,
     child_environment,
     command_for,
     inherited_environment,
 )
-from sidetui.core.child_link import ChildLink
-from sidetui.core.config import EngineConfig
-from sidetui.core.entries import ActionBlock
-from sidetui.core.execution import LaunchPlan
-from sidetui.core.ids import new_execution_id
-from sidetui.core.inline_code import write_program
-from sidetui.core.invocation import invocation_message
-from sidetui.core.ipc_channel import IpcChannel
-from sidetui.core.log_file import LogFile, LogWriter
-from sidetui.core.output import Interleaving, OutputStream
-from sidetui.core.record import ExecutionKind, ExecutionRecord
+from sidetui.core.protocol.child_link import ChildLink
+from sidetui.core.protocol.inline_code import write_program
+from sidetui.core.protocol.invocation import invocation_message
+from sidetui.core.protocol.ipc_channel import IpcChannel
+from sidetui.core.records.agent import AgentIdentity
+from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
+from sidetui.core.records.ids import new_execution_id
 
 
 class Launcher:

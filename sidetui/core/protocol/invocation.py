@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sidetui.core.errors import ErrorCode
-from sidetui.core.record import ExecutionRecord
-from sidetui.core.timestamps import iso_now
+from sidetui.core.records.errors import ErrorCode
+from sidetui.core.records.execution_record import ExecutionRecord
+from sidetui.core.records.timestamps import iso_now
 
 INVOCATION = "actionBlockInvocation"
 COMPLETE = "actionBlockComplete"

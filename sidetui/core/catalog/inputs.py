@@ -6,8 +6,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sidetui.core.entries import JSON_TYPES, InputSpec
-from sidetui.core.errors import ErrorCode, Refusal
+from sidetui.core.catalog.entries import JSON_TYPES, InputSpec
+from sidetui.core.records.errors import ErrorCode, Refusal
 
 
 def parse_input_specs(raw: Any, where: str = "inputs") -> tuple[tuple[InputSpec, ...], list[str]]:

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from sidetui.core.child import ChildProtocol, SpawnError, spawn
-from sidetui.core.child_link import ChildLink
-from sidetui.core.errors import ErrorCode, ExecutionError
-from sidetui.core.invocation import Completion
-from sidetui.core.output import OutputStream
-from sidetui.core.process_tree import ProcessTree
-from sidetui.core.record import ExecutionRecord
-from sidetui.core.status import ExecutionStatus
+from sidetui.core.output.stream import OutputStream
+from sidetui.core.processes.local.pipes import ChildProtocol, SpawnError, spawn
+from sidetui.core.processes.local.process_tree import ProcessTree
+from sidetui.core.protocol.child_link import ChildLink
+from sidetui.core.protocol.invocation import Completion
+from sidetui.core.records.errors import ErrorCode, ExecutionError
+from sidetui.core.records.execution_record import ExecutionRecord
+from sidetui.core.records.status import ExecutionStatus
 
 _PIPE_CLOSE_WAIT_S = 2.0
 

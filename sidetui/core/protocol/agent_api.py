@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from sidetui.core.bridge import Caller
-from sidetui.core.errors import ErrorCode, Refusal
-from sidetui.core.record import ExecutionKind, ExecutionRecord
-from sidetui.core.response import Response
+from sidetui.core.protocol.bridge import Caller
+from sidetui.core.records.errors import ErrorCode, Refusal
+from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
+from sidetui.core.records.response import Response
 
 if TYPE_CHECKING:
     from sidetui.core.manager import SideExecutionManager

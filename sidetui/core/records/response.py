@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sidetui.core.errors import ExecutionError
+from sidetui.core.records.errors import ExecutionError
 
 
 class Serializable(Protocol):

@@ -12,7 +12,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from sidetui.core.log_file import LogFile
+from sidetui.core.output.log_file import LogFile
 
 
 class OutputStream:

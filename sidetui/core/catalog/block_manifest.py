@@ -10,9 +10,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sidetui.core.entries import ActionBlock, OutputSpec, Source
-from sidetui.core.inputs import parse_input_specs
-from sidetui.core.manifest_io import (
+from sidetui.core.catalog.entries import ActionBlock, OutputSpec, Source
+from sidetui.core.catalog.inputs import parse_input_specs
+from sidetui.core.catalog.manifest_io import (
     ManifestError,
     load_json_mapping,
     load_yaml_mapping,
