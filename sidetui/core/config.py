@@ -54,6 +54,7 @@ class EngineConfig:
     watch: bool = True
     watch_debounce_ms: int = 50
     scan_max_depth: int = 6
+    process_backend: str = "local"  # what runs children: see sidetui.core.processes.backends
     tree_sample_ms: int = 500
     subreaper: bool = True  # Linux: adopt orphaned grandchildren so stop can find them
     history: bool = True  # keep settled executions' records in <state dir>/history.sqlite3

@@ -13,14 +13,12 @@ import weakref
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal, Union
+from typing import Literal
 
 from sidetui.core.catalog.registry import RegistryChange
+from sidetui.core.records.capability_execution import CapabilityExecution
+from sidetui.core.records.execution_record import ExecutionRecord
 from sidetui.core.records.status import ExecutionStatus
-
-if TYPE_CHECKING:
-    from sidetui.core.capabilities.manager import CapabilityEvent
-    from sidetui.core.records.execution_record import ExecutionRecord
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,16 @@ class RegistryChanged:
     change: RegistryChange
 
 
-Event = Union[StatusChanged, OutputBatch, OutputChanged, RegistryChanged, "CapabilityEvent"]
+@dataclass(frozen=True)
+class CapabilityEvent:
+    """`capabilityStarted`, `capabilityCompleted`, `capabilityFailed`, `capabilityTimeout` or
+    `capabilityStopped`, with the execution it is about."""
+
+    name: str
+    execution: CapabilityExecution
+
+
+Event = StatusChanged | OutputBatch | OutputChanged | RegistryChanged | CapabilityEvent
 OutputWanted = bool | Literal["changes"]
 
 

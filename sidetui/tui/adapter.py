@@ -13,7 +13,7 @@ import asyncio
 from textual.message_pump import MessagePump
 
 from sidetui.core import OutputChanged, RegistryChanged, SideExecutionManager, StatusChanged
-from sidetui.core.capabilities.manager import CapabilityEvent
+from sidetui.core.capabilities import CapabilityEvent
 from sidetui.tui.messages import CapabilityUpdated, ExecutionUpdated, OutputArrived, RegistryUpdated
 
 OUTPUT_INTERVAL_S = 0.1  # at most ten repaints a second of a flooding execution

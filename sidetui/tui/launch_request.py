@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sidetui.core import ExecutionKind, ExecutionRecord, Response, SideExecutionManager
-from sidetui.core.capabilities.manager import EXECUTOR_PARAMS
+from sidetui.core.capabilities import EXECUTOR_PARAMS
 
-EXECUTOR_KEYS = frozenset({*EXECUTOR_PARAMS, "executionId"})
+EXECUTOR_KEYS = frozenset(EXECUTOR_PARAMS)
 
 
 @dataclass(frozen=True)

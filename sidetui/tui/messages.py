@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from sidetui.core import ExecutionRecord, ExecutionStatus, RegistryChange
-from sidetui.core.capabilities.manager import CapabilityEvent
+from sidetui.core.capabilities import CapabilityEvent
 
 
 class ExecutionUpdated(Message):

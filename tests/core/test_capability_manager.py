@@ -23,7 +23,7 @@ from sidetui.core import (
     SideExecutionManager,
     Subscription,
 )
-from sidetui.core.capabilities.manager import CapabilityEvent
+from sidetui.core.capabilities import CapabilityEvent
 from tests.helpers import file_text_async, needs_node, next_event, pids_alive, write_block
 
 DEADLINE_S = 30

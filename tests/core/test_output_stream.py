@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sidetui.core.output.stream import Interleaving, LogFile, OutputStream
+from sidetui.core.output import Interleaving, LogFile, OutputStream
 
 
 def stream_in(tmp_path: Path, lines: int = 100, chars: int = 10_000, line_max: int = 1_000):

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sidetui.core.catalog.block_manifest import load_action_block
 from sidetui.core.catalog.discovery import DEFAULT_MAX_DEPTH, Root, is_skipped, scan
 from sidetui.core.catalog.entries import ActionBlock, Capability, Entry, EntryKind, Executor, Source
 from sidetui.core.records.errors import ErrorCode, Refusal
@@ -254,11 +253,6 @@ class Registry:
         self._named[(entry.kind, entry.name)].discard(entry.path)
         if self._ids.get(entry.id) == entry.path:
             del self._ids[entry.id]
-
-
-def load_block_by_path(path: Path) -> ActionBlock:
-    """An ActionBlock named by its folder, outside the registry's roots."""
-    return load_action_block(path, Source.PATH)
 
 
 def _derive_group(group: list[Entry], roots: Sequence[Root]) -> dict[Path, Entry]:

@@ -7,10 +7,7 @@ one append per chunk read from the pipe; lines are cut out only when someone loo
 from __future__ import annotations
 
 import codecs
-import os
 from collections import deque
-from pathlib import Path
-from typing import Any
 
 from sidetui.core.output.log_file import LogFile
 
@@ -224,79 +221,3 @@ def _after_last_cr(data: bytes) -> bytes:
     """What a terminal line shows after `\\r` rewrites, keeping a trailing `\\r` for later."""
     cut = data.rstrip(b"\r").rfind(b"\r")
     return data[cut + 1 :] if cut >= 0 else data
-
-
-class _ReadOnlyLog(LogFile):
-    """A log that is only read back: writing to it does nothing."""
-
-    def write(self, data: bytes) -> None:
-        return
-
-    def close(self) -> None:
-        self.closed.set_result(None)
-
-
-def tail_of_log(path: Path, tail_lines: int, tail_bytes: int, line_max: int) -> list[str]:
-    """The last lines of a log file, cut and cleaned as a live tail would be (for executions
-    read back from the history). A missing or unreadable log gives no lines."""
-    try:
-        with path.open("rb") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            start = max(0, size - tail_bytes)
-            handle.seek(start)
-            data = handle.read()
-    except OSError:
-        return []
-    if start:
-        data = data[data.find(b"\n") + 1 :]  # a line cut by the seek is not shown
-    stream = OutputStream(path.name, _ReadOnlyLog(path), tail_lines, tail_bytes, line_max)
-    stream.feed(data)
-    stream.close()
-    return stream.lines()
-
-
-class Interleaving:
-    """The order in which the lines of stdout and stderr arrived (pipe read by pipe read), so
-    the two tails can be shown merged: what a terminal would have shown."""
-
-    def __init__(self, max_lines: int):
-        self._log: deque[list[Any]] = deque()  # [from stderr, lines], oldest first
-        self._seen = {"stdout": 0, "stderr": 0}
-        self._logged = 0
-        self._max = max(1, max_lines)
-
-    def note(self, stream: OutputStream) -> None:
-        """Called after each read: remember how many complete lines it added, and where."""
-        added = stream.lines_total - self._seen.get(stream.name, 0)
-        if added <= 0:
-            return
-        self._seen[stream.name] = stream.lines_total
-        from_stderr = stream.name == "stderr"
-        if self._log and self._log[-1][0] == from_stderr:
-            self._log[-1][1] += added
-        else:
-            self._log.append([from_stderr, added])
-        self._logged += added
-        while self._logged > self._max and len(self._log) > 1:
-            self._logged -= self._log.popleft()[1]
-
-    def merge(self, stdout: list[str], stderr: list[str]) -> tuple[list[str], list[bool], int]:
-        """Both tails interleaved as they arrived: (lines, from stderr?, number of the first)."""
-        rest = {False: len(stdout), True: len(stderr)}
-        tails = {False: stdout, True: stderr}
-        pieces: list[tuple[list[str], bool]] = []
-        for from_stderr, count in reversed(self._log):
-            end = rest[from_stderr]
-            take = min(count, end)
-            if take:
-                pieces.append((tails[from_stderr][end - take : end], from_stderr))
-                rest[from_stderr] = end - take
-            if take < count:  # a tail ran out: older lines would leave a gap, so stop here
-                break
-        lines: list[str] = []
-        marks: list[bool] = []
-        for piece, from_stderr in reversed(pieces):
-            lines.extend(piece)
-            marks.extend([from_stderr] * len(piece))
-        total = self._seen["stdout"] + self._seen["stderr"]
-        return lines, marks, total - len(lines)

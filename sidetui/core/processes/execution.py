@@ -2,65 +2,38 @@
 
 A single supervisor task owns the ending, whatever starts it (the child exiting, a stop, a
 timeout, a reported result): it settles the status, ends the whole process tree, drains the
-pipes and closes the logs. `final` is set when the status is final; `settled` when nothing of the
-execution is left running and its output is complete.
+output and closes the logs. `final` is set when the status is final; `settled` when nothing of the
+execution is left running and its output is complete. The child itself is a `RunningChild` of the
+configured process backend.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
-import signal
 import time
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from sidetui.core.output.stream import OutputStream
-from sidetui.core.processes.local.pipes import ChildProtocol, SpawnError, spawn
-from sidetui.core.processes.local.process_tree import ProcessTree
-from sidetui.core.protocol.child_link import ChildLink
+from sidetui.core.processes.backend import ProcessBackend, RunningChild, SpawnError
+from sidetui.core.processes.exit_verdict import judge_exit
+from sidetui.core.processes.graces import Graces
+from sidetui.core.processes.plan import LaunchPlan
 from sidetui.core.protocol.invocation import Completion
 from sidetui.core.records.errors import ErrorCode, ExecutionError
-from sidetui.core.records.execution_record import ExecutionRecord
+from sidetui.core.records.execution_record import ExecutionRecord, TreeUsage
 from sidetui.core.records.status import ExecutionStatus
 
 _PIPE_CLOSE_WAIT_S = 2.0
 
 
 class ExecutionObserver(Protocol):
-    """The manager's side of an execution: hears about status, output and the settled end."""
+    """The engine's side of an execution: hears about status, output and the settled end."""
 
     def status_changed(self, execution: Execution, previous: ExecutionStatus) -> None: ...
     def output_arrived(self, execution: Execution, stream: OutputStream) -> None: ...
     def settled(self, execution: Execution) -> None: ...
-
-
-@dataclass
-class LaunchPlan:
-    """How to start the child; `problem` is set instead when it cannot be started at all."""
-
-    argv: list[str]
-    cwd: Path
-    env: dict[str, str]
-    link: ChildLink | None = None
-    problem: str | None = None
-    cleanup: list[Path] = field(default_factory=list)  # temporary files and folders
-
-    @property
-    def pass_fds(self) -> tuple[int, ...]:
-        channel = self.link.channel if self.link else None
-        return (channel.child_fd,) if channel else ()
-
-
-@dataclass
-class Graces:
-    stop_s: float  # SIGTERM to SIGKILL on stop and timeout
-    result_s: float  # after a result, or after the child exited with processes left behind
-    exit_drain_s: float  # after the child exited, for its last output
-    connect_s: float  # for a child expected to connect to the WebSocket endpoint
 
 
 class Execution:
@@ -72,22 +45,22 @@ class Execution:
         plan: LaunchPlan,
         graces: Graces,
         observer: ExecutionObserver,
+        backend: ProcessBackend,
     ):
         self.record = record
         self.plan = plan
         self.graces = graces
         self.observer = observer
-        self.tree: ProcessTree | None = None
+        self.backend = backend
+        self.child: RunningChild | None = None
         self.final = asyncio.Event()
         self.settled = asyncio.Event()
         self._end_requested = asyncio.Event()
-        self._escalate = asyncio.Event()
-        self._leave_s = 0.0  # how long the child may take to leave by itself, then killed
-        self._term_s = graces.result_s  # SIGTERM to SIGKILL for what is left
+        self._kill_requested = False
+        self._leave_s = 0.0  # how long the child may take to leave by itself, then stopped
+        self._term_s = graces.result_s  # asking to stop to forcing it, for what is left
         self._timer: asyncio.TimerHandle | None = None
         self._connect_timer: asyncio.TimerHandle | None = None
-        self._protocol: ChildProtocol | None = None
-        self._transport: asyncio.SubprocessTransport | None = None
         self.supervisor: asyncio.Task[None] | None = None
 
     @property
@@ -111,20 +84,16 @@ class Execution:
             link.on_delivered = lambda: self.set_status(ExecutionStatus.RUNNING)
             link.note = self.note
         streams = {1: self.record.stdout, 2: self.record.stderr}
-        self._protocol = ChildProtocol(
-            {fd: s for fd, s in streams.items() if s is not None}, self._output_arrived
-        )
         try:
-            if self.plan.problem:
-                raise SpawnError(self.plan.problem)
-            self._transport = await spawn(
-                self.plan.argv, self.plan.cwd, self.plan.env, self._protocol, self.plan.pass_fds
+            self.child = await self.backend.spawn(
+                self.plan, {fd: s for fd, s in streams.items() if s is not None}, self
             )
         except SpawnError as error:
             self.fail_to_start(str(error))
             return
-        self.record.pid = self._transport.get_pid()
-        self.tree = ProcessTree(self.record.pid, self.id, self.record.start_time)
+        if self._kill_requested:
+            self.child.kill()
+        self.record.pid = self.child.pid
         self.supervisor = asyncio.create_task(self._supervise(), name=f"supervise {self.id}")
         if link is not None:
             await link.open()
@@ -140,11 +109,6 @@ class Execution:
         elif not self.settled.is_set():
             self.fail_to_start(message)
 
-    def _output_arrived(self, stream: OutputStream) -> None:
-        if self.record.interleaving is not None:
-            self.record.interleaving.note(stream)
-        self.observer.output_arrived(self, stream)
-
     def fail_to_start(self, message: str) -> None:
         """The child never ran: `failed` (or `stopped` when a stop came first), settled at once."""
         for stream in self.streams:
@@ -157,6 +121,17 @@ class Execution:
             self.set_status(ExecutionStatus.STOPPED)  # stop was asked for while spawning
         self._settle()
 
+    # -- what the running child does (ChildObserver) ---------------------------------------------
+
+    def output_arrived(self, stream: OutputStream) -> None:
+        if self.record.interleaving is not None:
+            self.record.interleaving.note(stream)
+        self.observer.output_arrived(self, stream)
+
+    def usage_sampled(self, usage: TreeUsage) -> None:
+        if not self.settled.is_set():
+            self.record.usage = usage
+
     # -- ending requests -------------------------------------------------------------------------
 
     def stop(self, grace_s: float | None = None) -> Awaitable[bool]:
@@ -166,7 +141,7 @@ class Execution:
         """
         status = self.record.status
         if status is ExecutionStatus.STOPPING:
-            self._escalate.set()
+            self._kill()
         elif status.is_live:
             self.set_status(ExecutionStatus.STOPPING)
             self._end(term_s=self.graces.stop_s if grace_s is None else grace_s)
@@ -175,7 +150,7 @@ class Execution:
         return self._wait_settled()
 
     def complete(self, result: Any) -> bool:
-        """A result: `completed` now; the child gets the result grace to leave, then is killed."""
+        """A result: `completed` now; the child gets the result grace to leave, then is stopped."""
         if not self.set_status(ExecutionStatus.COMPLETED, result=result):
             return False
         self._end(leave_s=self.graces.result_s)
@@ -214,6 +189,11 @@ class Execution:
         self._leave_s, self._term_s = leave_s, term_s
         self._end_requested.set()
 
+    def _kill(self) -> None:
+        self._kill_requested = True
+        if self.child is not None:
+            self.child.kill()
+
     async def _wait_settled(self) -> bool:
         await self.settled.wait()
         return True
@@ -221,28 +201,26 @@ class Execution:
     # -- supervising -----------------------------------------------------------------------------
 
     async def _supervise(self) -> None:
-        assert self._protocol is not None
-        assert self._transport is not None
-        assert self.tree is not None
-        protocol, tree = self._protocol, self.tree
+        assert self.child is not None
+        child = self.child
         try:
             ending = asyncio.ensure_future(self._end_requested.wait())
-            either: list[asyncio.Future[Any]] = [protocol.exited, ending]
+            either: list[asyncio.Future[Any]] = [child.exited, ending]
             await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
             ending.cancel()
-            if protocol.exited.done() and self.record.status.is_live:
+            if child.exited.done() and self.record.status.is_live:
                 await self._on_exit()
                 self._term_s = self.graces.result_s  # for anything it left behind
             elif self._leave_s:
-                await _bounded(protocol.exited, self._leave_s)
-            leftovers = await tree.terminate(self._term_s, self._escalate)
-            await _bounded(protocol.exited, _PIPE_CLOSE_WAIT_S)
+                await _bounded(child.exited, self._leave_s)
+            leftovers = await child.stop(self._term_s)
+            await _bounded(child.exited, _PIPE_CLOSE_WAIT_S)
             self._note_exit()
-            await _bounded(protocol.pipes_closed, _PIPE_CLOSE_WAIT_S)
+            await _bounded(child.output_ended, _PIPE_CLOSE_WAIT_S)
             self.record.leftover_pids = leftovers
             self.set_status(ExecutionStatus.STOPPED)
         finally:
-            self._transport.close()
+            child.release()
             for stream in self.streams:
                 stream.close()
             try:
@@ -258,58 +236,23 @@ class Execution:
     async def _on_exit(self) -> None:
         """The child exited by itself: wait briefly for its last output and for a result it
         may have sent just before, then judge the exit if it reported nothing."""
-        assert self._protocol is not None
+        assert self.child is not None
         self._note_exit()
-        last_words = [self._protocol.pipes_closed]
+        last_words = [self.child.output_ended]
         if self.plan.link is not None:
             last_words.append(asyncio.ensure_future(self.plan.link.quiet()))
         await _bounded(asyncio.gather(*last_words), self.graces.exit_drain_s)
         if not self.record.status.is_live:
             return  # its report arrived meanwhile
-        code, sig = self.record.exit_code, self.record.signal
         refused = self.plan.link.refused if self.plan.link else None
-        if code == 0 and refused is not None:  # not a success: its result may be what was lost
-            message = f"{refused}; its result, if that was it, was lost"
-            self.set_status(
-                ExecutionStatus.FAILED, self._error(ErrorCode.EXECUTION_FAILED, message)
-            )
-        elif code == 0:
-            self.set_status(ExecutionStatus.COMPLETED, result={"exitCode": 0})
-        elif sig is not None:
-            self.set_status(
-                ExecutionStatus.FAILED,
-                self._error(ErrorCode.PROCESS_CRASHED, f"killed by {sig}{self._last_words()}"),
-            )
-        else:
-            self.set_status(
-                ExecutionStatus.FAILED,
-                self._error(
-                    ErrorCode.PROCESS_CRASHED, f"exited with code {code}{self._last_words()}"
-                ),
-            )
+        verdict = judge_exit(self.record.exit_code, self.record.signal, self.record.stderr, refused)
+        error = self._error(verdict.code, verdict.message) if verdict.code else None
+        self.set_status(verdict.status, error, verdict.result)
 
     def _note_exit(self) -> None:
-        if self._transport is None or self.tree is None:
-            return
-        code = self._transport.get_returncode()
-        if code is None:
-            return
-        self.tree.root_reaped = True
-        if code < 0:
-            self.record.signal = _signal_name(-code)
-        else:
-            self.record.exit_code = code
-
-    def _last_words(self) -> str:
-        """`: <last line of stderr>`, to make a failure message useful on its own."""
-        stderr = self.record.stderr
-        lines = [line for line in (stderr.lines()[-5:] if stderr else []) if line.strip()]
-        if stderr and stderr.partial.strip():
-            lines.append(stderr.partial)
-        if not lines:
-            return ""
-        last = lines[-1].strip()
-        return f": {last[:200]}"
+        status = self.child.exit_status() if self.child is not None else None
+        if status is not None:
+            self.record.exit_code, self.record.signal = status.code, status.signal
 
     # -- status ----------------------------------------------------------------------------------
 
@@ -344,12 +287,8 @@ class Execution:
     def _settle(self) -> None:
         if self.plan.link is not None:
             self.plan.link.close()
-        for path in self.plan.cleanup:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    path.unlink()
+        self.plan.remove_temporary_files()
+        self.record.usage = TreeUsage()
         self.settled.set()
         self.observer.settled(self)
 
@@ -364,10 +303,3 @@ async def _bounded(future: asyncio.Future[Any], timeout_s: float) -> bool:
 
 async def _already(value: bool) -> bool:
     return value
-
-
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"

@@ -12,16 +12,16 @@ from typing import Any
 
 from sidetui.core.catalog.entries import ActionBlock
 from sidetui.core.config import EngineConfig
+from sidetui.core.output import Interleaving, OutputStream
 from sidetui.core.output.log_file import LogFile, LogWriter
-from sidetui.core.output.stream import Interleaving, OutputStream
-from sidetui.core.processes.execution import LaunchPlan
-from sidetui.core.processes.local.pipes import (
+from sidetui.core.processes.backend import SpawnError
+from sidetui.core.processes.command import command_for
+from sidetui.core.processes.environment import (
     ChildContext,
-    SpawnError,
     child_environment,
-    command_for,
     inherited_environment,
 )
+from sidetui.core.processes.plan import LaunchPlan
 from sidetui.core.protocol.child_link import ChildLink
 from sidetui.core.protocol.inline_code import write_program
 from sidetui.core.protocol.invocation import invocation_message
@@ -113,7 +113,16 @@ class Launcher:
             channel,
             expects_connection and self.socket_port is not None,
         )
-        return LaunchPlan(argv, cwd, env, link, problem, list(cleanup))
+        return LaunchPlan(
+            record.side_execution_id,
+            record.start_time,
+            argv,
+            cwd,
+            env,
+            link,
+            problem,
+            list(cleanup),
+        )
 
     def _stream(self, execution_id: str, name: str) -> OutputStream:
         config = self.config

@@ -8,15 +8,13 @@ parent is its own execution, in its own thread.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sidetui.core.protocol.bridge import Caller
+from sidetui.core.protocol.interfaces import CapabilityService, SideExecutionService
+from sidetui.core.protocol.replies import failure, flat, status_of
 from sidetui.core.records.errors import ErrorCode, Refusal
-from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
 from sidetui.core.records.response import Response
-
-if TYPE_CHECKING:
-    from sidetui.core.manager import SideExecutionManager
 
 Request = dict[str, Any]
 Reply = dict[str, Any]
@@ -24,10 +22,11 @@ Handler = Callable[[Request, Caller], Awaitable[Reply]]
 
 
 class AgentApi:
-    """Answers requests by calling the manager."""
+    """Answers requests by calling the engine's side-execution and capability services."""
 
-    def __init__(self, manager: SideExecutionManager):
-        self.manager = manager
+    def __init__(self, executions: SideExecutionService, capabilities: CapabilityService):
+        self.executions = executions
+        self.capabilities = capabilities
         self._routes: dict[tuple[str, str], Handler] = {
             ("sideExecution", "startSideExecution"): self._start_side_execution,
             ("sideExecution", "stopSideExecution"): self._stop_side_execution,
@@ -57,28 +56,28 @@ class AgentApi:
             try:
                 reply = await handler(request, caller)
             except Refusal as refusal:
-                reply = _failure(f"{action}Response", refusal.error.code, refusal.error.message)
+                reply = failure(f"{action}Response", refusal.error.code, refusal.error.message)
             except (TypeError, ValueError, AttributeError) as error:  # a field of the wrong type
                 message = f"malformed {kind}.{action} request: {error}"
-                reply = _failure(f"{action}Response", ErrorCode.INVALID_REQUEST, message)
+                reply = failure(f"{action}Response", ErrorCode.INVALID_REQUEST, message)
         return {**reply, "requestId": request.get("requestId")}
 
     # -- sideExecution ---------------------------------------------------------------------------
 
     async def _start_side_execution(self, request: Request, caller: Caller) -> Reply:
         response = await self._start(request, caller, request.get("actionBlockPath"))
-        return _flat("startSideExecutionResponse", response, "sideExecutionId")
+        return flat("startSideExecutionResponse", response, "sideExecutionId")
 
     async def _stop_side_execution(self, request: Request, caller: Caller) -> Reply:
-        response = await self.manager.stop(str(request.get("sideExecutionId")))
-        return _flat("stopSideExecutionResponse", response)
+        response = await self.executions.stop(str(request.get("sideExecutionId")))
+        return flat("stopSideExecutionResponse", response)
 
     async def _list_for_side_execution(self, request: Request, caller: Caller) -> Reply:
-        response = await self.manager.list_action_blocks(request.get("projectPath"))
-        return _flat("listActionBlocksResponse", response, "actionBlocks")
+        response = await self.executions.list_action_blocks(request.get("projectPath"))
+        return flat("listActionBlocksResponse", response, "actionBlocks")
 
     async def _status(self, request: Request, caller: Caller) -> Reply:
-        record = self.manager.get_record(str(request.get("sideExecutionId")))
+        record = self.executions.get_record(str(request.get("sideExecutionId")))
         if record is None:
             raise Refusal(ErrorCode.SIDE_EXECUTION_NOT_FOUND, "no such side execution")
         return {"type": "getSideExecutionStatusResponse", "success": True, **status_of(record)}
@@ -87,13 +86,13 @@ class AgentApi:
 
     async def _list_action_blocks(self, request: Request, caller: Caller) -> Reply:
         wanted = request.get("filterType")
-        blocks = [b.to_dict() for b in self.manager.registry.action_blocks()]
-        chosen = [b for b in blocks if wanted in (None, "", b["type"])]
+        blocks = (await self.executions.list_action_blocks()).data or {}
+        chosen = [b for b in blocks.get("actionBlocks", []) if wanted in (None, "", b["type"])]
         return {"type": "listActionBlocksResponse", "success": True, "actionBlocks": chosen}
 
     async def _action_block_detail(self, request: Request, caller: Caller) -> Reply:
         wanted = request.get("actionBlockName") or request.get("actionBlockId") or ""
-        block = self.manager.resolve_action_block(str(wanted))
+        block = self.executions.resolve_action_block(str(wanted))
         return {
             "type": "getActionBlockDetailResponse",
             "success": True,
@@ -110,9 +109,9 @@ class AgentApi:
         response = await self._start(request, caller, target)
         kind = "startActionBlockResponse"
         if response.data is None or not response.success:
-            return _flat(kind, response, "sideExecutionId")
+            return flat(kind, response, "sideExecutionId")
         execution_id = response.data["sideExecutionId"]
-        record = await self.manager.wait_for_completion(execution_id)
+        record = await self.executions.wait_for_completion(execution_id)
         reply = {"type": kind, "success": record.error is None, "sideExecutionId": execution_id}
         if record.error is not None:
             reply["error"] = record.error.message
@@ -123,54 +122,54 @@ class AgentApi:
     # -- capability ------------------------------------------------------------------------------
 
     async def _list_capabilities(self, request: Request, caller: Caller) -> Reply:
-        response = await self.manager.capabilities.list_capabilities(request.get("filter"))
-        return _flat("listCapabilitiesResponse", response, "capabilities")
+        response = await self.capabilities.list_capabilities(request.get("filter"))
+        return flat("listCapabilitiesResponse", response, "capabilities")
 
     async def _capability_detail(self, request: Request, caller: Caller) -> Reply:
-        response = await self.manager.capabilities.get_capability_detail(
+        response = await self.capabilities.get_capability_detail(
             str(request.get("capabilityName")), request.get("capabilityType")
         )
-        return _flat("getCapabilityDetailResponse", response, "capability")
+        return flat("getCapabilityDetailResponse", response, "capability")
 
     async def _list_executors(self, request: Request, caller: Caller) -> Reply:
-        response = await self.manager.capabilities.list_executors()
-        return _flat("listExecutorsResponse", response, "executors")
+        response = await self.capabilities.list_executors()
+        return flat("listExecutorsResponse", response, "executors")
 
     async def _start_capability(self, request: Request, caller: Caller) -> Reply:
-        response = await self.manager.capabilities.start_capability(
+        response = await self.capabilities.start_capability(
             str(request.get("capabilityName")),
             str(request.get("capabilityType")),
             request.get("params"),
             request.get("timeout"),
             **self._lineage(caller),
         )
-        return _flat("startCapabilityResponse", response, "executionId")
+        return flat("startCapabilityResponse", response, "executionId")
 
     async def _stop_capability(self, request: Request, caller: Caller) -> Reply:
-        response = await self.manager.capabilities.stop_capability(str(request.get("executionId")))
-        return _flat("stopCapabilityResponse", response)
+        response = await self.capabilities.stop_capability(str(request.get("executionId")))
+        return flat("stopCapabilityResponse", response)
 
     async def _capability_status(self, request: Request, caller: Caller) -> Reply:
-        response = await self.manager.capabilities.get_execution_status(
-            str(request.get("executionId"))
-        )
-        return _flat("getExecutionStatusResponse", response, "execution")
+        response = await self.capabilities.get_execution_status(str(request.get("executionId")))
+        return flat("getExecutionStatusResponse", response, "execution")
 
     async def _start(self, request: Request, caller: Caller, target: Any) -> Response:
         params, timeout = request.get("params"), request.get("timeout")
         lineage = self._lineage(caller)
         if request.get("inlineCode") is not None:
             language = str(request.get("language") or "javascript")
-            return await self.manager.start_with_code(
+            return await self.executions.start_with_code(
                 str(request["inlineCode"]), params, timeout, language, **lineage
             )
         if not target:
             raise Refusal(ErrorCode.INVALID_REQUEST, "give actionBlockPath, or inlineCode")
-        return await self.manager.start_with_action_block(str(target), params, timeout, **lineage)
+        return await self.executions.start_with_action_block(
+            str(target), params, timeout, **lineage
+        )
 
     def _lineage(self, caller: Caller) -> dict[str, str | None]:
         """A child that starts executions is their parent agent, in its own thread."""
-        parent = self.manager.get_record(caller.execution_id) if caller.execution_id else None
+        parent = self.executions.get_record(caller.execution_id) if caller.execution_id else None
         if parent is None:
             return {}
         return {
@@ -178,35 +177,3 @@ class AgentApi:
             "parent_agent_id": parent.side_execution_id,
             "parent_agent_instance_id": parent.side_execution_id,
         }
-
-
-def status_of(record: ExecutionRecord) -> dict[str, Any]:
-    """An execution as `getSideExecutionStatusResponse` carries it (flat, codeboltjs names)."""
-    status: dict[str, Any] = {
-        "sideExecutionId": record.side_execution_id,
-        "status": record.status.value,
-        "name": record.action_block,
-        "threadId": record.thread_id,
-        "startTime": int(record.start_time * 1000),
-        "isRuntimeCode": record.kind is ExecutionKind.CODE,
-    }
-    if record.result is not None:
-        status["result"] = record.result
-    if record.error is not None:
-        status["error"] = record.error.message
-    return status
-
-
-def _flat(kind: str, response: Response, *fields: str) -> Reply:
-    reply: Reply = {"type": kind, "success": response.success}
-    for name in fields:
-        if response.data and name in response.data:
-            reply[name] = response.data[name]
-    if response.error is not None:
-        reply["error"] = response.error.message
-        reply["code"] = response.error.code.value
-    return reply
-
-
-def _failure(kind: str, code: ErrorCode, message: str) -> Reply:
-    return {"type": kind, "success": False, "error": message, "code": code.value}

@@ -17,6 +17,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -56,32 +57,34 @@ class SocketChild(Protocol):
     def note(self, text: str) -> None: ...
 
 
-class EndpointPeers(Protocol):
-    """What the endpoint needs of the manager."""
-
-    def socket_child(self, execution_id: str) -> SocketChild | None: ...
-    async def answer(self, request: dict[str, Any], caller: Caller) -> dict[str, Any]: ...
+ChildFinder = Callable[[str], SocketChild | None]  # a live execution's link, by execution id
+Answerer = Callable[[dict[str, Any], Caller], Awaitable[dict[str, Any]]]  # a request's reply
 
 
 class Bridge:
     """One manager's endpoint."""
 
-    def __init__(self, peers: EndpointPeers, port: int = 0, max_frame_bytes: int = 16 << 20):
-        self.peers = peers
-        self.requested_port = port
-        self.max_frame_bytes = max_frame_bytes
+    def __init__(self, find_child: ChildFinder, answer: Answerer):
+        self.find_child = find_child
+        self.answer = answer
         self.api_token = secrets.token_urlsafe(32)
+        self.endpoint_file: Path | None = None
         self._server: Server | None = None
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0, max_frame_bytes: int = 16 << 20) -> None:
+        """Listen on 127.0.0.1:`port` (0: a port the OS chooses)."""
         self._server = await serve(
             self._serve,
             "127.0.0.1",
-            self.requested_port,
-            max_size=self.max_frame_bytes,
+            port,
+            max_size=max_frame_bytes,
             ping_interval=PING_INTERVAL_S,
             compression=None,
         )
+
+    @property
+    def listening(self) -> bool:
+        return self._server is not None
 
     @property
     def port(self) -> int:
@@ -96,6 +99,8 @@ class Bridge:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+        if self.endpoint_file is not None:
+            self.endpoint_file.unlink(missing_ok=True)
 
     def write_endpoint_file(self, folder: Path, project: str) -> Path:
         """Where agents find this endpoint and its API token: a JSON file only we can read."""
@@ -110,6 +115,7 @@ class Bridge:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             json.dump(description, handle)
+        self.endpoint_file = path  # removed on close
         return path
 
     async def _serve(self, connection: ServerConnection) -> None:
@@ -123,7 +129,7 @@ class Bridge:
             return
         execution_id = query.get("agentId") or query.get("SIDE_EXECUTION_ID") or ""
         token = query.get("token") or query.get("SIDE_EXECUTION_TOKEN") or ""
-        child = self.peers.socket_child(execution_id) if execution_id else None
+        child = self.find_child(execution_id) if execution_id else None
         if child is None or not token or not _same_secret(token, child.token):
             await connection.close(POLICY_VIOLATION, "unknown execution, or a wrong token")
             return
@@ -185,7 +191,7 @@ class Bridge:
     async def _answer(
         self, connection: ServerConnection, request: dict[str, Any], caller: Caller
     ) -> None:
-        reply = await self.peers.answer(request, caller)
+        reply = await self.answer(request, caller)
         with contextlib.suppress(ConnectionClosed):
             await connection.send(json.dumps(reply, default=str))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sidetui.core.output.stream import Interleaving, OutputStream
+from sidetui.core.output import Interleaving, OutputStream
 from sidetui.core.records.errors import ExecutionError
 from sidetui.core.records.status import ExecutionStatus
 from sidetui.core.records.timestamps import iso_from_epoch

@@ -16,7 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Input, Label, Static, Tab, Tabs
 
 from sidetui.core import EngineConfig, ExecutionRecord
-from sidetui.core.output.stream import OutputStream, tail_of_log
+from sidetui.core.output import OutputStream, tail_of_log
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.output_view import OutputView
 

@@ -1,99 +1,17 @@
-"""Starting a child: its command line, its small explicit environment, and its pipes."""
+"""A local child's pipes: spawned in a new session, stdout and stderr read as fast as they come."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import fcntl
-import json
-import shlex
-import shutil
-import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
-from sidetui.core.catalog.entries import ActionBlock
 from sidetui.core.output.stream import OutputStream
+from sidetui.core.processes.backend import SpawnError
 
-PASSED_THROUGH = (
-    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TERM", "TZ", "TMPDIR",
-    "COLORTERM", "NO_COLOR", "FORCE_COLOR", "XDG_RUNTIME_DIR", "SYSTEMROOT",
-)  # fmt: skip
-PARAMS_IN_ENV_LIMIT = 64 * 1024
 PIPE_BYTES = 256 * 1024  # what asyncio reads at most at once; Linux allows it unprivileged
-
-
-class SpawnError(Exception):
-    """The child cannot be started; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class ChildContext:
-    """Who a child is and who launched it: becomes its environment."""
-
-    execution_id: str
-    token: str
-    params: Mapping[str, object]
-    thread_id: str
-    parent_agent_id: str
-    parent_agent_instance_id: str
-    action_block_id: str = ""
-    action_block_path: str = ""
-
-
-def inherited_environment(
-    ours: Mapping[str, str], pass_env: tuple[str, ...] = (), extra: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """What every child gets of our environment (a few variables), plus configured `extra`."""
-    env = {k: v for k, v in ours.items() if k in PASSED_THROUGH or k.startswith("LC_")}
-    env.update({k: ours[k] for k in pass_env if k in ours})
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra or {})
-    return env
-
-
-def child_environment(context: ChildContext, inherited: Mapping[str, str]) -> dict[str, str]:
-    """The child's whole environment: `inherited` plus the side-execution variables."""
-    env = dict(inherited)
-    env.update(
-        {
-            "SIDE_EXECUTION_ID": context.execution_id,
-            "IS_SIDE_EXECUTION": "true",
-            "SIDE_EXECUTION_TOKEN": context.token,
-            "agentId": context.execution_id,
-            "connectionId": context.execution_id,
-            "parentId": context.parent_agent_id,
-            "PARENT_AGENT_ID": context.parent_agent_id,
-            "PARENT_AGENT_INSTANCE_ID": context.parent_agent_instance_id,
-            "parentAgentInstanceId": context.parent_agent_instance_id,
-            "threadId": context.thread_id,
-            "THREAD_ID": context.thread_id,
-            "ACTION_BLOCK_ID": context.action_block_id,
-            "ACTION_BLOCK_PATH": context.action_block_path,
-        }
-    )
-    params = json.dumps(context.params, separators=(",", ":"))
-    if len(params) < PARAMS_IN_ENV_LIMIT:
-        env["SIDE_EXECUTION_PARAMS"] = params
-    return env
-
-
-def command_for(block: ActionBlock, search_path: str | None) -> list[str]:
-    """The command line that runs the block's entry point with its runtime."""
-    entry = block.entry_path
-    if entry is None:
-        raise SpawnError(f"{block.name} has no entry point")
-    runtime = block.runtime
-    if runtime is None:
-        return [str(entry)]
-    if runtime in ("python", "python3"):
-        return [sys.executable, str(entry)]
-    words = shlex.split(runtime)
-    program = shutil.which(words[0], path=search_path)
-    if program is None:
-        raise SpawnError(f"runtime {words[0]!r} is not installed or not on PATH")
-    return [program, *words[1:], str(entry)]
 
 
 class ChildProtocol(asyncio.SubprocessProtocol):

@@ -10,11 +10,11 @@ import signal
 _live_groups: dict[str, int] = {}
 
 
-def remember(execution_id: str, pgid: int) -> None:
+def remember_group(execution_id: str, pgid: int) -> None:
     _live_groups[execution_id] = pgid
 
 
-def forget(execution_id: str) -> None:
+def forget_group(execution_id: str) -> None:
     _live_groups.pop(execution_id, None)
 
 

@@ -1,0 +1,77 @@
+"""What a start request must pass before anything runs: a runnable block, runnable code, a
+timeout in milliseconds, and who launches it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sidetui.core.catalog.entries import ActionBlock
+from sidetui.core.catalog.inputs import validate_params
+from sidetui.core.protocol.inline_code import LANGUAGES
+from sidetui.core.records.errors import ErrorCode, Refusal
+
+Lineage = dict[str, str | None]
+
+
+def admit_block(
+    block: ActionBlock, params: Any, timeout: Any, default_timeout: int | None
+) -> tuple[dict[str, Any], int | None]:
+    """A runnable block, params that match its inputs, a timeout: the checked params and the
+    limit in ms; `Refusal` naming what is wrong otherwise."""
+    ensure_runnable(block)
+    return validate_params(block.inputs, params), choose_timeout(
+        timeout, block.timeout, default_timeout
+    )
+
+
+def admit_code(
+    code: Any, language: str, params: Any, timeout: Any, default_timeout: int | None
+) -> tuple[dict[str, Any], int | None]:
+    """Code sidetui can run, params that are a JSON object, a timeout: the checked params and
+    the limit in ms; `Refusal` naming what is wrong otherwise."""
+    ensure_code_runs(code, language)
+    return validate_params((), params), choose_timeout(timeout, None, default_timeout)
+
+
+def ensure_runnable(block: ActionBlock) -> None:
+    """`INVALID_ACTION_BLOCK`, with the block's errors, when it is broken."""
+    if not block.valid:
+        raise Refusal(
+            ErrorCode.INVALID_ACTION_BLOCK,
+            f"ActionBlock {block.name} cannot run: {'; '.join(block.errors)}",
+            {"path": str(block.path), "errors": list(block.errors)},
+        )
+
+
+def ensure_code_runs(code: Any, language: str) -> None:
+    """`INVALID_REQUEST` for empty code or a language sidetui cannot run."""
+    if not isinstance(code, str) or not code.strip():
+        raise Refusal(ErrorCode.INVALID_REQUEST, "there is no code to run")
+    if language not in LANGUAGES:
+        raise Refusal(
+            ErrorCode.INVALID_REQUEST,
+            f"language must be one of {', '.join(LANGUAGES)}, not {language!r}",
+        )
+
+
+def choose_timeout(requested: Any, manifest: int | None, configured: int | None) -> int | None:
+    """The limit in ms (None: none): the request's, else the manifest's, else the configured
+    one; 0 means none. `INVALID_REQUEST` for a timeout that is not a number >= 0."""
+    valid = isinstance(requested, int | float) and not isinstance(requested, bool)
+    if requested is not None and (not valid or requested < 0):
+        raise Refusal(
+            ErrorCode.INVALID_REQUEST, f"timeout must be milliseconds >= 0, not {requested!r}"
+        )
+    chosen = next((t for t in (requested, manifest, configured) if t is not None), None)
+    return chosen or None
+
+
+def lineage(
+    thread_id: str | None, parent_agent_id: str | None, parent_agent_instance_id: str | None
+) -> Lineage:
+    """Who launches an execution, where the caller says so (the manager's agent otherwise)."""
+    return {
+        "thread_id": thread_id,
+        "parent_agent_id": parent_agent_id,
+        "parent_agent_instance_id": parent_agent_instance_id,
+    }

@@ -1,0 +1,203 @@
+"""Every side execution of one manager: launched, found, stopped, and reported on the event hub."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from sidetui.core.catalog.entries import ActionBlock
+from sidetui.core.config import EngineConfig
+from sidetui.core.events import EventHub, StatusChanged
+from sidetui.core.output.stream import OutputStream
+from sidetui.core.processes.admission import Lineage
+from sidetui.core.processes.backend import ProcessBackend
+from sidetui.core.processes.execution import Execution
+from sidetui.core.processes.graces import Graces
+from sidetui.core.processes.launcher import Launcher
+from sidetui.core.processes.output_relay import OutputRelay
+from sidetui.core.processes.plan import LaunchPlan
+from sidetui.core.protocol.child_link import ChildLink
+from sidetui.core.records.errors import ErrorCode, Refusal
+from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
+from sidetui.core.records.response import Response
+from sidetui.core.records.status import ExecutionStatus
+
+RecordHook = Callable[[ExecutionRecord], None]
+
+
+class Executions:
+    """The executions of one manager, oldest first; their observer (`ExecutionObserver`)."""
+
+    def __init__(
+        self,
+        config: EngineConfig,
+        backend: ProcessBackend,
+        launcher: Launcher,
+        events: EventHub,
+        on_status: RecordHook,
+        on_settled: RecordHook,
+    ):
+        self.launcher = launcher
+        self._config = config
+        self._backend = backend
+        self._events = events
+        self._on_status = on_status
+        self._on_settled = on_settled
+        self._by_id: dict[str, Execution] = {}
+        self.relay = OutputRelay(events, config.output_flush_ms, self._by_id.values)
+
+    # -- finding ---------------------------------------------------------------------------------
+
+    def find(self, execution_id: str) -> Execution | None:
+        return self._by_id.get(execution_id)
+
+    def record(self, execution_id: str) -> ExecutionRecord | None:
+        execution = self._by_id.get(execution_id)
+        return execution.record if execution else None
+
+    def socket_child(self, execution_id: str) -> ChildLink | None:
+        """The link of a live execution, for its child connecting to the WebSocket endpoint."""
+        execution = self._by_id.get(execution_id)
+        if execution is None or execution.settled.is_set():
+            return None
+        return execution.plan.link
+
+    def get(self, execution_id: str) -> Execution:
+        """The execution with that id; `Refusal` (`SIDE_EXECUTION_NOT_FOUND`) when there is none."""
+        execution = self._by_id.get(execution_id)
+        if execution is None:
+            raise Refusal(
+                ErrorCode.SIDE_EXECUTION_NOT_FOUND, f"No side execution with id {execution_id!r}"
+            )
+        return execution
+
+    def status(self, execution_id: str) -> Response:
+        kind = "getSideExecutionStatusResponse"
+        try:
+            record = self.get(execution_id).record
+        except Refusal as refusal:
+            return Response.failure(kind, refusal.error)
+        return Response.ok(kind, f"{execution_id} is {record.status.value}", record.to_dict())
+
+    async def wait(self, execution_id: str, settled: bool) -> ExecutionRecord:
+        """The record once its status is final, or once it has `settled` (nothing of it runs and
+        its output is complete); an unknown id raises `Refusal`."""
+        execution = self.get(execution_id)
+        await (execution.settled if settled else execution.final).wait()
+        return execution.record
+
+    @property
+    def records(self) -> list[ExecutionRecord]:
+        """Newest first."""
+        return [e.record for e in reversed(self._by_id.values())]
+
+    def forget(self, execution_id: str) -> bool:
+        """Drop a settled execution; False while it has not settled."""
+        execution = self._by_id.get(execution_id)
+        if execution is not None and not execution.settled.is_set():
+            return False
+        self._by_id.pop(execution_id, None)
+        return True
+
+    def start_collecting(self) -> None:
+        """A listener wants output lines: every execution keeps batches from now on."""
+        for execution in self._by_id.values():
+            self.relay.start_collecting(execution)
+
+    # -- launching and stopping ------------------------------------------------------------------
+
+    async def launch(self, record: ExecutionRecord, plan: LaunchPlan) -> Execution:
+        """Start the child the plan describes; returns once it runs or failed to start."""
+        graces = Graces.from_config(self._config)  # read at each launch: settings may change
+        execution = Execution(record, plan, graces, self, self._backend)
+        self._by_id[record.side_execution_id] = execution
+        if self._events.wants_output:
+            self.relay.start_collecting(execution)
+        self._events.publish(StatusChanged(record, record.status, None))
+        try:
+            await execution.start()
+        except Exception as error:  # a bug must not leave an execution that never settles
+            execution.abort(f"internal error while starting: {error!r}")
+            raise
+        return execution
+
+    async def start_block(
+        self,
+        block: ActionBlock,
+        params: dict[str, Any],
+        timeout: int | None,
+        lineage: Lineage,
+        kind: ExecutionKind,
+        label: str,
+    ) -> Response:
+        """Start a block (or an executor) whose request was admitted."""
+        record = self.launcher.record(kind, label, params, timeout, self._by_id.keys(), lineage)
+        return await self._start(record, self.launcher.block_plan(block, record))
+
+    async def start_code(
+        self,
+        code: str,
+        language: str,
+        params: dict[str, Any],
+        timeout: int | None,
+        lineage: Lineage,
+    ) -> Response:
+        """Start inline code whose request was admitted."""
+        label = f"<inline {language}>"
+        record = self.launcher.record(
+            ExecutionKind.CODE, label, params, timeout, self._by_id.keys(), lineage
+        )
+        return await self._start(record, self.launcher.code_plan(code, language, record))
+
+    async def _start(self, record: ExecutionRecord, plan: LaunchPlan) -> Response:
+        """Launch, and answer as a start request is answered (`SPAWN_FAILED` with the record
+        when the child could not start)."""
+        execution = await self.launch(record, plan)
+        kind = "startSideExecutionResponse"
+        if record.status is ExecutionStatus.FAILED and record.error is not None:
+            return Response.failure(kind, record.error, record.to_dict())
+        return Response.ok(kind, f"{execution.id} started", record.to_dict())
+
+    async def stop(self, execution_id: str, grace_ms: int | None = None) -> Response:
+        """Stop an execution and its whole tree; again while stopping: kill at once."""
+        kind = "stopSideExecutionResponse"
+        try:
+            execution = self.get(execution_id)
+        except Refusal as refusal:
+            return Response.failure(kind, refusal.error)
+        grace = None if grace_ms is None else grace_ms / 1000
+        changed = await execution.stop(grace)
+        status = execution.record.status.value
+        message = f"{execution_id} {status}" if changed else f"{execution_id} was already {status}"
+        return Response.ok(kind, message, execution.record.to_dict())
+
+    async def stop_all(self, grace_ms: int | None = None) -> Response:
+        """Stop every live execution concurrently."""
+        live = [e.id for e in self._by_id.values() if not e.record.status.is_final]
+        await asyncio.gather(*(self.stop(execution_id, grace_ms) for execution_id in live))
+        return Response.ok(
+            "stopAllSideExecutionsResponse", f"stopped {len(live)}", {"stopped": live}
+        )
+
+    async def close(self) -> None:
+        """Stop everything and wait until nothing of any execution runs."""
+        await self.stop_all()
+        supervisors = [e.supervisor for e in self._by_id.values() if e.supervisor]
+        await asyncio.gather(*supervisors, return_exceptions=True)
+        self.relay.flush()
+
+    # -- ExecutionObserver -----------------------------------------------------------------------
+
+    def status_changed(self, execution: Execution, previous: ExecutionStatus) -> None:
+        self.relay.flush_execution(execution)  # listeners see output before the status
+        record = execution.record
+        self._events.publish(StatusChanged(record, record.status, previous))
+        self._on_status(record)
+
+    def output_arrived(self, execution: Execution, stream: OutputStream) -> None:
+        self.relay.arrived(execution, stream)
+
+    def settled(self, execution: Execution) -> None:
+        self.relay.flush_execution(execution)
+        self._on_settled(execution.record)

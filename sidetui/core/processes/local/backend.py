@@ -1,0 +1,46 @@
+"""The local process backend: children of this process, on this machine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sidetui.core.config import EngineConfig
+from sidetui.core.output.stream import OutputStream
+from sidetui.core.processes.backend import ChildObserver, SpawnError
+from sidetui.core.processes.local.child import LocalChild
+from sidetui.core.processes.local.pipes import ChildProtocol, spawn
+from sidetui.core.processes.local.process_tree import ProcessTree, enable_subreaper
+from sidetui.core.processes.local.sampler import TreeSampler
+from sidetui.core.processes.plan import LaunchPlan
+
+
+class LocalProcessBackend:
+    """Each child in its own session with piped output; its tree found and ended for certain."""
+
+    name = "local"
+
+    def __init__(self, config: EngineConfig):
+        self.config = config
+        self._sampler = TreeSampler(lambda: config.tree_sample_ms / 1000)
+
+    def open(self) -> None:
+        if self.config.subreaper:
+            enable_subreaper()
+
+    async def spawn(
+        self,
+        plan: LaunchPlan,
+        streams: Mapping[int, OutputStream],
+        observer: ChildObserver,
+    ) -> LocalChild:
+        if plan.problem:
+            raise SpawnError(plan.problem)
+        protocol = ChildProtocol(dict(streams), observer.output_arrived)
+        transport = await spawn(plan.argv, plan.cwd, plan.env, protocol, plan.pass_fds)
+        tree = ProcessTree(transport.get_pid(), plan.execution_id, plan.started)
+        child = LocalChild(transport, protocol, tree, observer)
+        self._sampler.add(child)
+        return child
+
+    async def close(self) -> None:
+        await self._sampler.close()
