@@ -7,12 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from sidetui import __version__
+from sidetui.commands.exit_codes import EXIT_OK, EXIT_REFUSED
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_REFUSED = 2
-EXIT_TIMEOUT = 124
-EXIT_STOPPED = 130
 COMMANDS = ("list", "run", "code", "capability", "serve")  # anything else starts the app
 
 

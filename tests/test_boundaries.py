@@ -32,3 +32,13 @@ def test_the_engine_type_checks() -> None:
         [sys.executable, "-m", "mypy", "sidetui/core"], cwd=REPO, capture_output=True, text=True
     )
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+
+
+def test_no_module_of_sidetui_is_over_300_lines() -> None:
+    """One concept per module: past 300 lines a module holds more than one (split it by concept)."""
+    long = {
+        str(path.relative_to(REPO)): lines
+        for path in (REPO / "sidetui").rglob("*.py")
+        if (lines := len(path.read_text().splitlines())) > 300
+    }
+    assert long == {}

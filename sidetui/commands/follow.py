@@ -12,9 +12,15 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-from sidetui.cli import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_STOPPED, EXIT_TIMEOUT
 from sidetui.commands.common import manager_from, parse_params, print_json
 from sidetui.commands.echo_logs import LogEcho, echoes_for, leaves_line_open_on_stderr
+from sidetui.commands.exit_codes import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_STOPPED,
+    EXIT_TIMEOUT,
+)
 from sidetui.core import ExecutionRecord, ExecutionStatus, Refusal, Response, SideExecutionManager
 
 EXIT_CODES = {

@@ -1,4 +1,18 @@
-"""The sidetui engine: discovery and side executions, pure asyncio, no UI."""
+"""The sidetui engine: discovery and side executions, pure asyncio, no UI.
+
+This front door exports the public API; `SideExecutionManager` (`manager`) is the composition
+root. The rooms, each with its own front door, import downwards only:
+
+    manager                        the composition root
+    capabilities                   capabilities run by the executor of their type
+    processes (and processes.local)  executions from admission to a settled end; process backends
+    protocol                       how children and agents talk to the engine (IPC, WebSocket)
+    events, history                events and subscriptions; settled records in SQLite
+    catalog                        entries found on disk, manifests, the registry, live watching
+    records                        records, statuses, errors, responses, ids
+    output                         output streams, their tails and log files
+    config, terminal_text          leaves: settings and their defaults; text made safe to show
+"""
 
 from sidetui.core.catalog.entries import ActionBlock, Entry, EntryKind, InputSpec, Source
 from sidetui.core.catalog.registry import RegistryChange

@@ -1,1 +1,43 @@
-"""TODO"""
+"""The catalog: what can run, found on disk and kept current.
+
+Owns the entries (`ActionBlock`, `Capability`, `Executor`, `InputSpec`, `Source`), reading their
+manifests (`actionblock.yml`, `package.json`, `capability.yaml`, `executor.yaml`, `SKILL.md`) and
+declared inputs (with `validate_params`), the bounded walk that finds them under each root
+(`discovery`), the `Registry` with precedence, shadowing and conflicts (`precedence`), its live
+`RegistryWatcher`, and the look-up of a block by name, id or path (`resolve_action_block`).
+"""
+
+from sidetui.core.catalog.discovery import Root
+from sidetui.core.catalog.entries import (
+    ActionBlock,
+    Capability,
+    Entry,
+    EntryKind,
+    Executor,
+    InputSpec,
+    OutputSpec,
+    Source,
+)
+from sidetui.core.catalog.inputs import validate_params
+from sidetui.core.catalog.lookup import resolve_action_block
+from sidetui.core.catalog.registry import Registry, RegistryChange
+from sidetui.core.catalog.roots import roots_for
+from sidetui.core.catalog.watcher import RegistryWatcher
+
+__all__ = [
+    "ActionBlock",
+    "Capability",
+    "Entry",
+    "EntryKind",
+    "Executor",
+    "InputSpec",
+    "OutputSpec",
+    "Registry",
+    "RegistryChange",
+    "RegistryWatcher",
+    "Root",
+    "Source",
+    "resolve_action_block",
+    "roots_for",
+    "validate_params",
+]

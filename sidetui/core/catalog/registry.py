@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sidetui.core.catalog.discovery import DEFAULT_MAX_DEPTH, Root, is_skipped, scan
-from sidetui.core.catalog.entries import ActionBlock, Capability, Entry, EntryKind, Executor, Source
+from sidetui.core.catalog.entries import ActionBlock, Capability, Entry, EntryKind, Executor
+from sidetui.core.catalog.precedence import derive_group
 from sidetui.core.records.errors import ErrorCode, Refusal
 
 
@@ -195,7 +196,7 @@ class Registry:
         removed: list[Entry] = []
         for key in self._dirty:
             paths = self._groups.get(key, set())
-            now = _derive_group([self._found[p] for p in paths], self.roots)
+            now = derive_group([self._found[p] for p in paths], self.roots)
             for path, entry in now.items():
                 before = self._view.get(path)
                 if before is None:
@@ -253,37 +254,6 @@ class Registry:
         self._named[(entry.kind, entry.name)].discard(entry.path)
         if self._ids.get(entry.id) == entry.path:
             del self._ids[entry.id]
-
-
-def _derive_group(group: list[Entry], roots: Sequence[Root]) -> dict[Path, Entry]:
-    """Entries of one name with ids, shadowing and conflicts worked out from each other."""
-    if not group:
-        return {}
-    by_source: dict[Source, list[Entry]] = defaultdict(list)
-    for entry in group:
-        by_source[entry.source].append(entry)
-    top = max(by_source)
-    winner_id = _id_of(min(by_source[top], key=lambda e: str(e.path)), by_source, roots)
-    return {
-        entry.path: dataclasses.replace(
-            entry,
-            id=_id_of(entry, by_source, roots),
-            shadowed_by=None if source is top else winner_id,
-            conflicts_with=tuple(str(o.path) for o in members if o.path != entry.path),
-        )
-        for source, members in by_source.items()
-        for entry in members
-    }
-
-
-def _id_of(entry: Entry, by_source: dict[Source, list[Entry]], roots: Sequence[Root]) -> str:
-    """`<source>:<kind>:<name>`, plus `@<folder>` while another entry of its source shares it."""
-    base = entry.base_id()
-    if len(by_source[entry.source]) == 1:
-        return base
-    root = next((r.path for r in roots if entry.path.is_relative_to(r.path)), None)
-    where = entry.path.relative_to(root) if root else entry.path
-    return f"{base}@{where}"
 
 
 def _not_found(kind: EntryKind) -> ErrorCode:

@@ -1,1 +1,34 @@
-"""TODO"""
+"""Processes: side executions from an admitted request to a settled end.
+
+Owns the admission of start requests (`admission`), the `Launcher` that turns one into a record
+and a `LaunchPlan` (command line, environment, child link), the `Execution` state machine and the
+`Executions` of a manager, the coalescing of output into events (`OutputRelay`), and the process
+backend interface (`ProcessBackend`, `RunningChild`) with the backend chosen by configuration
+(`process_backend`). The local backend lives in `processes.local`.
+"""
+
+from sidetui.core.processes.backend import (
+    ChildObserver,
+    ExitStatus,
+    ProcessBackend,
+    RunningChild,
+    SpawnError,
+)
+from sidetui.core.processes.backends import process_backend
+from sidetui.core.processes.execution import Execution
+from sidetui.core.processes.executions import Executions
+from sidetui.core.processes.launcher import Launcher
+from sidetui.core.processes.plan import LaunchPlan
+
+__all__ = [
+    "ChildObserver",
+    "Execution",
+    "Executions",
+    "ExitStatus",
+    "LaunchPlan",
+    "Launcher",
+    "ProcessBackend",
+    "RunningChild",
+    "SpawnError",
+    "process_backend",
+]

@@ -10,7 +10,6 @@ configured process backend.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable
 from typing import Any, Protocol
@@ -20,6 +19,7 @@ from sidetui.core.processes.backend import ProcessBackend, RunningChild, SpawnEr
 from sidetui.core.processes.exit_verdict import judge_exit
 from sidetui.core.processes.graces import Graces
 from sidetui.core.processes.plan import LaunchPlan
+from sidetui.core.processes.waiting import wait_at_most
 from sidetui.core.protocol.invocation import Completion
 from sidetui.core.records.errors import ErrorCode, ExecutionError
 from sidetui.core.records.execution_record import ExecutionRecord, TreeUsage
@@ -212,11 +212,11 @@ class Execution:
                 await self._on_exit()
                 self._term_s = self.graces.result_s  # for anything it left behind
             elif self._leave_s:
-                await _bounded(child.exited, self._leave_s)
+                await wait_at_most(child.exited, self._leave_s)
             leftovers = await child.stop(self._term_s)
-            await _bounded(child.exited, _PIPE_CLOSE_WAIT_S)
+            await wait_at_most(child.exited, _PIPE_CLOSE_WAIT_S)
             self._note_exit()
-            await _bounded(child.output_ended, _PIPE_CLOSE_WAIT_S)
+            await wait_at_most(child.output_ended, _PIPE_CLOSE_WAIT_S)
             self.record.leftover_pids = leftovers
             self.set_status(ExecutionStatus.STOPPED)
         finally:
@@ -241,7 +241,7 @@ class Execution:
         last_words = [self.child.output_ended]
         if self.plan.link is not None:
             last_words.append(asyncio.ensure_future(self.plan.link.quiet()))
-        await _bounded(asyncio.gather(*last_words), self.graces.exit_drain_s)
+        await wait_at_most(asyncio.gather(*last_words), self.graces.exit_drain_s)
         if not self.record.status.is_live:
             return  # its report arrived meanwhile
         refused = self.plan.link.refused if self.plan.link else None
@@ -291,14 +291,6 @@ class Execution:
         self.record.usage = TreeUsage()
         self.settled.set()
         self.observer.settled(self)
-
-
-async def _bounded(future: asyncio.Future[Any], timeout_s: float) -> bool:
-    """Wait for `future` at most `timeout_s`; True when it is done."""
-    if not future.done():
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(future), timeout_s)
-    return future.done()
 
 
 async def _already(value: bool) -> bool:

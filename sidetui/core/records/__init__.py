@@ -1,1 +1,28 @@
-"""TODO"""
+"""Records: the words every room of the engine shares, and nothing that acts.
+
+Owns the execution record (`ExecutionRecord`, `ExecutionKind`, `TreeUsage`), the capability
+execution record (`CapabilityExecution`), statuses (`ExecutionStatus`), error codes and errors
+(`ErrorCode`, `ExecutionError`, `Refusal`), the response envelope (`Response`), execution ids,
+ISO timestamps, and who launches executions (`AgentIdentity`). Depends only on `output` (a record
+holds its output streams).
+"""
+
+from sidetui.core.records.agent import AgentIdentity
+from sidetui.core.records.capability_execution import CapabilityExecution
+from sidetui.core.records.errors import ErrorCode, ExecutionError, Refusal
+from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord, TreeUsage
+from sidetui.core.records.response import Response
+from sidetui.core.records.status import ExecutionStatus
+
+__all__ = [
+    "AgentIdentity",
+    "CapabilityExecution",
+    "ErrorCode",
+    "ExecutionError",
+    "ExecutionKind",
+    "ExecutionRecord",
+    "ExecutionStatus",
+    "Refusal",
+    "Response",
+    "TreeUsage",
+]

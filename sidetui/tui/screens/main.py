@@ -6,17 +6,12 @@ run in workers, so the screen never waits on a child.
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 from collections.abc import Awaitable
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Tabs, TextArea
 
 from sidetui.core import Entry, ExecutionRecord, ExecutionStatus, SideExecutionManager
@@ -28,11 +23,11 @@ from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.screens.inline_code import InlineCodeScreen
 from sidetui.tui.screens.launch import LaunchScreen
+from sidetui.tui.screens.output_actions import OutputActions
 from sidetui.tui.widgets.catalog import CatalogTree
 from sidetui.tui.widgets.details import EntryDetails
 from sidetui.tui.widgets.executions import ExecutionsTable
 from sidetui.tui.widgets.output_pane import OutputPane
-from sidetui.tui.widgets.output_view import OutputView
 
 _SINGLE_KEY_ACTIONS = frozenset(
     {"stop", "stop_all", "rerun", "inline_code", "search", "search_next", "search_previous",
@@ -45,7 +40,7 @@ ENDINGS = {
 }
 
 
-class MainScreen(PlainNotifications, Screen[None]):
+class MainScreen(PlainNotifications, OutputActions):
     """Browse, launch, watch and stop."""
 
     # Priority: a key runs its action at once rather than after crossing every widget's queue
@@ -78,7 +73,6 @@ class MainScreen(PlainNotifications, Screen[None]):
         self.presentation = presentation
         self.adapter: EngineAdapter | None = None
         self._requests: dict[str, LaunchRequest] = {}
-        self._focus_before_search: Widget | None = None
         self._last_params: dict[str, dict[str, Any]] = {}
 
     def compose(self) -> ComposeResult:
@@ -161,14 +155,6 @@ class MainScreen(PlainNotifications, Screen[None]):
             self._search(event.value, forward=True)
         elif event.input.id == "filter":
             self.query_one(CatalogTree).focus()
-
-    def on_key(self, event: Any) -> None:
-        search = self.query_one("#search", Input)
-        if event.key == "escape" and search.has_focus:
-            search.display = False
-            back = self._focus_before_search
-            (back if back is not None and back.is_attached else self.query_one(OutputView)).focus()
-            event.stop()
 
     # -- launching -------------------------------------------------------------------------------
 
@@ -254,53 +240,6 @@ class MainScreen(PlainNotifications, Screen[None]):
     def action_inline_code(self) -> None:
         previous = next((r for r in reversed(self._requests.values()) if r.kind == "code"), None)
         self.app.push_screen(InlineCodeScreen(previous), self._launch_dialog_closed)
-
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        if not search.has_focus:
-            self._focus_before_search = self.focused
-        search.display = True
-        search.focus()
-
-    def action_search_next(self) -> None:
-        self._search(self.query_one("#search", Input).value, forward=True)
-
-    def action_search_previous(self) -> None:
-        self._search(self.query_one("#search", Input).value, forward=False)
-
-    def _search(self, term: str, forward: bool) -> None:
-        self.query_one(OutputPane).search(term, forward)
-
-    def action_follow(self) -> None:
-        pane = self.query_one(OutputPane)
-        pane.view.toggle_follow()
-        pane.refresh_output()
-
-    def action_copy(self) -> None:
-        pane = self.query_one(OutputPane)
-        text = self.get_selected_text() or (
-            pane.view.plain_text() if pane.tab in ("stdout", "stderr", "merged") else ""
-        )
-        if not text:
-            self.notify("Nothing to copy.")
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(f"Copied {text.count(chr(10)) + 1} line(s) to the clipboard.", timeout=2)
-
-    def action_open_log(self) -> None:
-        pane = self.query_one(OutputPane)
-        record = pane.record
-        stream = "stderr" if pane.tab == "stderr" else "stdout"
-        path = record.log_paths.get(stream) if record else None
-        if not path:
-            self.notify("No log to open.")
-            return
-        pager = shlex.split(os.environ.get("PAGER") or "less -R")
-        try:
-            with self.app.suspend():
-                subprocess.run([*pager, path], check=False)
-        except Exception as error:  # no terminal to hand over (headless), or no such pager
-            self.notify(f"Cannot open a pager here: {error}", severity="warning")
 
     def action_clear_finished(self) -> None:
         """Remove finished executions from the table and the history (their logs stay)."""
