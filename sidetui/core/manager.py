@@ -31,8 +31,9 @@ from sidetui.core.processes.launcher import Launcher
 from sidetui.core.protocol.agent_api import AgentApi
 from sidetui.core.protocol.bridge import Bridge
 from sidetui.core.records.agent import AgentIdentity
-from sidetui.core.records.errors import ErrorCode, Refusal
-from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
+from sidetui.core.records.errors import Refusal
+from sidetui.core.records.execution_record import ExecutionRecord
+from sidetui.core.records.requests import Lineage, StartRequest
 from sidetui.core.records.response import Response
 
 
@@ -61,14 +62,16 @@ class SideExecutionManager:
         )
         self._backend = process_backend(config)
         self._launcher = Launcher(config, self.agent, self.project_dir)
-        self.capabilities = CapabilityManager(self, self.registry, self.agent, self.events.publish)
         self._executions = Executions(
             config,
             self._backend,
             self._launcher,
             self.events,
-            self.capabilities.side_status_changed,
+            lambda record: self.capabilities.side_status_changed(record),
             self._settled,
+        )
+        self.capabilities = CapabilityManager(
+            self._executions, self.registry, self.agent, self.events.publish
         )
         self.api = AgentApi(self, self.capabilities)
         self._bridge = Bridge(self._executions.socket_child, self.api.answer)
@@ -90,6 +93,7 @@ class SideExecutionManager:
         if self._opened:
             return
         self._opened = True
+        self._executions.accepting = True
         self.config.logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         if self.history is not None:
             self.history.open()
@@ -123,8 +127,8 @@ class SideExecutionManager:
         self.events.close()
 
     def require_open(self) -> None:
-        if not self._opened or self._closed:
-            raise Refusal(ErrorCode.INVALID_REQUEST, "the manager is not open (use `async with`)")
+        """`INVALID_REQUEST` unless the manager is open."""
+        self._executions.require_open()
 
     # -- discovery -------------------------------------------------------------------------------
 
@@ -165,30 +169,8 @@ class SideExecutionManager:
         `timeout` is in milliseconds: None takes the manifest's, then the configured default; 0
         means no limit.
         """
-        try:
-            self.require_open()
-            block = self.resolve_action_block(name_or_path)
-            checked, limit = admission.admit_block(
-                block, params, timeout, self.config.default_timeout_ms
-            )
-        except Refusal as refusal:
-            return Response.failure("startSideExecutionResponse", refusal.error)
-        lineage = admission.lineage(thread_id, parent_agent_id, parent_agent_instance_id)
-        return await self.run_block(
-            block, checked, limit, lineage, ExecutionKind.ACTION_BLOCK, os.fspath(name_or_path)
-        )
-
-    async def run_block(
-        self,
-        block: ActionBlock,
-        params: dict[str, Any],
-        timeout: int | None,
-        lineage: dict[str, str | None],
-        kind: ExecutionKind,
-        label: str,
-    ) -> Response:
-        """Launch a block (or an executor) whose params were already checked."""
-        return await self._executions.start_block(block, params, timeout, lineage, kind, label)
+        lineage = Lineage(thread_id, parent_agent_id, parent_agent_instance_id)
+        return await self.start(StartRequest(name_or_path, None, "", params, timeout, lineage))
 
     async def start_with_code(
         self,
@@ -203,20 +185,22 @@ class SideExecutionManager:
     ) -> Response:
         """Run `code` as the body of an async function with `params` in scope; its return value
         is the result. JavaScript runs on node, Python on this interpreter."""
+        lineage = Lineage(thread_id, parent_agent_id, parent_agent_instance_id)
+        return await self.start(StartRequest(None, code, language, params, timeout, lineage))
+
+    async def start(self, request: StartRequest) -> Response:
+        """Start what the request names (a block, or inline code) once it is admitted."""
         try:
             self.require_open()
-            checked, limit = admission.admit_code(
-                code, language, params, timeout, self.config.code_timeout_ms
-            )
+            admitted = admission.admit(request, self.resolve_action_block, self.config)
         except Refusal as refusal:
             return Response.failure("startSideExecutionResponse", refusal.error)
-        lineage = admission.lineage(thread_id, parent_agent_id, parent_agent_instance_id)
-        return await self._executions.start_code(code, language, checked, limit, lineage)
+        return await self._executions.start_admitted(admitted)
 
     def timeout_for(self, requested: Any, manifest: int | None) -> int | None:
         """The limit in ms (None: none) from the request, the manifest, the configuration;
         `Refusal` for a timeout that is not a number >= 0."""
-        return admission.choose_timeout(requested, manifest, self.config.default_timeout_ms)
+        return self._executions.timeout_for(requested, manifest)
 
     # -- following and stopping ------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sidetui.core import (
+    EngineConfig,
     ErrorCode,
     ExecutionStatus,
     OutputBatch,
@@ -262,3 +263,9 @@ async def test_a_block_runs_by_path_outside_every_root(manager, tmp_path: Path) 
     record = await run_to_end(manager, str(folder))
     assert record.output == "loose"
     assert record.action_block_id == "path:actionblock:loose"
+
+
+def test_the_process_backend_is_chosen_by_the_config(tmp_path: Path) -> None:
+    config = EngineConfig(state_dir=tmp_path, global_dir=tmp_path / "global", process_backend="x")
+    with pytest.raises(ValueError, match="unknown process backend 'x' \\(known: local\\)"):
+        SideExecutionManager(project_dir=tmp_path, config=config)

@@ -1,6 +1,6 @@
 """What the capabilities room needs from the rest of the engine: two narrow doors.
 
-`SideExecutionRunner` is the part of the side-execution manager a capability run uses;
+`SideExecutionRunner` is the part of the executions a capability run uses;
 `CapabilityCatalog` the part of the registry that finds capabilities and executors.
 """
 
@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from sidetui.core.catalog.entries import Capability, Entry, EntryKind, Executor
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
+from sidetui.core.records.requests import Lineage
 from sidetui.core.records.response import Response
 
 
@@ -18,16 +19,16 @@ class SideExecutionRunner(Protocol):
 
     def require_open(self) -> None: ...
     def timeout_for(self, requested: Any, manifest: int | None) -> int | None: ...
-    async def run_block(
+    async def start_block(
         self,
         block: Executor,
         params: dict[str, Any],
         timeout: int | None,
-        lineage: dict[str, str | None],
+        lineage: Lineage,
         kind: ExecutionKind,
         label: str,
     ) -> Response: ...
-    def get_record(self, execution_id: str) -> ExecutionRecord | None: ...
+    def record(self, execution_id: str) -> ExecutionRecord | None: ...
     async def stop(self, execution_id: str, grace_ms: int | None = None) -> Response: ...
 
 

@@ -20,6 +20,7 @@ from sidetui.core.records.capability_execution import CapabilityExecution
 from sidetui.core.records.errors import ErrorCode, Refusal
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
 from sidetui.core.records.ids import new_execution_id
+from sidetui.core.records.requests import CapabilityRequest, Lineage
 from sidetui.core.records.response import Response
 from sidetui.core.records.status import ExecutionStatus
 
@@ -61,28 +62,28 @@ class CapabilityManager:
         parent_agent_instance_id: str | None = None,
     ) -> Response:
         """Start `name` of `type` with the executor of that type; `data.executionId` is its id."""
+        lineage = Lineage(thread_id, parent_agent_id, parent_agent_instance_id)
+        return await self.start(CapabilityRequest(name, type, params, timeout, lineage))
+
+    async def start(self, request: CapabilityRequest) -> Response:
+        """Start the capability the request names, once it is admitted."""
         kind = "startCapabilityResponse"
-        runner, agent = self._runner, self._agent
+        runner, agent, lineage = self._runner, self._agent, request.lineage
         try:
             runner.require_open()
-            executor, capability = resolve(self._catalog, name, type)
-            checked = checked_params(capability, params)
-            limit = runner.timeout_for(timeout, executor.timeout)
+            executor, capability = resolve(self._catalog, request.name, request.type)
+            checked = checked_params(capability, request.params)
+            limit = runner.timeout_for(request.timeout, executor.timeout)
         except Refusal as refusal:
             return Response.failure(kind, refusal.error)
         execution_id = new_execution_id("cap", self._executions)
-        lineage = {
-            "thread_id": thread_id,
-            "parent_agent_id": parent_agent_id,
-            "parent_agent_instance_id": parent_agent_instance_id,
-        }
         execution = CapabilityExecution(
             execution_id, capability.name, capability.type, str(capability.path), executor.name,
-            thread_id or agent.thread_id, parent_agent_id or agent.agent_id,
-            parent_agent_instance_id or agent.instance_id,
+            lineage.thread_id or agent.thread_id, lineage.parent_agent_id or agent.agent_id,
+            lineage.parent_agent_instance_id or agent.instance_id,
         )  # fmt: skip
         self._executions[execution_id] = execution
-        started = await runner.run_block(
+        started = await runner.start_block(
             executor,
             executor_params(capability, checked, execution_id),
             limit,
@@ -93,7 +94,7 @@ class CapabilityManager:
         side_id = (started.data or {}).get("sideExecutionId")
         execution.side_execution_id = side_id
         self._publish(CapabilityEvent("capabilityStarted", execution))
-        record = runner.get_record(side_id) if side_id else None
+        record = runner.record(side_id) if side_id else None
         if side_id and record is not None:
             self._by_side[side_id] = execution
             record.capability_execution_id = execution_id

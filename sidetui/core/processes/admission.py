@@ -1,16 +1,47 @@
-"""What a start request must pass before anything runs: a runnable block, runnable code, a
-timeout in milliseconds, and who launches it."""
+"""What a start request must pass before anything runs: a runnable block or runnable code,
+params that match, a timeout in milliseconds."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sidetui.core.catalog.entries import ActionBlock
 from sidetui.core.catalog.inputs import validate_params
+from sidetui.core.config import EngineConfig
 from sidetui.core.protocol.inline_code import LANGUAGES
 from sidetui.core.records.errors import ErrorCode, Refusal
+from sidetui.core.records.requests import StartRequest
 
-Lineage = dict[str, str | None]
+
+@dataclass(frozen=True)
+class Admitted:
+    """A start request that passed: what runs (`block`, or the request's code when None), its
+    checked params and its time limit in ms."""
+
+    request: StartRequest
+    block: ActionBlock | None
+    params: dict[str, Any]
+    timeout: int | None
+
+
+def admit(
+    request: StartRequest,
+    resolve: Callable[[str | os.PathLike[str]], ActionBlock],
+    config: EngineConfig,
+) -> Admitted:
+    """The request admitted, or `Refusal` naming what is wrong; nothing has run either way."""
+    if request.target is None:
+        params, limit = admit_code(
+            request.code, request.language, request.params, request.timeout,
+            config.code_timeout_ms,
+        )  # fmt: skip
+        return Admitted(request, None, params, limit)
+    block = resolve(request.target)
+    params, limit = admit_block(block, request.params, request.timeout, config.default_timeout_ms)
+    return Admitted(request, block, params, limit)
 
 
 def admit_block(
@@ -64,14 +95,3 @@ def choose_timeout(requested: Any, manifest: int | None, configured: int | None)
         )
     chosen = next((t for t in (requested, manifest, configured) if t is not None), None)
     return chosen or None
-
-
-def lineage(
-    thread_id: str | None, parent_agent_id: str | None, parent_agent_instance_id: str | None
-) -> Lineage:
-    """Who launches an execution, where the caller says so (the manager's agent otherwise)."""
-    return {
-        "thread_id": thread_id,
-        "parent_agent_id": parent_agent_id,
-        "parent_agent_instance_id": parent_agent_instance_id,
-    }

@@ -45,13 +45,11 @@ class Execution:
         plan: LaunchPlan,
         graces: Graces,
         observer: ExecutionObserver,
-        backend: ProcessBackend,
     ):
         self.record = record
         self.plan = plan
         self.graces = graces
         self.observer = observer
-        self.backend = backend
         self.child: RunningChild | None = None
         self.final = asyncio.Event()
         self.settled = asyncio.Event()
@@ -73,8 +71,8 @@ class Execution:
 
     # -- starting ------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Spawn the child; returns once it runs or has failed to start."""
+    async def start(self, backend: ProcessBackend) -> None:
+        """Spawn the child with `backend`; returns once it runs or has failed to start."""
         loop = asyncio.get_running_loop()
         if self.record.timeout:
             self._timer = loop.call_later(self.record.timeout / 1000, self._time_out)
@@ -85,7 +83,7 @@ class Execution:
             link.note = self.note
         streams = {1: self.record.stdout, 2: self.record.stderr}
         try:
-            self.child = await self.backend.spawn(
+            self.child = await backend.spawn(
                 self.plan, {fd: s for fd, s in streams.items() if s is not None}, self
             )
         except SpawnError as error:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sidetui.core.catalog.entries import ActionBlock
 from sidetui.core.config import EngineConfig
 from sidetui.core.events import EventHub, StatusChanged
 from sidetui.core.output.stream import OutputStream
-from sidetui.core.processes.admission import Lineage
+from sidetui.core.processes.admission import Admitted, choose_timeout
 from sidetui.core.processes.backend import ProcessBackend
 from sidetui.core.processes.execution import Execution
 from sidetui.core.processes.graces import Graces
@@ -20,32 +22,32 @@ from sidetui.core.processes.plan import LaunchPlan
 from sidetui.core.protocol.child_link import ChildLink
 from sidetui.core.records.errors import ErrorCode, Refusal
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
+from sidetui.core.records.requests import Lineage
 from sidetui.core.records.response import Response
 from sidetui.core.records.status import ExecutionStatus
 
 RecordHook = Callable[[ExecutionRecord], None]
 
 
+@dataclass(eq=False)
 class Executions:
-    """The executions of one manager, oldest first; their observer (`ExecutionObserver`)."""
+    """The executions of one manager, oldest first; their observer (`ExecutionObserver`).
 
-    def __init__(
-        self,
-        config: EngineConfig,
-        backend: ProcessBackend,
-        launcher: Launcher,
-        events: EventHub,
-        on_status: RecordHook,
-        on_settled: RecordHook,
-    ):
-        self.launcher = launcher
-        self._config = config
-        self._backend = backend
-        self._events = events
-        self._on_status = on_status
-        self._on_settled = on_settled
-        self._by_id: dict[str, Execution] = {}
-        self.relay = OutputRelay(events, config.output_flush_ms, self._by_id.values)
+    `on_status` hears every status change after the event hub; `on_settled` every settled end.
+    """
+
+    config: EngineConfig
+    backend: ProcessBackend
+    launcher: Launcher
+    events: EventHub
+    on_status: RecordHook
+    on_settled: RecordHook
+    accepting: bool = False  # starts are taken only while the manager is open
+    _by_id: dict[str, Execution] = field(default_factory=dict, init=False)
+    relay: OutputRelay = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.relay = OutputRelay(self.events, self.config.output_flush_ms, self._by_id.values)
 
     # -- finding ---------------------------------------------------------------------------------
 
@@ -109,18 +111,41 @@ class Executions:
 
     async def launch(self, record: ExecutionRecord, plan: LaunchPlan) -> Execution:
         """Start the child the plan describes; returns once it runs or failed to start."""
-        graces = Graces.from_config(self._config)  # read at each launch: settings may change
-        execution = Execution(record, plan, graces, self, self._backend)
+        graces = Graces.from_config(self.config)  # read at each launch: settings may change
+        execution = Execution(record, plan, graces, self)
         self._by_id[record.side_execution_id] = execution
-        if self._events.wants_output:
+        if self.events.wants_output:
             self.relay.start_collecting(execution)
-        self._events.publish(StatusChanged(record, record.status, None))
+        self.events.publish(StatusChanged(record, record.status, None))
         try:
-            await execution.start()
+            await execution.start(self.backend)
         except Exception as error:  # a bug must not leave an execution that never settles
             execution.abort(f"internal error while starting: {error!r}")
             raise
         return execution
+
+    def require_open(self) -> None:
+        """`INVALID_REQUEST` unless starts are taken (the manager is open)."""
+        if not self.accepting:
+            raise Refusal(ErrorCode.INVALID_REQUEST, "the manager is not open (use `async with`)")
+
+    def timeout_for(self, requested: Any, manifest: int | None) -> int | None:
+        """The limit in ms (None: none) from the request, the manifest, the configuration;
+        `Refusal` for a timeout that is not a number >= 0."""
+        return choose_timeout(requested, manifest, self.config.default_timeout_ms)
+
+    async def start_admitted(self, admitted: Admitted) -> Response:
+        """Start what an admitted request names: its block, or its inline code."""
+        request = admitted.request
+        if admitted.block is None:
+            return await self.start_code(
+                request.code, request.language, admitted.params, admitted.timeout, request.lineage
+            )
+        label = os.fspath(request.target or admitted.block.path)
+        return await self.start_block(
+            admitted.block, admitted.params, admitted.timeout, request.lineage,
+            ExecutionKind.ACTION_BLOCK, label,
+        )  # fmt: skip
 
     async def start_block(
         self,
@@ -182,6 +207,7 @@ class Executions:
 
     async def close(self) -> None:
         """Stop everything and wait until nothing of any execution runs."""
+        self.accepting = False
         await self.stop_all()
         supervisors = [e.supervisor for e in self._by_id.values() if e.supervisor]
         await asyncio.gather(*supervisors, return_exceptions=True)
@@ -192,12 +218,12 @@ class Executions:
     def status_changed(self, execution: Execution, previous: ExecutionStatus) -> None:
         self.relay.flush_execution(execution)  # listeners see output before the status
         record = execution.record
-        self._events.publish(StatusChanged(record, record.status, previous))
-        self._on_status(record)
+        self.events.publish(StatusChanged(record, record.status, previous))
+        self.on_status(record)
 
     def output_arrived(self, execution: Execution, stream: OutputStream) -> None:
         self.relay.arrived(execution, stream)
 
     def settled(self, execution: Execution) -> None:
         self.relay.flush_execution(execution)
-        self._on_settled(execution.record)
+        self.on_settled(execution.record)

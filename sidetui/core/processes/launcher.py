@@ -29,6 +29,7 @@ from sidetui.core.protocol.ipc_channel import IpcChannel
 from sidetui.core.records.agent import AgentIdentity
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
 from sidetui.core.records.ids import new_execution_id
+from sidetui.core.records.requests import Lineage
 
 
 class Launcher:
@@ -49,17 +50,15 @@ class Launcher:
         params: dict[str, Any],
         timeout: int | None,
         taken: Container[str],
-        lineage: dict[str, str | None],
+        lineage: Lineage,
     ) -> ExecutionRecord:
         execution_id = new_execution_id("side", taken)
         record = ExecutionRecord(execution_id, kind, label, params, timeout)
         record.stdout, record.stderr = (self._stream(execution_id, n) for n in ("stdout", "stderr"))
         record.interleaving = Interleaving(self.config.tail_lines * 2)
-        record.thread_id = lineage.get("thread_id") or self.agent.thread_id
-        record.parent_agent_id = lineage.get("parent_agent_id") or self.agent.agent_id
-        record.parent_agent_instance_id = (
-            lineage.get("parent_agent_instance_id") or self.agent.instance_id
-        )
+        record.thread_id = lineage.thread_id or self.agent.thread_id
+        record.parent_agent_id = lineage.parent_agent_id or self.agent.agent_id
+        record.parent_agent_instance_id = lineage.parent_agent_instance_id or self.agent.instance_id
         return record
 
     def block_plan(self, block: ActionBlock, record: ExecutionRecord) -> LaunchPlan:

@@ -14,6 +14,7 @@ from sidetui.core.protocol.bridge import Caller
 from sidetui.core.protocol.interfaces import CapabilityService, SideExecutionService
 from sidetui.core.protocol.replies import failure, flat, status_of
 from sidetui.core.records.errors import ErrorCode, Refusal
+from sidetui.core.records.requests import CapabilityRequest, Lineage, StartRequest
 from sidetui.core.records.response import Response
 
 Request = dict[str, Any]
@@ -136,12 +137,14 @@ class AgentApi:
         return flat("listExecutorsResponse", response, "executors")
 
     async def _start_capability(self, request: Request, caller: Caller) -> Reply:
-        response = await self.capabilities.start_capability(
-            str(request.get("capabilityName")),
-            str(request.get("capabilityType")),
-            request.get("params"),
-            request.get("timeout"),
-            **self._lineage(caller),
+        response = await self.capabilities.start(
+            CapabilityRequest(
+                str(request.get("capabilityName")),
+                str(request.get("capabilityType")),
+                request.get("params"),
+                request.get("timeout"),
+                self._lineage(caller),
+            )
         )
         return flat("startCapabilityResponse", response, "executionId")
 
@@ -158,22 +161,19 @@ class AgentApi:
         lineage = self._lineage(caller)
         if request.get("inlineCode") is not None:
             language = str(request.get("language") or "javascript")
-            return await self.executions.start_with_code(
-                str(request["inlineCode"]), params, timeout, language, **lineage
+            code = str(request["inlineCode"])
+            return await self.executions.start(
+                StartRequest(None, code, language, params, timeout, lineage)
             )
         if not target:
             raise Refusal(ErrorCode.INVALID_REQUEST, "give actionBlockPath, or inlineCode")
-        return await self.executions.start_with_action_block(
-            str(target), params, timeout, **lineage
+        return await self.executions.start(
+            StartRequest(str(target), None, "", params, timeout, lineage)
         )
 
-    def _lineage(self, caller: Caller) -> dict[str, str | None]:
+    def _lineage(self, caller: Caller) -> Lineage:
         """A child that starts executions is their parent agent, in its own thread."""
         parent = self.executions.get_record(caller.execution_id) if caller.execution_id else None
         if parent is None:
-            return {}
-        return {
-            "thread_id": parent.thread_id,
-            "parent_agent_id": parent.side_execution_id,
-            "parent_agent_instance_id": parent.side_execution_id,
-        }
+            return Lineage()
+        return Lineage(parent.thread_id, parent.side_execution_id, parent.side_execution_id)

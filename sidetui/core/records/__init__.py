@@ -2,7 +2,8 @@
 
 Owns the execution record (`ExecutionRecord`, `ExecutionKind`, `TreeUsage`), the capability
 execution record (`CapabilityExecution`), statuses (`ExecutionStatus`), error codes and errors
-(`ErrorCode`, `ExecutionError`, `Refusal`), the response envelope (`Response`), execution ids,
+(`ErrorCode`, `ExecutionError`, `Refusal`), the response envelope (`Response`), start requests
+and who makes them (`StartRequest`, `CapabilityRequest`, `Lineage`), execution ids,
 ISO timestamps, and who launches executions (`AgentIdentity`). Depends only on `output` (a record
 holds its output streams).
 """
@@ -11,18 +12,22 @@ from sidetui.core.records.agent import AgentIdentity
 from sidetui.core.records.capability_execution import CapabilityExecution
 from sidetui.core.records.errors import ErrorCode, ExecutionError, Refusal
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord, TreeUsage
+from sidetui.core.records.requests import CapabilityRequest, Lineage, StartRequest
 from sidetui.core.records.response import Response
 from sidetui.core.records.status import ExecutionStatus
 
 __all__ = [
     "AgentIdentity",
     "CapabilityExecution",
+    "CapabilityRequest",
     "ErrorCode",
     "ExecutionError",
     "ExecutionKind",
     "ExecutionRecord",
     "ExecutionStatus",
+    "Lineage",
     "Refusal",
     "Response",
+    "StartRequest",
     "TreeUsage",
 ]

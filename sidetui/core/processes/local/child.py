@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from dataclasses import dataclass, field
 
 from sidetui.core.processes.backend import ChildObserver, ExitStatus
 from sidetui.core.processes.local.pipes import ChildProtocol
@@ -11,23 +12,19 @@ from sidetui.core.processes.local.process_tree import ProcessTable, ProcessTree
 from sidetui.core.processes.local.safety_net import forget_group, remember_group
 
 
+@dataclass(eq=False)
 class LocalChild:
     """One local child: its transport and pipes, and the process tree that came of it."""
 
-    def __init__(
-        self,
-        transport: asyncio.SubprocessTransport,
-        protocol: ChildProtocol,
-        tree: ProcessTree,
-        observer: ChildObserver,
-    ):
-        self._transport = transport
-        self._protocol = protocol
-        self.tree = tree
-        self.observer = observer
-        self._escalate = asyncio.Event()
-        self.released = False
-        remember_group(tree.marker, tree.root_pid)
+    transport: asyncio.SubprocessTransport
+    protocol: ChildProtocol
+    tree: ProcessTree
+    observer: ChildObserver
+    released: bool = False
+    _escalate: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+
+    def __post_init__(self) -> None:
+        remember_group(self.tree.marker, self.tree.root_pid)
 
     @property
     def pid(self) -> int:
@@ -35,14 +32,14 @@ class LocalChild:
 
     @property
     def exited(self) -> asyncio.Future[None]:
-        return self._protocol.exited
+        return self.protocol.exited
 
     @property
     def output_ended(self) -> asyncio.Future[None]:
-        return self._protocol.pipes_closed
+        return self.protocol.pipes_closed
 
     def exit_status(self) -> ExitStatus | None:
-        code = self._transport.get_returncode()
+        code = self.transport.get_returncode()
         if code is None:
             return None
         self.tree.root_reaped = True  # its group number may now be reused: the tree knows
@@ -61,7 +58,7 @@ class LocalChild:
 
     def release(self) -> None:
         self.released = True
-        self._transport.close()
+        self.transport.close()
         forget_group(self.tree.marker)
 
 

@@ -1,0 +1,45 @@
+"""Requests to start something, as every client makes them (Python API, agents, the app).
+
+A request carries what to run and who asks (`Lineage`); the engine admits or refuses it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Who launches an execution: the caller's thread and agent, where it says so (the
+    manager's own agent otherwise)."""
+
+    thread_id: str | None = None
+    parent_agent_id: str | None = None
+    parent_agent_instance_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """Start a side execution: a block (`target`: a name, registry id or folder path), or
+    `code` in `language`. `timeout` in ms: None takes the manifest's, then the configured
+    default; 0 means no limit."""
+
+    target: str | os.PathLike[str] | None = None
+    code: Any = None
+    language: str = "javascript"
+    params: Any = None
+    timeout: Any = None
+    lineage: Lineage = field(default_factory=Lineage)
+
+
+@dataclass(frozen=True)
+class CapabilityRequest:
+    """Start the capability `name` of `type` with the executor of that type."""
+
+    name: str
+    type: str
+    params: Any = None
+    timeout: Any = None
+    lineage: Lineage = field(default_factory=Lineage)
