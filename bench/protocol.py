@@ -44,7 +44,7 @@ from _common import (
 )
 
 from sidetui.core import ExecutionStatus, SideExecutionManager
-from sidetui.core.processes.local.pipes import inherited_environment
+from sidetui.core.processes.environment import inherited_environment
 
 GOAL_MS = 20.0
 PARAMS = {"text": "round trip", "n": 3}
