@@ -20,6 +20,7 @@ BENCHMARKS = (
     "discovery",
     "memory",
     "protocol",
+    "sdk_invocations",
     "tui_latency",
     "tui_drain",
     "tui_memory",

@@ -14,6 +14,10 @@ Run by sidetui, the block gets its invocation on the channel whose descriptor is
 result; a raised exception is the error, with the traceback on stderr. Run by hand, the params come
 from `SIDE_EXECUTION_PARAMS` or the first argument (JSON) and the result is printed.
 
+While it runs, a block can tell its user something (`send_message`, `notify`: kept on the
+execution's record and shown by sidetui) and start another block as a nested execution, which
+stops with this one (`start_action_block`, which waits for its result).
+
 Standard library only: this file may be copied into a block and run by any Python >= 3.9.
 """
 
@@ -93,9 +97,54 @@ class Channel:
         self._socket.close()
 
 
+_channel: Channel | None = None  # while run() serves the invocation
+_requests = 0
+
+
+def send_message(text: str, payload: Any = None) -> None:
+    """Tell the user something (codeboltjs `chat.sendMessage`); run by hand: printed to stderr."""
+    _tell({"type": "sendMessage", "message": str(text), "payload": payload})
+
+
+def notify(text: str, event_type: str = "debug") -> None:
+    """A notification of a kind (codeboltjs `chat.sendNotificationEvent`: debug, planner, ...)."""
+    _tell({"type": "notificationEvent", "message": str(text), "eventType": event_type})
+
+
+def start_action_block(name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run another block as a nested execution of this one and wait for it to finish: the reply
+    `{success, sideExecutionId, result}` or `{success: False, error}`."""
+    request_ = {"type": "actionBlock", "action": "startActionBlock", "actionBlockName": name}
+    return request({**request_, "params": params or {}})
+
+
+def request(message: dict[str, Any]) -> dict[str, Any]:
+    """Send any agent API request to sidetui and wait for its reply (blocking)."""
+    global _requests
+    if _channel is None:
+        raise BlockError("not run by sidetui: there is nobody to ask", "CONNECTION_FAILED")
+    _requests += 1
+    request_id = f"{os.getpid()}-{_requests}"
+    _channel.send({**message, "requestId": request_id})
+    while True:
+        reply = _channel.receive()
+        if reply is None:
+            raise BlockError("sidetui closed the channel before it answered", "CONNECTION_FAILED")
+        if reply.get("requestId") == request_id:
+            return reply
+
+
+def _tell(message: dict[str, Any]) -> None:
+    if _channel is not None:
+        _channel.send(message)
+    else:
+        print(f"[{message['type']}] {message['message']}", file=sys.stderr)
+
+
 def run(handler: Handler) -> int:
     """Serve one invocation with `handler`; the exit status to leave with (0 ok, 1 error)."""
-    channel = Channel.from_environment()
+    global _channel
+    channel = _channel = Channel.from_environment()
     invocation = _wait_for_invocation(channel) if channel else _invocation_from_environment()
     params = invocation.get("params") or {}
     context = dict(invocation.get("threadContext") or {})
@@ -124,6 +173,7 @@ def run(handler: Handler) -> int:
         return status
     channel.send(reply)
     channel.close()
+    _channel = None
     return status
 
 

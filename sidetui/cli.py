@@ -10,6 +10,7 @@ from sidetui import __version__
 from sidetui.commands.exit_codes import EXIT_OK, EXIT_REFUSED
 
 COMMANDS = ("list", "run", "code", "capability", "serve")  # anything else starts the app
+THREAD_MESSAGES_HELP = "a JSON array of the parent thread's messages, handed to the block"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--params", metavar="JSON", help="all params as one JSON object")
     run.add_argument("--timeout", type=int, metavar="MS", help="milliseconds; 0 for no limit")
+    run.add_argument("--thread-messages", metavar="FILE", help=THREAD_MESSAGES_HELP)
     run.set_defaults(handler="sidetui.commands.run_block")
 
     code = commands.add_parser(
@@ -61,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument(
         "--timeout", type=int, metavar="MS", help="milliseconds (default 300000); 0 for no limit"
     )
+    code.add_argument("--thread-messages", metavar="FILE", help=THREAD_MESSAGES_HELP)
     code.set_defaults(handler="sidetui.commands.run_code")
 
     capability = commands.add_parser("capability", help="list or run capabilities")

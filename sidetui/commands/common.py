@@ -67,3 +67,21 @@ def _json_or_text(raw: str) -> Any:
 
 def _not_json(word: str) -> Any:
     raise ValueError(f"{word} is not JSON")
+
+
+def read_thread_messages(path: str | None) -> list[Any] | None:
+    """`--thread-messages FILE`: a JSON array; `Refusal` when it cannot be read or is not one."""
+    if path is None:
+        return None
+    try:
+        loaded = json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise Refusal(
+            ErrorCode.INVALID_REQUEST, f"cannot read --thread-messages: {error}"
+        ) from None
+    except json.JSONDecodeError as error:
+        message = f"--thread-messages {path} is not valid JSON: {error}"
+        raise Refusal(ErrorCode.INVALID_REQUEST, message) from None
+    if not isinstance(loaded, list):
+        raise Refusal(ErrorCode.INVALID_REQUEST, "--thread-messages must hold a JSON array")
+    return loaded

@@ -12,7 +12,12 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-from sidetui.commands.common import manager_from, parse_params, print_json
+from sidetui.commands.common import (
+    manager_from,
+    parse_params,
+    print_json,
+    read_thread_messages,
+)
 from sidetui.commands.echo_logs import LogEcho, echoes_for, leaves_line_open_on_stderr
 from sidetui.commands.exit_codes import (
     EXIT_FAILED,
@@ -21,6 +26,7 @@ from sidetui.commands.exit_codes import (
     EXIT_STOPPED,
     EXIT_TIMEOUT,
 )
+from sidetui.commands.message_echo import MessageEcho
 from sidetui.core import ExecutionRecord, ExecutionStatus, Refusal, Response, SideExecutionManager
 
 EXIT_CODES = {
@@ -33,27 +39,31 @@ _ECHO_INTERVAL_S = 0.02
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-Starter = Callable[[SideExecutionManager, dict[str, Any]], Awaitable[Response]]
+Starter = Callable[[SideExecutionManager, dict[str, Any], list[Any] | None], Awaitable[Response]]
 
 
 def run_execution(args: argparse.Namespace, start: Starter) -> int:
     """Parse the params, start, follow until settled; the exit code of the outcome."""
     try:
         params = parse_params(args.params, args.param)
+        thread = read_thread_messages(getattr(args, "thread_messages", None))
     except Refusal as refusal:
         return refused(args, Response.failure("startSideExecutionResponse", refusal.error))
-    return asyncio.run(_run(args, params, start))
+    return asyncio.run(_run(args, params, thread, start))
 
 
-async def _run(args: argparse.Namespace, params: dict[str, Any], start: Starter) -> int:
+async def _run(
+    args: argparse.Namespace, params: dict[str, Any], thread: list[Any] | None, start: Starter
+) -> int:
     async with manager_from(args) as manager:
-        response = await start(manager, params)
+        response = await start(manager, params, thread)
         if response.data is None:
             return refused(args, response)
         execution_id = response.data["sideExecutionId"]
         echoes = [] if args.json else echoes_for(response.data["logPaths"])
+        said = None if args.json else MessageEcho(manager, execution_id)
         with stop_on_signals(execution_id, lambda: manager.stop(execution_id)):
-            record = await follow_until_settled(manager, execution_id, echoes)
+            record = await follow_until_settled(manager, execution_id, echoes, said)
         if args.json:
             print_json(await manager.get_status(execution_id))
         else:
@@ -63,16 +73,23 @@ async def _run(args: argparse.Namespace, params: dict[str, Any], start: Starter)
 
 
 async def follow_until_settled(
-    manager: SideExecutionManager, execution_id: str, echoes: list[LogEcho]
+    manager: SideExecutionManager,
+    execution_id: str,
+    echoes: list[LogEcho],
+    said: MessageEcho | None = None,
 ) -> ExecutionRecord:
-    """Wait until the execution has settled, copying its output meanwhile."""
+    """Wait until the execution has settled, copying its output and messages meanwhile."""
     settled = asyncio.ensure_future(manager.wait_until_settled(execution_id))
     while not settled.done():
         for each in echoes:
             each.pump()
+        if said is not None:
+            said.pump()
         await asyncio.wait({settled}, timeout=_ECHO_INTERVAL_S)
     for each in echoes:
         each.finish()
+    if said is not None:
+        said.pump()
     return settled.result()
 
 
@@ -100,7 +117,7 @@ def refused(args: argparse.Namespace, response: Response) -> int:
     if args.json:
         print_json(response)
     elif response.error is not None:
-        print(f"sidetui: {response.error.code.value}: {response.error.message}", file=sys.stderr)
+        print(f"sidetui: {response.error.code}: {response.error.message}", file=sys.stderr)
     return EXIT_REFUSED
 
 

@@ -10,5 +10,7 @@ from sidetui.commands.follow import run_execution
 def main(args: argparse.Namespace) -> int:
     return run_execution(
         args,
-        lambda manager, params: manager.start_with_action_block(args.block, params, args.timeout),
+        lambda manager, params, thread: manager.start_with_action_block(
+            args.block, params, args.timeout, thread_messages=thread
+        ),
     )

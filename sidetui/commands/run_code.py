@@ -12,5 +12,7 @@ def main(args: argparse.Namespace) -> int:
     code = sys.stdin.read() if args.code == "-" else args.code
     return run_execution(
         args,
-        lambda manager, params: manager.start_with_code(code, params, args.timeout, args.language),
+        lambda manager, params, thread: manager.start_with_code(
+            code, params, args.timeout, args.language, thread_messages=thread
+        ),
     )

@@ -19,6 +19,7 @@ from sidetui.core.catalog.registry import RegistryChange
 from sidetui.core.config import EngineConfig
 from sidetui.core.events import (
     Event,
+    MessageArrived,
     OutputBatch,
     OutputChanged,
     RegistryChanged,
@@ -45,6 +46,7 @@ __all__ = [
     "ExecutionRecord",
     "ExecutionStatus",
     "InputSpec",
+    "MessageArrived",
     "OutputBatch",
     "OutputChanged",
     "Refusal",

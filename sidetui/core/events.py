@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from sidetui.core.catalog.registry import RegistryChange
+from sidetui.core.records.block_message import BlockMessage
 from sidetui.core.records.capability_execution import CapabilityExecution
 from sidetui.core.records.execution_record import ExecutionRecord
 from sidetui.core.records.status import ExecutionStatus
@@ -63,6 +64,18 @@ class OutputChanged:
 
 
 @dataclass(frozen=True)
+class MessageArrived:
+    """A block told its user something (`record.messages` holds it too)."""
+
+    record: ExecutionRecord
+    message: BlockMessage
+
+    @property
+    def execution_id(self) -> str:
+        return self.record.side_execution_id
+
+
+@dataclass(frozen=True)
 class RegistryChanged:
     """Entries appeared, changed or vanished on disk."""
 
@@ -78,7 +91,9 @@ class CapabilityEvent:
     execution: CapabilityExecution
 
 
-Event = StatusChanged | OutputBatch | OutputChanged | RegistryChanged | CapabilityEvent
+Event = (
+    StatusChanged | OutputBatch | OutputChanged | MessageArrived | RegistryChanged | CapabilityEvent
+)
 OutputWanted = bool | Literal["changes"]
 
 
@@ -103,7 +118,7 @@ class Subscription:
             return self.wants_output and self.execution_id in (None, event.execution_id)
         if isinstance(event, OutputChanged):
             return self.wants_changes and self.execution_id in (None, event.execution_id)
-        if isinstance(event, StatusChanged):
+        if isinstance(event, StatusChanged | MessageArrived):
             return self.execution_id in (None, event.execution_id)
         return self.execution_id is None
 

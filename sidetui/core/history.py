@@ -14,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sidetui.core.records.errors import ErrorCode, ExecutionError
+from sidetui.core.records.block_message import BlockMessage
+from sidetui.core.records.errors import ExecutionError, error_code
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
 from sidetui.core.records.status import ExecutionStatus
 
@@ -66,22 +67,22 @@ class HistoryStore:
 
     def recent(self, limit: int = 50) -> list[ExecutionRecord]:
         """The newest stored executions, newest first, as records without output tails."""
+        rows = self._read("SELECT record FROM executions ORDER BY started DESC LIMIT ?", (limit,))
+        return [record for record in map(_parse, rows) if record is not None]
+
+    def get(self, execution_id: str) -> ExecutionRecord | None:
+        """The stored record of one execution, if it is kept."""
+        rows = self._read("SELECT record FROM executions WHERE id = ?", (execution_id,))
+        return _parse(rows[0]) if rows else None
+
+    def _read(self, sql: str, args: tuple[Any, ...]) -> list[str]:
         if self._db is None:
             return []
         try:
-            rows = self._db.execute(
-                "SELECT record FROM executions ORDER BY started DESC LIMIT ?", (limit,)
-            ).fetchall()
+            return [text for (text,) in self._db.execute(sql, args).fetchall()]
         except sqlite3.Error as error:
             self._fail(f"cannot read the history: {error}")
             return []
-        records = []
-        for (text,) in rows:
-            try:
-                records.append(record_from_dict(json.loads(text)))
-            except (ValueError, KeyError, TypeError):
-                continue  # a row written by another version: skip it rather than fail
-        return records
 
     def forget(self, execution_ids: list[str]) -> None:
         for execution_id in execution_ids:
@@ -116,6 +117,7 @@ def record_from_dict(data: dict[str, Any]) -> ExecutionRecord:
         thread_id=data.get("threadId"),
         parent_agent_id=data.get("parentAgentId"),
         parent_agent_instance_id=data.get("parentAgentInstanceId"),
+        parent_execution_id=data.get("parentExecutionId"),
         status=ExecutionStatus(data["status"]),
         result=data.get("result"),
         error=_error(data.get("error")),
@@ -125,17 +127,30 @@ def record_from_dict(data: dict[str, Any]) -> ExecutionRecord:
         start_time=_epoch(data["startTime"]),
         end_time=_epoch(data["endTime"]) if data.get("endTime") else None,
         notices=list(data.get("notices") or []),
+        messages=[
+            BlockMessage.from_dict(m, _epoch(str(m.get("time", ""))))
+            for m in data.get("messages") or []
+            if isinstance(m, dict)
+        ],
+        messages_dropped=int(data.get("messagesDropped") or 0),
     )
     record.stored_log_paths = data.get("logPaths") or {}
     record.from_history = True
     return record
 
 
+def _parse(text: str) -> ExecutionRecord | None:
+    try:
+        return record_from_dict(json.loads(text))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # a row written by another version, or damaged: skip it rather than fail
+
+
 def _error(data: dict[str, Any] | None) -> ExecutionError | None:
     if not data:
         return None
     return ExecutionError(
-        ErrorCode(data["code"]),
+        error_code(data.get("code")),
         data["message"],
         data.get("details"),
         data.get("sideExecutionId"),

@@ -74,6 +74,7 @@ class SideExecutionManager:
             self._executions, self.registry, self.agent, self.events.publish
         )
         self.api = AgentApi(self, self.capabilities)
+        self._launcher.answer = self.api.answer
         self._bridge = Bridge(self._executions.socket_child, self.api.answer)
         self._watcher: RegistryWatcher | None = None
         self._opened = False
@@ -163,14 +164,18 @@ class SideExecutionManager:
         thread_id: str | None = None,
         parent_agent_id: str | None = None,
         parent_agent_instance_id: str | None = None,
+        thread_messages: list[dict[str, Any]] | None = None,
     ) -> Response:
         """Start a block; returns once its process runs (or failed to start).
 
         `timeout` is in milliseconds: None takes the manifest's, then the configured default; 0
-        means no limit.
+        means no limit. `thread_messages`: the parent thread's chat history, which the child
+        gets as `threadContext.messages`.
         """
         lineage = Lineage(thread_id, parent_agent_id, parent_agent_instance_id)
-        return await self.start(StartRequest(name_or_path, None, "", params, timeout, lineage))
+        return await self.start(
+            StartRequest(name_or_path, None, "", params, timeout, lineage, thread_messages)
+        )
 
     async def start_with_code(
         self,
@@ -182,11 +187,15 @@ class SideExecutionManager:
         thread_id: str | None = None,
         parent_agent_id: str | None = None,
         parent_agent_instance_id: str | None = None,
+        thread_messages: list[dict[str, Any]] | None = None,
     ) -> Response:
-        """Run `code` as the body of an async function with `params` in scope; its return value
-        is the result. JavaScript runs on node, Python on this interpreter."""
+        """Run `code` as the body of an async function with `params` in scope (and each param
+        by its name); its return value is the result. JavaScript runs on node, Python on this
+        interpreter."""
         lineage = Lineage(thread_id, parent_agent_id, parent_agent_instance_id)
-        return await self.start(StartRequest(None, code, language, params, timeout, lineage))
+        return await self.start(
+            StartRequest(None, code, language, params, timeout, lineage, thread_messages)
+        )
 
     async def start(self, request: StartRequest) -> Response:
         """Start what the request names (a block, or inline code) once it is admitted."""
@@ -212,8 +221,15 @@ class SideExecutionManager:
         """Stop every live execution concurrently."""
         return await self._executions.stop_all(grace_ms)
 
+    async def stop_all_for_parent(self, parent_agent_instance_id: str) -> Response:
+        """Stop every live execution that parent instance launched, and only those."""
+        return await self._executions.stop_all(
+            only=lambda r: r.parent_agent_instance_id == parent_agent_instance_id
+        )
+
     async def get_status(self, execution_id: str) -> Response:
-        return self._executions.status(execution_id)
+        """The record of a live execution, or of one in the history."""
+        return self._executions.status(execution_id, self.find_record)
 
     async def wait_for_completion(self, execution_id: str) -> ExecutionRecord:
         """The record once its status is final (an unknown id raises `Refusal`)."""
@@ -225,6 +241,11 @@ class SideExecutionManager:
 
     def get_record(self, execution_id: str) -> ExecutionRecord | None:
         return self._executions.record(execution_id)
+
+    def find_record(self, execution_id: str) -> ExecutionRecord | None:
+        """A live execution's record, else the stored one of an earlier run."""
+        live = self._executions.record(execution_id)
+        return live or (self.history.get(execution_id) if self.history is not None else None)
 
     @property
     def records(self) -> list[ExecutionRecord]:

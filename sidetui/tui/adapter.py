@@ -12,7 +12,13 @@ import asyncio
 
 from textual.message_pump import MessagePump
 
-from sidetui.core import OutputChanged, RegistryChanged, SideExecutionManager, StatusChanged
+from sidetui.core import (
+    MessageArrived,
+    OutputChanged,
+    RegistryChanged,
+    SideExecutionManager,
+    StatusChanged,
+)
 from sidetui.core.capabilities import CapabilityEvent
 from sidetui.tui.messages import CapabilityUpdated, ExecutionUpdated, OutputArrived, RegistryUpdated
 
@@ -31,7 +37,7 @@ class EngineAdapter:
     async def run(self) -> None:
         async with self.manager.subscribe(output="changes") as events:
             async for event in events:
-                if isinstance(event, OutputChanged):
+                if isinstance(event, OutputChanged | MessageArrived):
                     self._output_changed(event.execution_id)
                 elif isinstance(event, StatusChanged):
                     self._post_output_now()

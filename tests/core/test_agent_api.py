@@ -470,7 +470,9 @@ async def test_get_side_execution_status_has_every_field_of_a_completed_block(
     assert reply["sideExecutionId"] == execution_id
     assert reply["status"] == "completed"
     assert reply["name"] == "echo"
-    assert reply["threadId"] == manager.agent.thread_id
+    record = manager.get_record(execution_id)
+    assert record is not None
+    assert reply["threadId"] == record.thread_id != manager.agent.thread_id  # the agent's own
     assert isinstance(reply["startTime"], int) and not isinstance(reply["startTime"], bool)
     assert before_ms - 1000 <= reply["startTime"] <= after_ms  # epoch milliseconds
     assert reply["isRuntimeCode"] is False
@@ -621,10 +623,12 @@ async def test_an_unknown_request_gets_an_error_reply_not_silence(
     request_id = await agent.send(kind, action, actionBlockName="echo")
     reply = await agent.receive()
     assert reply == {
-        "type": "error",
+        "type": f"{action}Response",
         "success": False,
         "requestId": request_id,
-        "error": f"unsupported: {kind}.{action}",
+        "error": f"{kind}.{action} is not served by sidetui",
+        "code": "INVALID_REQUEST",
+        "data": {},
     }
 
 

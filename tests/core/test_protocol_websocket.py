@@ -490,10 +490,12 @@ async def test_an_unknown_request_gets_an_error_reply_never_silence(
         await socket.send(json.dumps({"type": "x", "action": "nothing"}))  # no requestId: no reply
         await socket.send(json.dumps({"type": "x", "action": "y", "requestId": "req-1"}))
         assert await receive(socket) == {
-            "type": "error",
+            "type": "yResponse",
             "success": False,
             "requestId": "req-1",
-            "error": "unsupported: x.y",
+            "error": "x.y is not served by sidetui",
+            "code": "INVALID_REQUEST",
+            "data": {},
         }
         if not agent:
             await socket.send(json.dumps({"type": "actionBlockComplete"}))

@@ -277,11 +277,15 @@ async def replace_value(pilot: Pilot[None], app: SidetuiApp, selector: str, text
 
 async def start(pilot: Pilot[None], app: SidetuiApp, key: str = "ctrl+s") -> ExecutionRecord:
     """Press `key` (ctrl+s: in an open dialog or editor; r: run the selected one again); the
-    execution it started."""
+    execution it started (not one that execution started in turn)."""
     before = {r.side_execution_id for r in app.manager.records}
 
     def fresh() -> list[ExecutionRecord]:
-        return [r for r in app.manager.records if r.side_execution_id not in before]
+        return [
+            r
+            for r in app.manager.records
+            if r.side_execution_id not in before and r.parent_execution_id is None
+        ]
 
     await pilot.press(key)
     await wait_until(pilot, fresh, f"an execution started by {key}")

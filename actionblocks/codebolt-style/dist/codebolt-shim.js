@@ -44,7 +44,9 @@ module.exports = {
         const result = await handler(context, metadata);
         if (result !== undefined && result !== null) reply.result = result;
       } catch (error) {
-        reply.error = (error && error.message) || "Unknown error occurred";
+        const message = (error && error.message) || "Unknown error occurred";
+        const code = error && typeof error.code === "string" ? error.code : null;
+        reply.error = code ? { message, code } : message; // the SDK sends the message alone
       }
       process.send(reply);
     });

@@ -6,12 +6,15 @@ from typing import Any
 
 from sidetui.core.capabilities.interfaces import CapabilityCatalog
 from sidetui.core.catalog.entries import Capability, EntryKind
+from sidetui.core.catalog.listing import not_loaded
 from sidetui.core.records.errors import Refusal
 from sidetui.core.records.response import Response
 
 
 def list_capabilities(catalog: CapabilityCatalog, filter: dict[str, Any] | None) -> Response:
     """Capabilities, narrowed by `filter` `{type?, tags?, author?}`."""
+    if not catalog.loaded:
+        return not_loaded("listCapabilitiesResponse")
     wanted = filter or {}
     chosen = [c for c in catalog.capabilities() if _matches(c, wanted)]
     data = {"capabilities": [c.to_dict() for c in chosen]}
@@ -20,6 +23,8 @@ def list_capabilities(catalog: CapabilityCatalog, filter: dict[str, Any] | None)
 
 def capability_detail(catalog: CapabilityCatalog, name: str, type: str | None) -> Response:
     kind = "getCapabilityDetailResponse"
+    if not catalog.loaded:
+        return not_loaded(kind)
     try:
         capability = catalog.find(EntryKind.CAPABILITY, name, type)
     except Refusal as refusal:
@@ -29,6 +34,8 @@ def capability_detail(catalog: CapabilityCatalog, name: str, type: str | None) -
 
 def list_executors(catalog: CapabilityCatalog) -> Response:
     """Executors, each with the types it serves now (`serving`: the last registered wins)."""
+    if not catalog.loaded:
+        return not_loaded("listExecutorsResponse")
     serving: dict[str, list[str]] = {}
     for kind, executor in sorted(catalog.executor_map().items()):
         serving.setdefault(str(executor.path), []).append(kind)

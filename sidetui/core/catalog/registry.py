@@ -41,6 +41,7 @@ class Registry:
             {root.path: root for root in roots}.values(), key=lambda r: -len(r.path.parts)
         )
         self.max_depth = max_depth
+        self.loaded = False  # scanned at least once: until then it knows nothing
         self._found: dict[Path, Entry] = {}  # as read from disk
         self._groups: dict[tuple[str, ...], set[Path]] = defaultdict(set)  # by shadow key
         self._dirty: set[tuple[str, ...]] = set()  # groups to work out again
@@ -127,7 +128,9 @@ class Registry:
                 root.path, root.source, self.max_depth, self._pruner(root)
             ).items():
                 self._put(path, entry)
-        return self._publish()
+        change = self._publish()
+        self.loaded = True
+        return change
 
     def rescan(self, paths: Iterable[Path]) -> RegistryChange:
         """Bring the registry up to date after `paths` were created, changed or deleted."""

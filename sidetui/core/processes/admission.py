@@ -14,6 +14,7 @@ from sidetui.core.config import EngineConfig
 from sidetui.core.protocol.inline_code import LANGUAGES
 from sidetui.core.records.errors import ErrorCode, Refusal
 from sidetui.core.records.requests import StartRequest
+from sidetui.core.records.thread_messages import thread_messages
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Admitted:
     block: ActionBlock | None
     params: dict[str, Any]
     timeout: int | None
+    thread_messages: list[dict[str, Any]]
 
 
 def admit(
@@ -33,15 +35,16 @@ def admit(
     config: EngineConfig,
 ) -> Admitted:
     """The request admitted, or `Refusal` naming what is wrong; nothing has run either way."""
+    messages = thread_messages(request.thread_messages)
     if request.target is None:
         params, limit = admit_code(
             request.code, request.language, request.params, request.timeout,
             config.code_timeout_ms,
         )  # fmt: skip
-        return Admitted(request, None, params, limit)
+        return Admitted(request, None, params, limit, messages)
     block = resolve(request.target)
     params, limit = admit_block(block, request.params, request.timeout, config.default_timeout_ms)
-    return Admitted(request, block, params, limit)
+    return Admitted(request, block, params, limit, messages)
 
 
 def admit_block(

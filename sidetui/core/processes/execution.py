@@ -16,11 +16,12 @@ from typing import Any, Protocol
 
 from sidetui.core.output.stream import OutputStream
 from sidetui.core.processes.backend import ProcessBackend, RunningChild, SpawnError
-from sidetui.core.processes.exit_verdict import judge_exit
+from sidetui.core.processes.exit_verdict import judge_exit, last_words
 from sidetui.core.processes.graces import Graces
 from sidetui.core.processes.plan import LaunchPlan
 from sidetui.core.processes.waiting import wait_at_most
 from sidetui.core.protocol.invocation import Completion
+from sidetui.core.records.block_message import BlockMessage
 from sidetui.core.records.errors import ErrorCode, ExecutionError
 from sidetui.core.records.execution_record import ExecutionRecord, TreeUsage
 from sidetui.core.records.status import ExecutionStatus
@@ -33,6 +34,7 @@ class ExecutionObserver(Protocol):
 
     def status_changed(self, execution: Execution, previous: ExecutionStatus) -> None: ...
     def output_arrived(self, execution: Execution, stream: OutputStream) -> None: ...
+    def message_arrived(self, execution: Execution, message: BlockMessage) -> None: ...
     def settled(self, execution: Execution) -> None: ...
 
 
@@ -78,9 +80,7 @@ class Execution:
             self._timer = loop.call_later(self.record.timeout / 1000, self._time_out)
         link = self.plan.link
         if link is not None:
-            link.on_completion = self._completed_by_child
-            link.on_delivered = lambda: self.set_status(ExecutionStatus.RUNNING)
-            link.note = self.note
+            link.owner = self
         streams = {1: self.record.stdout, 2: self.record.stderr}
         try:
             self.child = await backend.spawn(
@@ -144,7 +144,7 @@ class Execution:
             self.set_status(ExecutionStatus.STOPPING)
             self._end(term_s=self.graces.stop_s if grace_s is None else grace_s)
         else:
-            return _already(False)
+            return asyncio.sleep(0, result=False)  # already final: nothing to wait for
         return self._wait_settled()
 
     def complete(self, result: Any) -> bool:
@@ -154,27 +154,38 @@ class Execution:
         self._end(leave_s=self.graces.result_s)
         return True
 
-    def fail(self, code: ErrorCode, message: str, details: dict[str, Any] | None = None) -> bool:
+    def fail(
+        self, code: ErrorCode | str, message: str, details: dict[str, Any] | None = None
+    ) -> bool:
         """An error reported (or a protocol failure): `failed`, then as after a result."""
         if not self.set_status(ExecutionStatus.FAILED, self._error(code, message, details)):
             return False
         self._end(leave_s=self.graces.result_s)
         return True
 
+    # -- what the child says on its link (LinkOwner) --------------------------------------------
+
     def note(self, text: str) -> None:
         """Something worth knowing that did not change the outcome (a refused message...)."""
         self.record.add_notice(text)
 
-    def _completed_by_child(self, completion: Completion) -> None:
+    def said(self, message: BlockMessage) -> None:
+        self.record.add_message(message)
+        self.observer.message_arrived(self, message)
+
+    def invocation_delivered(self) -> None:
+        self.set_status(ExecutionStatus.RUNNING)
+
+    def child_completed(self, completion: Completion) -> None:
         if completion.error is None:
             self.complete(completion.result)
         else:
             self.fail(completion.code, completion.error)
 
     def _never_connected(self) -> None:
-        seconds = f"{self.graces.connect_s:g} s"
-        message = f"the child did not connect to the WebSocket endpoint within {seconds}"
-        self.fail(ErrorCode.CONNECTION_FAILED, message)
+        why = self.plan.link.never_got_through if self.plan.link else None
+        waited = f"did not connect within {self.graces.connect_s:g} s"
+        self.fail(ErrorCode.CONNECTION_FAILED, f"{why}; {waited}" if why else f"it {waited}")
 
     def _time_out(self) -> None:
         message = f"timed out after {self.record.timeout} ms"
@@ -236,16 +247,11 @@ class Execution:
         may have sent just before, then judge the exit if it reported nothing."""
         assert self.child is not None
         self._note_exit()
-        last_words = [self.child.output_ended]
-        if self.plan.link is not None:
-            last_words.append(asyncio.ensure_future(self.plan.link.quiet()))
-        await wait_at_most(asyncio.gather(*last_words), self.graces.exit_drain_s)
-        if not self.record.status.is_live:
-            return  # its report arrived meanwhile
-        refused = self.plan.link.refused if self.plan.link else None
-        verdict = judge_exit(self.record.exit_code, self.record.signal, self.record.stderr, refused)
-        error = self._error(verdict.code, verdict.message) if verdict.code else None
-        self.set_status(verdict.status, error, verdict.result)
+        await last_words(self.child, self.plan.link, self.graces.exit_drain_s)
+        if self.record.status.is_live:  # else its report arrived meanwhile
+            verdict = judge_exit(self.record, self.plan.link)
+            error = self._error(verdict.code, verdict.message) if verdict.code else None
+            self.set_status(verdict.status, error, verdict.result)
 
     def _note_exit(self) -> None:
         status = self.child.exit_status() if self.child is not None else None
@@ -278,7 +284,7 @@ class Execution:
         return True
 
     def _error(
-        self, code: ErrorCode, message: str, details: dict[str, Any] | None = None
+        self, code: ErrorCode | str, message: str, details: dict[str, Any] | None = None
     ) -> ExecutionError:
         return ExecutionError(code, message, details, self.id)
 
@@ -289,7 +295,3 @@ class Execution:
         self.record.usage = TreeUsage()
         self.settled.set()
         self.observer.settled(self)
-
-
-async def _already(value: bool) -> bool:
-    return value

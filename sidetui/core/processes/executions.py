@@ -10,7 +10,7 @@ from typing import Any
 
 from sidetui.core.catalog.entries import ActionBlock
 from sidetui.core.config import EngineConfig
-from sidetui.core.events import EventHub, StatusChanged
+from sidetui.core.events import EventHub, MessageArrived, StatusChanged
 from sidetui.core.output.stream import OutputStream
 from sidetui.core.processes.admission import Admitted, choose_timeout
 from sidetui.core.processes.backend import ProcessBackend
@@ -20,13 +20,23 @@ from sidetui.core.processes.launcher import Launcher
 from sidetui.core.processes.output_relay import OutputRelay
 from sidetui.core.processes.plan import LaunchPlan
 from sidetui.core.protocol.child_link import ChildLink
-from sidetui.core.records.errors import ErrorCode, Refusal
+from sidetui.core.records.block_message import BlockMessage
+from sidetui.core.records.errors import ErrorCode, ExecutionError, Refusal
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
 from sidetui.core.records.requests import Lineage
 from sidetui.core.records.response import Response
 from sidetui.core.records.status import ExecutionStatus
 
 RecordHook = Callable[[ExecutionRecord], None]
+RecordTest = Callable[[ExecutionRecord], bool]
+TAKES_CHILDREN_ALONG = frozenset(
+    {
+        ExecutionStatus.STOPPING,
+        ExecutionStatus.STOPPED,
+        ExecutionStatus.TIMEOUT,
+        ExecutionStatus.FAILED,
+    }
+)
 
 
 @dataclass(eq=False)
@@ -44,6 +54,7 @@ class Executions:
     on_settled: RecordHook
     accepting: bool = False  # starts are taken only while the manager is open
     _by_id: dict[str, Execution] = field(default_factory=dict, init=False)
+    _stopping: set[asyncio.Task[Response]] = field(default_factory=set, init=False)
     relay: OutputRelay = field(init=False)
 
     def __post_init__(self) -> None:
@@ -69,17 +80,15 @@ class Executions:
         """The execution with that id; `Refusal` (`SIDE_EXECUTION_NOT_FOUND`) when there is none."""
         execution = self._by_id.get(execution_id)
         if execution is None:
-            raise Refusal(
-                ErrorCode.SIDE_EXECUTION_NOT_FOUND, f"No side execution with id {execution_id!r}"
-            )
+            raise Refusal(ErrorCode.SIDE_EXECUTION_NOT_FOUND, _not_found(execution_id).message)
         return execution
 
-    def status(self, execution_id: str) -> Response:
+    def status(self, execution_id: str, find: Callable[[str], ExecutionRecord | None]) -> Response:
+        """`getSideExecutionStatusResponse` of the record `find` gives (live or stored)."""
         kind = "getSideExecutionStatusResponse"
-        try:
-            record = self.get(execution_id).record
-        except Refusal as refusal:
-            return Response.failure(kind, refusal.error)
+        record = find(execution_id)
+        if record is None:
+            return Response.failure(kind, _not_found(execution_id))
         return Response.ok(kind, f"{execution_id} is {record.status.value}", record.to_dict())
 
     async def wait(self, execution_id: str, settled: bool) -> ExecutionRecord:
@@ -136,16 +145,20 @@ class Executions:
 
     async def start_admitted(self, admitted: Admitted) -> Response:
         """Start what an admitted request names: its block, or its inline code."""
-        request = admitted.request
-        if admitted.block is None:
-            return await self.start_code(
-                request.code, request.language, admitted.params, admitted.timeout, request.lineage
-            )
-        label = os.fspath(request.target or admitted.block.path)
-        return await self.start_block(
-            admitted.block, admitted.params, admitted.timeout, request.lineage,
-            ExecutionKind.ACTION_BLOCK, label,
+        request, block, launcher = admitted.request, admitted.block, self.launcher
+        if block is None:
+            kind, label = ExecutionKind.CODE, f"<inline {request.language}>"
+        else:
+            kind, label = ExecutionKind.ACTION_BLOCK, os.fspath(request.target or block.path)
+        record = launcher.record(
+            kind, label, admitted.params, admitted.timeout, self._by_id.keys(), request.lineage,
+            admitted.thread_messages,
         )  # fmt: skip
+        if block is None:
+            return await self._start(
+                record, launcher.code_plan(request.code, request.language, record)
+            )
+        return await self._start(record, launcher.block_plan(block, record))
 
     async def start_block(
         self,
@@ -159,21 +172,6 @@ class Executions:
         """Start a block (or an executor) whose request was admitted."""
         record = self.launcher.record(kind, label, params, timeout, self._by_id.keys(), lineage)
         return await self._start(record, self.launcher.block_plan(block, record))
-
-    async def start_code(
-        self,
-        code: str,
-        language: str,
-        params: dict[str, Any],
-        timeout: int | None,
-        lineage: Lineage,
-    ) -> Response:
-        """Start inline code whose request was admitted."""
-        label = f"<inline {language}>"
-        record = self.launcher.record(
-            ExecutionKind.CODE, label, params, timeout, self._by_id.keys(), lineage
-        )
-        return await self._start(record, self.launcher.code_plan(code, language, record))
 
     async def _start(self, record: ExecutionRecord, plan: LaunchPlan) -> Response:
         """Launch, and answer as a start request is answered (`SPAWN_FAILED` with the record
@@ -197,13 +195,30 @@ class Executions:
         message = f"{execution_id} {status}" if changed else f"{execution_id} was already {status}"
         return Response.ok(kind, message, execution.record.to_dict())
 
-    async def stop_all(self, grace_ms: int | None = None) -> Response:
-        """Stop every live execution concurrently."""
-        live = [e.id for e in self._by_id.values() if not e.record.status.is_final]
+    async def stop_all(
+        self, grace_ms: int | None = None, only: RecordTest = lambda record: True
+    ) -> Response:
+        """Stop every live execution (`only` those it accepts) concurrently."""
+        live = [
+            e.id for e in self._by_id.values() if not e.record.status.is_final and only(e.record)
+        ]
         await asyncio.gather(*(self.stop(execution_id, grace_ms) for execution_id in live))
         return Response.ok(
             "stopAllSideExecutionsResponse", f"stopped {len(live)}", {"stopped": live}
         )
+
+    def _stop_descendants(self, parent_id: str) -> None:
+        """A parent that stops, times out or fails takes with it every live execution it
+        started, and theirs, even through one of them that has completed meanwhile."""
+        family = {parent_id}
+        for execution in self._by_id.values():  # oldest first: parents come before children
+            if execution.record.parent_execution_id in family:
+                family.add(execution.id)
+        for execution_id in family - {parent_id}:
+            if self._by_id[execution_id].record.status.is_live:
+                task = asyncio.create_task(self.stop(execution_id), name=f"stop {execution_id}")
+                self._stopping.add(task)
+                task.add_done_callback(self._stopping.discard)
 
     async def close(self) -> None:
         """Stop everything and wait until nothing of any execution runs."""
@@ -219,7 +234,13 @@ class Executions:
         self.relay.flush_execution(execution)  # listeners see output before the status
         record = execution.record
         self.events.publish(StatusChanged(record, record.status, previous))
+        if record.status in TAKES_CHILDREN_ALONG:
+            self._stop_descendants(record.side_execution_id)
         self.on_status(record)
+
+    def message_arrived(self, execution: Execution, message: BlockMessage) -> None:
+        self.relay.flush_execution(execution)  # in order with the output before it
+        self.events.publish(MessageArrived(execution.record, message))
 
     def output_arrived(self, execution: Execution, stream: OutputStream) -> None:
         self.relay.arrived(execution, stream)
@@ -227,3 +248,9 @@ class Executions:
     def settled(self, execution: Execution) -> None:
         self.relay.flush_execution(execution)
         self.on_settled(execution.record)
+
+
+def _not_found(execution_id: str) -> ExecutionError:
+    return ExecutionError(
+        ErrorCode.SIDE_EXECUTION_NOT_FOUND, f"No side execution with id {execution_id!r}"
+    )

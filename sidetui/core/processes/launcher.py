@@ -22,7 +22,7 @@ from sidetui.core.processes.environment import (
     inherited_environment,
 )
 from sidetui.core.processes.plan import LaunchPlan
-from sidetui.core.protocol.child_link import ChildLink
+from sidetui.core.protocol.child_link import Answerer, ChildLink
 from sidetui.core.protocol.inline_code import write_program
 from sidetui.core.protocol.invocation import invocation_message
 from sidetui.core.protocol.ipc_channel import IpcChannel
@@ -30,6 +30,7 @@ from sidetui.core.records.agent import AgentIdentity
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
 from sidetui.core.records.ids import new_execution_id
 from sidetui.core.records.requests import Lineage
+from sidetui.core.records.thread_messages import in_thread
 
 
 class Launcher:
@@ -41,6 +42,7 @@ class Launcher:
         self.project_dir = project_dir
         self.logs_dir = config.logs_dir
         self.socket_port: int | None = None  # set once the WebSocket endpoint listens
+        self.answer: Answerer | None = None  # serves children's requests on the IPC channel
         self._inherited = inherited_environment(os.environ, config.pass_env, config.env)
 
     def record(
@@ -51,6 +53,7 @@ class Launcher:
         timeout: int | None,
         taken: Container[str],
         lineage: Lineage,
+        thread_messages: list[dict[str, Any]] | None = None,
     ) -> ExecutionRecord:
         execution_id = new_execution_id("side", taken)
         record = ExecutionRecord(execution_id, kind, label, params, timeout)
@@ -59,6 +62,8 @@ class Launcher:
         record.thread_id = lineage.thread_id or self.agent.thread_id
         record.parent_agent_id = lineage.parent_agent_id or self.agent.agent_id
         record.parent_agent_instance_id = lineage.parent_agent_instance_id or self.agent.instance_id
+        record.parent_execution_id = lineage.parent_execution_id
+        record.thread_messages = in_thread(thread_messages or [], record.thread_id)
         return record
 
     def block_plan(self, block: ActionBlock, record: ExecutionRecord) -> LaunchPlan:
@@ -112,6 +117,7 @@ class Launcher:
             channel,
             expects_connection and self.socket_port is not None,
         )
+        link.answer = self.answer
         return LaunchPlan(
             record.side_execution_id,
             record.start_time,

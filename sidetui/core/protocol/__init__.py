@@ -8,11 +8,12 @@ Node's IPC channel (`IpcChannel`) and the WebSocket, the WebSocket endpoint itse
 """
 
 from sidetui.core.protocol.agent_api import AgentApi
-from sidetui.core.protocol.bridge import Bridge, Caller
+from sidetui.core.protocol.bridge import Bridge
 from sidetui.core.protocol.child_link import ChildLink
 from sidetui.core.protocol.inline_code import LANGUAGES
 from sidetui.core.protocol.interfaces import CapabilityService, SideExecutionService
 from sidetui.core.protocol.ipc_channel import IpcChannel
+from sidetui.core.protocol.peers import Caller, Received
 
 __all__ = [
     "LANGUAGES",
@@ -22,5 +23,6 @@ __all__ = [
     "CapabilityService",
     "ChildLink",
     "IpcChannel",
+    "Received",
     "SideExecutionService",
 ]

@@ -1,8 +1,10 @@
-"""The agent API on the WebSocket endpoint: `sideExecution.*`, `actionBlock.*` and `capability.*`.
+"""The agent API on the WebSocket endpoint (and on children's IPC channels): `sideExecution.*`,
+`actionBlock.*`, `capability.*`, and what Codebolt's `project` and `chat` calls a local runner can
+serve.
 
-Replies are flat, as the codeboltjs SDK reads them (`{type, success, ..., error?, requestId}`),
-not wrapped in the envelope of the Python API. A child that sends requests acts as an agent whose
-parent is its own execution, in its own thread.
+Every request with a `requestId` gets a reply the codeboltjs SDK resolves (it matches replies by
+`requestId`): the fields flat and in `data`, and for anything not served `success: false` with an
+error naming the call (`fs.readFile is not served by sidetui`), noted on the caller's record.
 """
 
 from __future__ import annotations
@@ -10,15 +12,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sidetui.core.protocol.bridge import Caller
+from sidetui.core.protocol.capability_requests import CapabilityRequests
+from sidetui.core.protocol.identity import lineage_of
 from sidetui.core.protocol.interfaces import CapabilityService, SideExecutionService
-from sidetui.core.protocol.replies import failure, flat, status_of
+from sidetui.core.protocol.peers import Caller
+from sidetui.core.protocol.project_requests import ProjectRequests
+from sidetui.core.protocol.replies import Reply, failure
+from sidetui.core.protocol.settled_notices import SettledNotices
+from sidetui.core.protocol.side_execution_requests import SideExecutionRequests
 from sidetui.core.records.errors import ErrorCode, Refusal
-from sidetui.core.records.requests import CapabilityRequest, Lineage, StartRequest
-from sidetui.core.records.response import Response
+from sidetui.core.records.requests import Lineage
 
 Request = dict[str, Any]
-Reply = dict[str, Any]
 Handler = Callable[[Request, Caller], Awaitable[Reply]]
 
 
@@ -28,152 +33,47 @@ class AgentApi:
     def __init__(self, executions: SideExecutionService, capabilities: CapabilityService):
         self.executions = executions
         self.capabilities = capabilities
+        notices = SettledNotices()
         self._routes: dict[tuple[str, str], Handler] = {
-            ("sideExecution", "startSideExecution"): self._start_side_execution,
-            ("sideExecution", "stopSideExecution"): self._stop_side_execution,
-            ("sideExecution", "listActionBlocks"): self._list_for_side_execution,
-            ("sideExecution", "getSideExecutionStatus"): self._status,
-            ("actionBlock", "listActionBlocks"): self._list_action_blocks,
-            ("actionBlock", "getActionBlockDetail"): self._action_block_detail,
-            ("actionBlock", "startActionBlock"): self._start_action_block,
-            ("capability", "listCapabilities"): self._list_capabilities,
-            ("capability", "getCapabilityDetail"): self._capability_detail,
-            ("capability", "listExecutors"): self._list_executors,
-            ("capability", "startCapability"): self._start_capability,
-            ("capability", "stopCapability"): self._stop_capability,
-            ("capability", "getExecutionStatus"): self._capability_status,
+            **SideExecutionRequests(executions, notices, self.lineage).routes(),
+            **CapabilityRequests(capabilities, notices, self.lineage).routes(),
+            **ProjectRequests(executions).routes(),
         }
 
     def route(self, kind: str, action: str, handler: Handler) -> None:
-        """Serve one more request type (capabilities add theirs)."""
+        """Serve one more request type."""
         self._routes[(kind, action)] = handler
 
     async def answer(self, request: Request, caller: Caller) -> Reply:
-        kind, action = str(request.get("type")), str(request.get("action"))
+        kind, action = str(request.get("type") or ""), str(request.get("action") or "")
         handler = self._routes.get((kind, action))
+        response_type = f"{action or kind}Response"
         if handler is None:
-            reply = {"type": "error", "success": False, "error": f"unsupported: {kind}.{action}"}
+            reply = self._unserved(response_type, kind, action, caller)
         else:
             try:
                 reply = await handler(request, caller)
             except Refusal as refusal:
-                reply = failure(f"{action}Response", refusal.error.code, refusal.error.message)
+                reply = failure(response_type, refusal.error.code, refusal.error.message)
             except (TypeError, ValueError, AttributeError) as error:  # a field of the wrong type
-                message = f"malformed {kind}.{action} request: {error}"
-                reply = failure(f"{action}Response", ErrorCode.INVALID_REQUEST, message)
+                message = f"malformed {_call(kind, action)} request: {error}"
+                reply = failure(response_type, ErrorCode.INVALID_REQUEST, message)
         return {**reply, "requestId": request.get("requestId")}
 
-    # -- sideExecution ---------------------------------------------------------------------------
-
-    async def _start_side_execution(self, request: Request, caller: Caller) -> Reply:
-        response = await self._start(request, caller, request.get("actionBlockPath"))
-        return flat("startSideExecutionResponse", response, "sideExecutionId")
-
-    async def _stop_side_execution(self, request: Request, caller: Caller) -> Reply:
-        response = await self.executions.stop(str(request.get("sideExecutionId")))
-        return flat("stopSideExecutionResponse", response)
-
-    async def _list_for_side_execution(self, request: Request, caller: Caller) -> Reply:
-        response = await self.executions.list_action_blocks(request.get("projectPath"))
-        return flat("listActionBlocksResponse", response, "actionBlocks")
-
-    async def _status(self, request: Request, caller: Caller) -> Reply:
-        record = self.executions.get_record(str(request.get("sideExecutionId")))
-        if record is None:
-            raise Refusal(ErrorCode.SIDE_EXECUTION_NOT_FOUND, "no such side execution")
-        return {"type": "getSideExecutionStatusResponse", "success": True, **status_of(record)}
-
-    # -- actionBlock -----------------------------------------------------------------------------
-
-    async def _list_action_blocks(self, request: Request, caller: Caller) -> Reply:
-        wanted = request.get("filterType")
-        blocks = (await self.executions.list_action_blocks()).data or {}
-        chosen = [b for b in blocks.get("actionBlocks", []) if wanted in (None, "", b["type"])]
-        return {"type": "listActionBlocksResponse", "success": True, "actionBlocks": chosen}
-
-    async def _action_block_detail(self, request: Request, caller: Caller) -> Reply:
-        wanted = request.get("actionBlockName") or request.get("actionBlockId") or ""
-        block = self.executions.resolve_action_block(str(wanted))
-        return {
-            "type": "getActionBlockDetailResponse",
-            "success": True,
-            "actionBlock": block.to_dict(),
-        }
-
-    async def _start_action_block(self, request: Request, caller: Caller) -> Reply:
-        """Start a block and answer once it has finished, with its result."""
-        target = (
-            request.get("actionBlockPath")
-            or request.get("actionBlockId")
-            or request.get("actionBlockName")
-        )
-        response = await self._start(request, caller, target)
-        kind = "startActionBlockResponse"
-        if response.data is None or not response.success:
-            return flat(kind, response, "sideExecutionId")
-        execution_id = response.data["sideExecutionId"]
-        record = await self.executions.wait_for_completion(execution_id)
-        reply = {"type": kind, "success": record.error is None, "sideExecutionId": execution_id}
-        if record.error is not None:
-            reply["error"] = record.error.message
-        else:
-            reply["result"] = record.result
-        return reply
-
-    # -- capability ------------------------------------------------------------------------------
-
-    async def _list_capabilities(self, request: Request, caller: Caller) -> Reply:
-        response = await self.capabilities.list_capabilities(request.get("filter"))
-        return flat("listCapabilitiesResponse", response, "capabilities")
-
-    async def _capability_detail(self, request: Request, caller: Caller) -> Reply:
-        response = await self.capabilities.get_capability_detail(
-            str(request.get("capabilityName")), request.get("capabilityType")
-        )
-        return flat("getCapabilityDetailResponse", response, "capability")
-
-    async def _list_executors(self, request: Request, caller: Caller) -> Reply:
-        response = await self.capabilities.list_executors()
-        return flat("listExecutorsResponse", response, "executors")
-
-    async def _start_capability(self, request: Request, caller: Caller) -> Reply:
-        response = await self.capabilities.start(
-            CapabilityRequest(
-                str(request.get("capabilityName")),
-                str(request.get("capabilityType")),
-                request.get("params"),
-                request.get("timeout"),
-                self._lineage(caller),
-            )
-        )
-        return flat("startCapabilityResponse", response, "executionId")
-
-    async def _stop_capability(self, request: Request, caller: Caller) -> Reply:
-        response = await self.capabilities.stop_capability(str(request.get("executionId")))
-        return flat("stopCapabilityResponse", response)
-
-    async def _capability_status(self, request: Request, caller: Caller) -> Reply:
-        response = await self.capabilities.get_execution_status(str(request.get("executionId")))
-        return flat("getExecutionStatusResponse", response, "execution")
-
-    async def _start(self, request: Request, caller: Caller, target: Any) -> Response:
-        params, timeout = request.get("params"), request.get("timeout")
-        lineage = self._lineage(caller)
-        if request.get("inlineCode") is not None:
-            language = str(request.get("language") or "javascript")
-            code = str(request["inlineCode"])
-            return await self.executions.start(
-                StartRequest(None, code, language, params, timeout, lineage)
-            )
-        if not target:
-            raise Refusal(ErrorCode.INVALID_REQUEST, "give actionBlockPath, or inlineCode")
-        return await self.executions.start(
-            StartRequest(str(target), None, "", params, timeout, lineage)
-        )
-
-    def _lineage(self, caller: Caller) -> Lineage:
-        """A child that starts executions is their parent agent, in its own thread."""
+    def lineage(self, caller: Caller, request: Request) -> Lineage:
+        """Who starts what `caller` starts with `request`."""
         parent = self.executions.get_record(caller.execution_id) if caller.execution_id else None
-        if parent is None:
-            return Lineage()
-        return Lineage(parent.thread_id, parent.side_execution_id, parent.side_execution_id)
+        return lineage_of(caller, request, parent)
+
+    def _unserved(self, response_type: str, kind: str, action: str, caller: Caller) -> Reply:
+        message = f"{_call(kind, action)} is not served by sidetui"
+        record = self.executions.get_record(caller.execution_id) if caller.execution_id else None
+        if record is not None:
+            record.add_notice(f"answered a request it cannot serve: {message}")
+        return failure(response_type, ErrorCode.INVALID_REQUEST, message)
+
+
+def _call(kind: str, action: str) -> str:
+    """A request as its codeboltjs call reads: `fsEvent`/`readFile` is `fs.readFile`."""
+    family = kind.removesuffix("Event") or "unknown"
+    return f"{family}.{action}" if action else family

@@ -18,7 +18,6 @@ import json
 import os
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
@@ -27,20 +26,16 @@ from websockets import http11
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from sidetui.core.protocol.peers import Caller, Push, Received
+
 POLICY_VIOLATION = 1008
 MESSAGE_TOO_BIG = 1009
 PING_INTERVAL_S = 25
+PONG_WAIT_S = 5.0  # for the handshake ping: any client answers at once (RFC 6455 5.5.2)
 
 # The codeboltjs SDK puts its whole environment in the connect URL (SIDE_EXECUTION_PARAMS, up to
 # 64 KiB, among it); websockets refuses request lines over 8 KiB unless told otherwise.
 http11.MAX_LINE_LENGTH = max(http11.MAX_LINE_LENGTH, 256 * 1024)
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is on a connection: an execution's child, or an agent (`execution_id` None)."""
-
-    execution_id: str | None
 
 
 class SocketChild(Protocol):
@@ -49,10 +44,14 @@ class SocketChild(Protocol):
     token: str
     socket_attached: bool
 
-    def attach_socket(self, close: Any) -> dict[str, Any]: ...
+    @property
+    def thread_id(self) -> str | None: ...
+
+    def attach_socket(self, close: Any) -> dict[str, Any] | None: ...
     def invocation_delivered(self) -> None: ...
-    def receive(self, message: dict[str, Any]) -> bool: ...
+    def receive(self, message: dict[str, Any]) -> Received: ...
     def refuse(self, problem: str) -> None: ...
+    def connection_refused(self, reason: str) -> None: ...
     def detach_socket(self) -> None: ...
     def note(self, text: str) -> None: ...
 
@@ -119,18 +118,21 @@ class Bridge:
         return path
 
     async def _serve(self, connection: ServerConnection) -> None:
-        query = dict(
-            parse_qsl(urlsplit(connection.request.path if connection.request else "").query)
-        )
-        header = connection.request.headers.get("Authorization", "") if connection.request else ""
+        request = connection.request
+        query = dict(parse_qsl(urlsplit(request.path if request else "").query))
+        header = request.headers.get("Authorization", "") if request else ""
         api_token = query.get("apiToken") or query.get("SIDETUI_API_TOKEN") or _bearer(header)
         if api_token and _same_secret(api_token, self.api_token):
-            await self._serve_agent(connection, Caller(None))
+            await self._converse(connection, _agent(query, _pusher(connection)), None)
             return
         execution_id = query.get("agentId") or query.get("SIDE_EXECUTION_ID") or ""
         token = query.get("token") or query.get("SIDE_EXECUTION_TOKEN") or ""
         child = self.find_child(execution_id) if execution_id else None
-        if child is None or not token or not _same_secret(token, child.token):
+        if child is None:
+            await connection.close(POLICY_VIOLATION, "unknown execution, or a wrong token")
+            return
+        if not token or not _same_secret(token, child.token):
+            child.connection_refused("it gave a wrong token" if token else "it gave no token")
             await connection.close(POLICY_VIOLATION, "unknown execution, or a wrong token")
             return
         if child.socket_attached:
@@ -148,17 +150,18 @@ class Bridge:
                 "type": "registered",
                 "connectionId": execution_id,
                 "connectionType": "agent",
-                "threadId": invocation.get("threadId"),
+                "threadId": child.thread_id,
             }
             await connection.send(json.dumps(registered))
-            await connection.send(json.dumps(invocation))
-            child.invocation_delivered()
-            await self._converse(connection, Caller(execution_id), child)
+            if invocation is not None:
+                await _until_listening(connection, child)
+                await connection.send(json.dumps(invocation))
+                child.invocation_delivered()
+            await self._converse(connection, Caller(execution_id, push=_pusher(connection)), child)
+        except ConnectionClosed:
+            pass  # gone during the handshake: its execution judges what that means
         finally:
             child.detach_socket()
-
-    async def _serve_agent(self, connection: ServerConnection, caller: Caller) -> None:
-        await self._converse(connection, caller, None)
 
     async def _converse(
         self, connection: ServerConnection, caller: Caller, child: SocketChild | None
@@ -172,10 +175,11 @@ class Bridge:
                     if child is not None:
                         child.note("ignored a WebSocket frame that is not a JSON object")
                     continue
-                if child is not None and child.receive(message):
+                received = child.receive(message) if child is not None else Received.REQUEST
+                if received is Received.COMPLETION:
                     await connection.close()
                     return
-                if "requestId" in message:
+                if received is Received.REQUEST and "requestId" in message:
                     task = asyncio.create_task(self._answer(connection, message, caller))
                     answering.add(task)
                     task.add_done_callback(answering.discard)
@@ -194,6 +198,44 @@ class Bridge:
         reply = await self.answer(request, caller)
         with contextlib.suppress(ConnectionClosed):
             await connection.send(json.dumps(reply, default=str))
+
+
+async def _until_listening(connection: ServerConnection, child: SocketChild) -> None:
+    """Until the child's event loop has turned since the socket opened.
+
+    The codeboltjs SDK attaches its message listener in a `.then()` after `open`: a frame that
+    node parses in the same read as the handshake reply (or while the block's own synchronous
+    code still runs) reaches no listener and is lost. A ping is answered in the read that parses
+    it; the next frame we send after its pong arrives in a later read, after the SDK's pending
+    `.then()` callbacks have run.
+    """
+    try:
+        pong = await connection.ping()
+        await asyncio.wait_for(pong, PONG_WAIT_S)
+    except TimeoutError:
+        child.note(f"no pong within {PONG_WAIT_S:g} s; the invocation was sent anyway")
+
+
+def _agent(query: dict[str, str], push: Push) -> Caller:
+    """An agent's ids as the codeboltjs SDK puts them in the query (its environment): its agent
+    id, its instance (else this connection's id), its thread (else one for this connection)."""
+    instance = query.get("agentInstanceId") or query.get("AGENT_INSTANCE_ID") or query.get("id")
+    thread = query.get("threadId") or query.get("THREAD_ID") or f"thread_{secrets.token_hex(16)}"
+    return Caller(
+        None,
+        query.get("agentId") or query.get("AGENT_ID") or None,
+        instance or f"agent_{secrets.token_hex(8)}",
+        thread,
+        push,
+    )
+
+
+def _pusher(connection: ServerConnection) -> Push:
+    async def push(message: dict[str, Any]) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            await connection.send(json.dumps(message, default=str))
+
+    return push
 
 
 def _parse(frame: str | bytes) -> dict[str, Any] | None:

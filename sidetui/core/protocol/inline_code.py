@@ -28,9 +28,15 @@ const finish = (reply) => {
   if (process.send) process.send(reply);
   else console.log(JSON.stringify(reply));
 };
+const FIXED = ["params", "require", "module", "__filename", "__dirname"];
+const build = (names) => new AsyncFunction(...FIXED, ...names, CODE);
+const usable = (name) => /^[A-Za-z_$][\\w$]*$/.test(name) && !FIXED.includes(name) &&
+  !(name in globalThis) && (() => {
+  try { new Function(name, ""); return true; } catch { return false; } // not a reserved word
+})();
 let body;
 try {
-  body = new AsyncFunction("params", "require", "module", "__filename", "__dirname", CODE);
+  body = build([]);
 } catch (error) {
   finish({ type: "actionBlockComplete",
            error: { message: String((error && error.message) || error), code: "SYNTAX_ERROR" } });
@@ -38,12 +44,23 @@ try {
 if (body) {
   process.once("message", async (invocation) => {
     const reply = { type: "actionBlockComplete", sideExecutionId: invocation.sideExecutionId };
+    const params = invocation.params || {};
+    const names = Object.keys(params).filter(usable);
+    let run = body;
     try {
-      const result = await body(invocation.params || {}, require, module, __filename, __dirname);
+      run = build(names); // each param whose key is an identifier is in scope by name too
+    } catch {
+      run = body; // the code declares one of those names itself: `params` only
+    }
+    try {
+      const named = run === body ? [] : names.map((name) => params[name]);
+      const result = await run(params, require, module, __filename, __dirname, ...named);
       reply.result = result === undefined ? null : result;
     } catch (error) {
       console.error(error && error.stack ? error.stack : error);
-      reply.error = String((error && error.message) || error);
+      const message = String((error && error.message) || error);
+      const code = error && typeof error.code === "string" ? error.code : null;
+      reply.error = code ? { message, code } : message;
     }
     finish(reply);
   });
@@ -51,7 +68,7 @@ if (body) {
 """
 
 _PYTHON = """\
-import ast, sys
+import ast, builtins, keyword, sys
 from sidetui.block import BlockError, run
 
 CODE = __CODE__
@@ -66,9 +83,11 @@ def build():
         code = compile(module, "<inline code>", "exec")
     except (SyntaxError, ValueError) as error:  # ValueError: a NUL in the code
         return error
-    namespace = {"__name__": "__inline__"}
-    exec(code, namespace)
-    return namespace["__inline__"]
+    exec(code, NAMESPACE)
+    return NAMESPACE["__inline__"]
+
+
+NAMESPACE = {"__name__": "__inline__"}
 
 
 BODY = build()
@@ -80,6 +99,10 @@ def handler(params, context):
         raise BlockError(f"SyntaxError: {BODY.msg}{where}", "SYNTAX_ERROR")
     if isinstance(BODY, ValueError):
         raise BlockError(f"SyntaxError: {BODY}", "SYNTAX_ERROR")
+    for name, value in params.items():  # each param whose key is a name is in scope by it too
+        usable = name.isidentifier() and not keyword.iskeyword(name)
+        if usable and name not in NAMESPACE and not hasattr(builtins, name):
+            NAMESPACE[name] = value
     return BODY(params)
 
 

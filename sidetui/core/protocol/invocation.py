@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sidetui.core.records.errors import ErrorCode
+from sidetui.core.records.errors import ErrorCode, error_code
 from sidetui.core.records.execution_record import ExecutionRecord
 from sidetui.core.records.timestamps import iso_now
 
@@ -22,10 +22,11 @@ COMPLETIONS = frozenset({COMPLETE, CODEBOLT_COMPLETE, CODEBOLT_ERROR})
 
 
 def thread_context(record: ExecutionRecord, project_path: str) -> dict[str, Any]:
-    """The thread the child works in: who launched it, where, and the (empty) history."""
+    """The thread the child works in: who launched it, where, and its history (the thread
+    messages its caller handed over)."""
     return {
         "threadId": record.thread_id,
-        "messages": [],
+        "messages": record.thread_messages,
         "projectPath": project_path,
         "agentId": record.parent_agent_id,
         "agentInstanceId": record.parent_agent_instance_id,
@@ -56,7 +57,7 @@ class Completion:
 
     result: Any = None
     error: str | None = None
-    code: ErrorCode = ErrorCode.EXECUTION_FAILED
+    code: ErrorCode | str = ErrorCode.EXECUTION_FAILED
 
 
 class ForeignCompletion(ValueError):
@@ -86,9 +87,6 @@ def _message_of(error: Any) -> str:
     return str(error)
 
 
-def _code_of(error: Any) -> ErrorCode:
-    raw = error.get("code") if isinstance(error, dict) else None
-    try:
-        return ErrorCode(raw) if raw else ErrorCode.EXECUTION_FAILED
-    except ValueError:
-        return ErrorCode.EXECUTION_FAILED
+def _code_of(error: Any) -> ErrorCode | str:
+    """The block's own code where its error carries one (`{message, code}`)."""
+    return error_code(error.get("code") if isinstance(error, dict) else None)

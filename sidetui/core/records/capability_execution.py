@@ -28,7 +28,7 @@ class CapabilityExecution:
     result: Any = None
     additional_context: Any = None
     error: str | None = None
-    error_code: ErrorCode | None = None
+    error_code: ErrorCode | str | None = None
     start_time: float = field(default_factory=time.time)
     done: asyncio.Event = field(default_factory=asyncio.Event)
 

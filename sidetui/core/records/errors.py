@@ -36,20 +36,31 @@ class ErrorCode(StrEnum):
 class ExecutionError:
     """What went wrong: a person reads `message`, a program reads `code`."""
 
-    code: ErrorCode
+    code: ErrorCode | str  # a block's own code (from its error) is kept as it said it
     message: str
     details: dict[str, Any] | None = None
     side_execution_id: str | None = None
     timestamp: str = field(default_factory=iso_now)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"code": self.code.value, "message": self.message}
+        out: dict[str, Any] = {"code": str(self.code), "message": self.message}
         if self.details is not None:
             out["details"] = self.details
         if self.side_execution_id is not None:
             out["sideExecutionId"] = self.side_execution_id
         out["timestamp"] = self.timestamp
         return out
+
+
+def error_code(raw: Any, default: ErrorCode = ErrorCode.EXECUTION_FAILED) -> ErrorCode | str:
+    """A code as a block or a stored record gave it: one of ours, else its own text (at most 100
+    characters), else `default`."""
+    if not isinstance(raw, str) or not raw.strip():
+        return default
+    try:
+        return ErrorCode(raw)
+    except ValueError:
+        return raw.strip()[:100]
 
 
 class Refusal(Exception):

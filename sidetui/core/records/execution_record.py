@@ -8,11 +8,13 @@ from enum import StrEnum
 from typing import Any
 
 from sidetui.core.output import Interleaving, OutputStream
+from sidetui.core.records.block_message import BlockMessage
 from sidetui.core.records.errors import ExecutionError
 from sidetui.core.records.status import ExecutionStatus
 from sidetui.core.records.timestamps import iso_from_epoch
 
 MAX_NOTICES = 50
+MAX_MESSAGES = 1000
 
 
 class ExecutionKind(StrEnum):
@@ -52,6 +54,7 @@ class ExecutionRecord:
     thread_id: str | None = None
     parent_agent_id: str | None = None
     parent_agent_instance_id: str | None = None
+    parent_execution_id: str | None = None  # the execution that started this one, if any
     status: ExecutionStatus = ExecutionStatus.STARTING
     result: Any = None
     error: ExecutionError | None = None
@@ -65,6 +68,9 @@ class ExecutionRecord:
     usage: TreeUsage = field(default_factory=TreeUsage)
     leftover_pids: tuple[int, ...] = ()  # processes that survived SIGKILL (should stay empty)
     notices: list[str] = field(default_factory=list)  # refused messages and the like
+    messages: list[BlockMessage] = field(default_factory=list)  # what the block told its user
+    messages_dropped: int = 0  # past MAX_MESSAGES, the oldest go
+    thread_messages: list[dict[str, Any]] = field(default_factory=list)  # handed to it at start
     interleaving: Interleaving | None = None  # arrival order of stdout and stderr lines
     stored_log_paths: dict[str, str | None] = field(default_factory=dict)  # of a stored record
     from_history: bool = False  # read back from the history, not run by this manager
@@ -72,6 +78,12 @@ class ExecutionRecord:
     def add_notice(self, text: str) -> None:
         if len(self.notices) < MAX_NOTICES:
             self.notices.append(text)
+
+    def add_message(self, message: BlockMessage) -> None:
+        self.messages.append(message)
+        if len(self.messages) > MAX_MESSAGES:
+            del self.messages[0]
+            self.messages_dropped += 1
 
     @property
     def duration_ms(self) -> int:
@@ -127,6 +139,7 @@ class ExecutionRecord:
             "threadId": self.thread_id,
             "parentAgentId": self.parent_agent_id,
             "parentAgentInstanceId": self.parent_agent_instance_id,
+            "parentExecutionId": self.parent_execution_id,
             "logPaths": self.log_paths,
             "outputStats": {
                 s.name: {"bytes": s.bytes_total, "lines": s.lines_total} for s in streams
@@ -135,4 +148,6 @@ class ExecutionRecord:
             "usage": self.usage.to_dict(),
             "leftoverPids": list(self.leftover_pids),
             "notices": list(self.notices),
+            "messages": [message.to_dict() for message in self.messages],
+            "messagesDropped": self.messages_dropped,
         }

@@ -18,13 +18,15 @@ class Lineage:
     thread_id: str | None = None
     parent_agent_id: str | None = None
     parent_agent_instance_id: str | None = None
+    parent_execution_id: str | None = None  # the execution that starts this one, if any
 
 
 @dataclass(frozen=True)
 class StartRequest:
     """Start a side execution: a block (`target`: a name, registry id or folder path), or
     `code` in `language`. `timeout` in ms: None takes the manifest's, then the configured
-    default; 0 means no limit."""
+    default; 0 means no limit. `thread_messages`: the parent thread's chat history, handed to
+    the child as `threadContext.messages`."""
 
     target: str | os.PathLike[str] | None = None
     code: Any = None
@@ -32,6 +34,7 @@ class StartRequest:
     params: Any = None
     timeout: Any = None
     lineage: Lineage = field(default_factory=Lineage)
+    thread_messages: Any = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The executions table: one row per execution, newest first, live columns kept current."""
+"""The executions table: one row per execution, newest first, each execution started by another
+right under its parent (indented); live columns kept current."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ class ExecutionsTable(DataTable[str | Text]):
         self.presentation = presentation
         self._records: dict[str, ExecutionRecord] = {}
         self._order: list[str] = []  # newest first
+        self._rows: list[str] = []  # as shown: children under their parents
+        self._depth: dict[str, int] = {}
         self._name_width = NAME_MIN_WIDTH
 
     def on_mount(self) -> None:
@@ -66,9 +69,9 @@ class ExecutionsTable(DataTable[str | Text]):
 
     @property
     def selected_id(self) -> str | None:
-        if not self._order or self.cursor_row < 0 or self.cursor_row >= len(self._order):
+        if not self._rows or self.cursor_row < 0 or self.cursor_row >= len(self._rows):
             return None
-        return self._order[self.cursor_row]
+        return self._rows[self.cursor_row]
 
     def upsert(self, record: ExecutionRecord, select: bool = False) -> None:
         """Add a new execution at the top, or bring an existing row up to date; `select` puts
@@ -78,7 +81,7 @@ class ExecutionsTable(DataTable[str | Text]):
             for key, value in self._cells(record).items():
                 self.update_cell(execution_id, key, value)
             if select:
-                self.move_cursor(row=self._order.index(execution_id))
+                self.move_cursor(row=self._rows.index(execution_id))
             return
         keep = self.selected_id  # before the new row moves the rows below it
         self._records[execution_id] = record
@@ -105,10 +108,11 @@ class ExecutionsTable(DataTable[str | Text]):
 
     def _rebuild(self, select: str | None) -> None:
         self.clear()
-        for execution_id in self._order:
+        self._rows, self._depth = nested_order(self._order, self._records)
+        for execution_id in self._rows:
             self.add_row(*self._cells(self._records[execution_id]).values(), key=execution_id)
-        if select in self._order:
-            self.move_cursor(row=self._order.index(select))
+        if select in self._rows:
+            self.move_cursor(row=self._rows.index(select))
         self.post_message(self.Selected(self.selected_record))
 
     def _cells(self, record: ExecutionRecord) -> dict[str, str | Text]:
@@ -119,7 +123,9 @@ class ExecutionsTable(DataTable[str | Text]):
             exit_code = exit_code.removeprefix("SIG")  # KILL, TERM: the column is 4 wide
         return {
             "id": show.execution_id(record.side_execution_id, short=True),
-            "name": self._fitted_name(record.action_block),
+            "name": self._fitted_name(
+                record.action_block, self._depth.get(record.side_execution_id, 0)
+            ),
             "status": show.status(record.status),
             "pid": show.pid(record.pid),
             "started": show.clock(record.start_time),
@@ -129,12 +135,43 @@ class ExecutionsTable(DataTable[str | Text]):
             "exit": "-" if exit_code is None else str(exit_code),
         }
 
-    def _fitted_name(self, name: str) -> Text:
-        """The name cut with an ellipsis to leave the one-cell gap before the status."""
-        text = Text(name)
+    def _fitted_name(self, name: str, depth: int) -> Text:
+        """The name (indented under its parent) cut with an ellipsis to leave the one-cell gap
+        before the status."""
+        text = Text()
+        if depth:
+            text.append("  " * (depth - 1) + "└ ", style="dim")
+        text.append(name)
         text.truncate(self._name_width - 1, overflow="ellipsis")
         return text
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self.post_message(self.Selected(self.selected_record))
+
+
+def nested_order(
+    newest_first: list[str], records: dict[str, ExecutionRecord]
+) -> tuple[list[str], dict[str, int]]:
+    """The rows in display order - each execution followed by those it started (newest first,
+    recursively) - and each row's depth. An execution whose parent is not shown is a root."""
+    children: dict[str, list[str]] = {}
+    roots = []
+    for execution_id in newest_first:
+        parent = records[execution_id].parent_execution_id
+        if parent in records and parent != execution_id:
+            children.setdefault(parent, []).append(execution_id)
+        else:
+            roots.append(execution_id)
+    rows: list[str] = []
+    depth: dict[str, int] = {}
+    stack = [(execution_id, 0) for execution_id in reversed(roots)]
+    while stack:
+        execution_id, level = stack.pop()
+        if execution_id in depth:
+            continue
+        rows.append(execution_id)
+        depth[execution_id] = level
+        stack += [(child, level + 1) for child in reversed(children.get(execution_id, []))]
+    rows += [i for i in newest_first if i not in depth]  # a loop of parents cannot happen
+    return rows, depth

@@ -18,11 +18,16 @@ from textual.widgets import ContentSwitcher, Input, Label, Static, Tab, Tabs
 from sidetui.core import EngineConfig, ExecutionRecord
 from sidetui.core.output import OutputStream, tail_of_log
 from sidetui.tui.presentation import Presentation
+from sidetui.tui.widgets.messages import messages_of
 from sidetui.tui.widgets.output_view import OutputView
 
 STREAM_TABS = ("stdout", "stderr", "merged")
-TABS = (*STREAM_TABS, "result", "details")
-SWITCHER_PANES = {"result": "result", "details": "execution-details"}  # the rest: "output"
+TABS = (*STREAM_TABS, "messages", "result", "details")
+SWITCHER_PANES = {  # the rest: "output"
+    "messages": "messages",
+    "result": "result",
+    "details": "execution-details",
+}
 
 
 class OutputPane(Vertical):
@@ -46,6 +51,7 @@ class OutputPane(Vertical):
         yield Tabs(*(Tab(name, id=f"tab-{name}") for name in TABS), id="output-tabs")
         with ContentSwitcher(initial="output", id="output-switcher"):
             yield OutputView(id="output")
+            yield VerticalScroll(Static(id="messages-body"), id="messages")
             yield VerticalScroll(Static(id="result-body"), id="result")
             yield VerticalScroll(Static(id="execution-details-body"), id="execution-details")
         yield Label("", id="output-status")
@@ -89,6 +95,8 @@ class OutputPane(Vertical):
             else:
                 stream = record.stdout if tab == "stdout" else record.stderr
                 view.show(key, *_lines_of(stream))
+        elif tab == "messages":
+            self.query_one("#messages-body", Static).update(messages_of(record, self.presentation))
         elif tab == "result":
             self.query_one("#result-body", Static).update(self._result())
         else:
@@ -169,7 +177,7 @@ class OutputPane(Vertical):
         if record.error is not None:
             colour = self.presentation.colours.get("text-error", "red")
             parts: list[RenderableType] = [
-                Text(record.error.code.value, style=f"bold {colour}"),
+                Text(str(record.error.code), style=f"bold {colour}"),
                 Text(record.error.message),
             ]
         else:
@@ -202,6 +210,7 @@ class OutputPane(Vertical):
             ("exit", record.exit_code if record.exit_code is not None else record.signal or "-"),
             ("timeout", f"{record.timeout} ms" if record.timeout else "none"),
             ("thread", "…" if show.deterministic else record.thread_id),
+            ("started by", _parent(record, show)),
             ("params", _json(record.params)),
         ]
         rows += [
@@ -214,6 +223,12 @@ class OutputPane(Vertical):
         for label, value in rows:
             table.add_row(label, value if isinstance(value, Text | JSON) else Text(str(value)))
         return table
+
+
+def _parent(record: ExecutionRecord, show: Presentation) -> str:
+    if record.parent_execution_id:
+        return f"execution {show.execution_id(record.parent_execution_id)}"
+    return f"{record.parent_agent_id or '-'}"
 
 
 def _lines_of(stream: OutputStream | None) -> tuple[list[str], int]:
