@@ -9,22 +9,16 @@ error naming the call (`fs.readFile is not served by sidetui`), noted on the cal
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from sidetui.core.protocol.capability_requests import CapabilityRequests
 from sidetui.core.protocol.identity import lineage_of
 from sidetui.core.protocol.interfaces import CapabilityService, SideExecutionService
-from sidetui.core.protocol.peers import Caller
+from sidetui.core.protocol.peers import Caller, Handler, Reply, Request, Routes
 from sidetui.core.protocol.project_requests import ProjectRequests
-from sidetui.core.protocol.replies import Reply, failure
+from sidetui.core.protocol.replies import failure
 from sidetui.core.protocol.settled_notices import SettledNotices
 from sidetui.core.protocol.side_execution_requests import SideExecutionRequests
 from sidetui.core.records.errors import ErrorCode, Refusal
 from sidetui.core.records.requests import Lineage
-
-Request = dict[str, Any]
-Handler = Callable[[Request, Caller], Awaitable[Reply]]
 
 
 class AgentApi:
@@ -34,7 +28,7 @@ class AgentApi:
         self.executions = executions
         self.capabilities = capabilities
         notices = SettledNotices()
-        self._routes: dict[tuple[str, str], Handler] = {
+        self._routes: Routes = {
             **SideExecutionRequests(executions, notices, self.lineage).routes(),
             **CapabilityRequests(capabilities, notices, self.lineage).routes(),
             **ProjectRequests(executions).routes(),

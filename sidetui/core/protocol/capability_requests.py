@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 from sidetui.core.protocol.interfaces import CapabilityService
-from sidetui.core.protocol.peers import Caller
-from sidetui.core.protocol.replies import Reply, from_response, reply
+from sidetui.core.protocol.peers import Caller, Reply, Request, Routes
+from sidetui.core.protocol.replies import from_response, reply
 from sidetui.core.protocol.settled_notices import SettledNotices
 from sidetui.core.records.requests import CapabilityRequest, Lineage
 
-Request = dict[str, Any]
-Route = tuple[str, str]
 
-
+@dataclass
 class CapabilityRequests:
     """Lists, starts, follows and stops capability executions for agents and children."""
 
-    def __init__(
-        self,
-        capabilities: CapabilityService,
-        notices: SettledNotices,
-        lineage: Callable[[Caller, Request], Lineage],
-    ):
-        self.capabilities = capabilities
-        self.notices = notices
-        self.lineage = lineage
+    capabilities: CapabilityService
+    notices: SettledNotices
+    lineage: Callable[[Caller, Request], Lineage]  # who starts what a caller starts
 
-    def routes(self) -> dict[Route, Callable[[Request, Caller], Any]]:
+    def routes(self) -> Routes:
         return {
             ("capability", "listCapabilities"): self.list_capabilities,
             ("capability", "getCapabilityDetail"): self.detail,

@@ -8,6 +8,10 @@ from enum import Enum
 from typing import Any
 
 Push = Callable[[dict[str, Any]], Awaitable[None]]
+Request = dict[str, Any]
+Reply = dict[str, Any]
+Handler = Callable[[Request, "Caller"], Awaitable[Reply]]
+Routes = dict[tuple[str, str], Handler]  # (type, action) -> handler
 
 
 @dataclass(frozen=True)

@@ -3,24 +3,20 @@ path and basic settings, and the thread messages an execution was started with."
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 from sidetui.core.protocol.interfaces import SideExecutionService
-from sidetui.core.protocol.peers import Caller
-from sidetui.core.protocol.replies import Reply, reply
-
-Request = dict[str, Any]
-Route = tuple[str, str]
+from sidetui.core.protocol.peers import Caller, Reply, Request, Routes
+from sidetui.core.protocol.replies import reply
 
 
+@dataclass
 class ProjectRequests:
     """`project.getProjectPath`, `project.getProjectSettings`, `chat.getChatHistory`."""
 
-    def __init__(self, executions: SideExecutionService):
-        self.executions = executions
+    executions: SideExecutionService
 
-    def routes(self) -> dict[Route, Callable[[Request, Caller], Any]]:
+    def routes(self) -> Routes:
         return {
             ("projectEvent", "getProjectPath"): self.project_path,
             ("projectEvent", "getProjectSettings"): self.project_settings,

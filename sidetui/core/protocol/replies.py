@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sidetui.core.protocol.peers import Reply
 from sidetui.core.records.errors import ErrorCode, ExecutionError
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
 from sidetui.core.records.response import Response
-
-Reply = dict[str, Any]
 
 
 def reply(

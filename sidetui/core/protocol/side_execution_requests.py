@@ -3,35 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sidetui.core.protocol.identity import thread_messages_of
 from sidetui.core.protocol.interfaces import SideExecutionService
-from sidetui.core.protocol.peers import Caller
-from sidetui.core.protocol.replies import Reply, from_response, reply, status_of
+from sidetui.core.protocol.peers import Caller, Reply, Request, Routes
+from sidetui.core.protocol.replies import from_response, reply, status_of
 from sidetui.core.protocol.settled_notices import SettledNotices
 from sidetui.core.records.errors import ErrorCode, Refusal
 from sidetui.core.records.requests import Lineage, StartRequest
 from sidetui.core.records.response import Response
 
-Request = dict[str, Any]
-Route = tuple[str, str]
 
-
+@dataclass
 class SideExecutionRequests:
     """Starts, stops, lists and reports on side executions for agents and children."""
 
-    def __init__(
-        self,
-        executions: SideExecutionService,
-        notices: SettledNotices,
-        lineage: Callable[[Caller, Request], Lineage],
-    ):
-        self.executions = executions
-        self.notices = notices
-        self.lineage = lineage
+    executions: SideExecutionService
+    notices: SettledNotices
+    lineage: Callable[[Caller, Request], Lineage]  # who starts what a caller starts
 
-    def routes(self) -> dict[Route, Callable[[Request, Caller], Any]]:
+    def routes(self) -> Routes:
         return {
             ("sideExecution", "startSideExecution"): self.start_side_execution,
             ("sideExecution", "stopSideExecution"): self.stop,
