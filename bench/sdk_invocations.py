@@ -1,4 +1,4 @@
-"""(g) codeboltjs SDK blocks under stress: no invocation lost, at no cost a person notices.
+"""(k) codeboltjs SDK blocks under stress: no invocation lost, at no cost a person notices.
 
 The blocks run on the SDK double (`tests/sdk_double`: node on the registry's `ws`), which behaves
 as `@codebolt/codeboltjs` does: its listener attaches in a `.then()` after `open`, and every frame
@@ -138,9 +138,7 @@ async def main() -> None:
                 await many(manager, name, 3, TIMEOUT_MS)  # warm-up
                 now, before = await latency(manager, name, rounds)
                 with invocation_sent_at_once():
-                    _, before_lost = await many(
-                        manager, name, baseline_count, BASELINE_TIMEOUT_MS
-                    )
+                    _, before_lost = await many(manager, name, baseline_count, BASELINE_TIMEOUT_MS)
                 stressed, lost = await many(manager, name, count, TIMEOUT_MS)
                 value, baseline = median(now) * 1000, median(before) * 1000
                 rows.append(
