@@ -101,6 +101,69 @@ async def test_search_jumps_between_matches_with_enter_n_and_capital_n(
         assert "needle-120" in visible(app)
 
 
+DENSE = """
+    for i in range(80):
+        if i == 30:
+            print("57.5 s left · 57 again")  # two matches on one line
+        elif i in (31, 33):
+            print(f"57.{i % 2 * 5} s left")
+        else:
+            print("hay")
+"""
+
+
+def current_match(app: SidetuiApp) -> tuple[int, int] | None:
+    return view(app).finder.current
+
+
+async def test_n_and_capital_n_step_from_the_current_match_through_every_one(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    """Matches closer together than half a screen, two on one line: `n` visits each in order
+    and wraps, `N` goes back one at a time; the status line counts what is highlighted."""
+    write_block(samples_project, "dense", DENSE, {"description": "close matches"})
+    app = make_app()
+    async with driving(app) as pilot:
+        await run_to_end(pilot, app, "dense")
+        await pilot.press("slash", *"57", "enter", "escape")
+        assert "1/4 matches for '57'" in status_line(app)
+        assert current_match(app) == (30, 0)
+        steps = []
+        for key in ("n", "n", "n", "n", "N", "N", "N", "N", "N"):
+            await pilot.press(key)
+            steps.append((status_line(app).split(" · ")[-1], current_match(app)))
+        assert steps == [
+            ("2/4 matches for '57'", (30, 14)),
+            ("3/4 matches for '57'", (31, 0)),
+            ("4/4 matches for '57'", (33, 0)),
+            ("1/4 matches for '57'", (30, 0)),  # past the last: the first
+            ("4/4 matches for '57'", (33, 0)),  # before the first: the last
+            ("3/4 matches for '57'", (31, 0)),
+            ("2/4 matches for '57'", (30, 14)),
+            ("1/4 matches for '57'", (30, 0)),
+            ("4/4 matches for '57'", (33, 0)),
+        ]
+
+
+@pytest.mark.usefixtures("ticker")
+async def test_n_keeps_stepping_one_match_at_a_time_while_output_arrives(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with driving(app) as pilot:
+        record, output = await ticking(pilot, app)
+        await pilot.press("slash", *"0", "enter", "escape")
+        numbers = [output.finder.position()[0]]
+        for _ in range(6):
+            await pilot.press("n")
+            numbers.append(output.finder.position()[0])
+            assert output.finder.position()[1] > 0
+            assert f"{numbers[-1]}/" in status_line(app)
+        assert numbers == list(range(numbers[0], numbers[0] + 7))
+        await app.manager.stop(record.side_execution_id)
+        await settled(pilot, app, record.side_execution_id)
+
+
 @pytest.mark.usefixtures("haystack")
 async def test_search_without_match_says_so(make_app: AppFactory) -> None:
     app = make_app()

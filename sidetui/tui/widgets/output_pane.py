@@ -43,9 +43,6 @@ class OutputPane(Vertical):
         self._status_text = ""
         self.record: ExecutionRecord | None = None
         self._merged_first = 0
-        self.search_term = ""
-        self._search_state = ""
-        self._searched_key: object = None  # the view content the search state is about
 
     def compose(self) -> ComposeResult:
         yield Tabs(*(Tab(name, id=f"tab-{name}") for name in TABS), id="output-tabs")
@@ -122,28 +119,8 @@ class OutputPane(Vertical):
 
     def search(self, term: str, forward: bool = True) -> None:
         """Go to the next (or previous) match of `term` and say where it is; "" ends the search."""
-        view = self.view
-        if not term:
-            view.search("")
-            self._search_state, self._searched_key = "", None
-        else:
-            number, total = view.search(term, forward)
-            self._search_state = (
-                f"{number}/{total} matches for {term!r}" if total else f"no match for {term!r}"
-            )
-            self._searched_key = view.key
+        self.view.search(term, forward)
         self._update_status()
-
-    def _search_summary(self) -> str:
-        """The search state; for other content than the search went through, just a count."""
-        view = self.view
-        if self._search_state and view.key != self._searched_key:
-            term, total = view.search_term, view.match_count
-            self._search_state = (
-                f"{total} matches for {term!r}" if total else f"no match for {term!r}"
-            )
-            self._searched_key = view.key
-        return self._search_state
 
     def _update_status(self) -> None:
         parts: list[str] = []
@@ -161,7 +138,7 @@ class OutputPane(Vertical):
             if tab == "merged" and self._merged_first:
                 parts.append(f"{self._merged_first:,} earlier")
             parts.append("following" if view.following else "paused (f: follow)")
-        if summary := self._search_summary():
+        if summary := self.view.finder.summary():
             parts.append(summary)
         text = " · ".join(parts)
         if text != self._status_text:  # a fixed-size line: repaint it, never re-lay the screen
