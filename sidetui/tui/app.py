@@ -31,21 +31,22 @@ class SidetuiApp(PlainNotifications, App[None]):
     ]
 
     def __init__(
-        self, manager: SideExecutionManager, settings: Settings, deterministic: bool = False
+        self,
+        manager: SideExecutionManager,
+        settings: Settings,
+        looks: type[Presentation] = Presentation,
     ):
         super().__init__()
         self.manager = manager
         self.settings = settings
-        self.deterministic = deterministic
+        self.looks = looks
         self.sub_title = manager.project_dir.name
         self.main: MainScreen | None = None
         self.engine_ready = asyncio.Event()
 
     async def on_mount(self) -> None:
         self.set_keymap(self.settings.keys)
-        presentation = Presentation(
-            self.manager.project_dir, self.get_css_variables(), self.deterministic
-        )
+        presentation = self.looks(self.manager.project_dir, self.get_css_variables())
         self.main = MainScreen(self.manager, presentation)
         await self.push_screen(self.main)
         loop = asyncio.get_running_loop()

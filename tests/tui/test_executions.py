@@ -13,11 +13,14 @@ from tests.tui.pilot_support import (
     AppFactory,
     driving,
     launch,
+    main,
     open_dialog,
     pane,
     run,
     run_to_end,
     settled,
+    show_tab,
+    shown,
     start_block,
     status_cell,
     table,
@@ -286,3 +289,21 @@ async def test_s_with_nothing_selected_says_so(make_app: AppFactory) -> None:
         await pilot.press("s")
         await pilot.pause()
         assert ("No execution is selected.", "information") in notifications(app)
+
+
+async def test_exit_shows_once_a_block_that_returned_its_result_has_exited(
+    make_app: AppFactory,
+) -> None:
+    """A result sent over the channel ends the execution before its process exits: the exit code
+    comes later, and the table and the details show it then."""
+    app = make_app()
+    async with driving(app) as pilot:
+        await show_tab(pilot, app, "details")
+        record = await run_to_end(pilot, app, "python-helper", {"text": "to be or not to be"})
+        assert record.status.value == "completed"
+        assert record.exit_code == 0
+
+        exit_cell = lambda: str(table(app).get_cell(record.side_execution_id, "exit"))  # noqa: E731
+        await wait_until(pilot, lambda: exit_cell() == "0", "exit 0 in the table")
+        details = shown(main(app).query_one("#execution-details-body"))
+        assert "exit       0" in details or "exit 0" in " ".join(details.split())

@@ -18,6 +18,7 @@ from tests.tui.pilot_support import (
     HAYSTACK,
     TICKER,
     AppFactory,
+    click_row,
     driving,
     launch,
     main,
@@ -25,7 +26,9 @@ from tests.tui.pilot_support import (
     run_to_end,
     screen_lines,
     settled,
+    show_tab,
     shown,
+    until_shown,
     view,
     wait_until,
     wheel_up,
@@ -152,13 +155,16 @@ async def test_n_keeps_stepping_one_match_at_a_time_while_output_arrives(
     app = make_app()
     async with driving(app) as pilot:
         record, output = await ticking(pilot, app)
-        await pilot.press("slash", *"0", "enter", "escape")
+        await pilot.press("slash", *"tick", "enter", "escape")  # every line matches once
+        visited = [output.finder.current]
         numbers = [output.finder.position()[0]]
         for _ in range(6):
             await pilot.press("n")
+            visited.append(output.finder.current)
             numbers.append(output.finder.position()[0])
-            assert output.finder.position()[1] > 0
             assert f"{numbers[-1]}/" in status_line(app)
+        first_line = visited[0][0]
+        assert visited == [(first_line + step, 0) for step in range(7)]
         assert numbers == list(range(numbers[0], numbers[0] + 7))
         await app.manager.stop(record.side_execution_id)
         await settled(pilot, app, record.side_execution_id)
@@ -435,3 +441,38 @@ async def test_search_counts_do_not_follow_to_another_execution(make_app: AppFac
         await run_to_end(pilot, app, "hello-python")
         assert pane(app).record is app.manager.records[0]
         assert "1/3 matches" not in status_line(app)
+
+
+async def test_a_finished_execution_that_printed_nothing_says_so(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    write_block(samples_project, "silent", "pass\n", {"description": "prints nothing"})
+    app = make_app()
+    async with driving(app) as pilot:
+        await run_to_end(pilot, app, "silent")
+        assert visible(app)[0] == "It printed nothing on stdout."
+        await show_tab(pilot, app, "stderr")
+        assert visible(app)[0] == "It printed nothing on stderr."
+
+
+async def test_an_execution_opens_on_the_tab_that_explains_its_end(make_app: AppFactory) -> None:
+    """A failure opens its result (the error, with its last stderr lines) - when it ends on
+    screen and when it is selected later; others open on the tab chosen last."""
+    app = make_app()
+    async with driving(app) as pilot:
+        failed = await run_to_end(pilot, app, "fails")
+        await until_shown(pilot, app, failed)
+        assert pane(app).tab == "result"
+        result = shown(main(app).query_one("#result-body"))
+        assert "PROCESS_CRASHED" in result
+        assert "its last lines on stderr" in result
+
+        completed = await run_to_end(pilot, app, "hello-python")
+        await until_shown(pilot, app, completed)
+        assert pane(app).tab == "stdout"  # the tab chosen last, not the one opened for us
+
+        await click_row(pilot, app, failed.side_execution_id)
+        assert pane(app).tab == "result"
+        await show_tab(pilot, app, "stderr")  # chosen by hand: kept from now on
+        await click_row(pilot, app, completed.side_execution_id)
+        assert pane(app).tab == "stderr"

@@ -9,16 +9,22 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Tabs, TextArea
+from textual.widgets import Footer, Header, Input, TextArea
 
 from sidetui.core import Entry, ExecutionRecord, ExecutionStatus, SideExecutionManager
 from sidetui.core.catalog.entries import Executor
 from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.launch_request import LaunchRequest
-from sidetui.tui.messages import ExecutionUpdated, OutputArrived, RegistryUpdated
+from sidetui.tui.messages import (
+    ExecutionSettled,
+    ExecutionUpdated,
+    OutputArrived,
+    RegistryUpdated,
+)
 from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.screens.inline_code import InlineCodeScreen
@@ -116,11 +122,17 @@ class MainScreen(PlainNotifications, OutputActions):
         table.upsert(record)
         pane = self.query_one(OutputPane)
         if pane.record is record:
-            pane.refresh_output()
+            pane.status_changed()
         severity = ENDINGS.get(record.status)
         if severity and table.selected_id != record.side_execution_id:
             reason = f": {record.error.message}" if record.error else ""
             self.notify(f"{record.action_block} {record.status.value}{reason}", severity=severity)  # type: ignore[arg-type]
+
+    def on_execution_settled(self, message: ExecutionSettled) -> None:
+        self.query_one(ExecutionsTable).update_record(message.record)
+        pane = self.query_one(OutputPane)
+        if pane.record is message.record:
+            pane.status_changed()
 
     def on_output_arrived(self, message: OutputArrived) -> None:
         pane = self.query_one(OutputPane)
@@ -129,22 +141,19 @@ class MainScreen(PlainNotifications, OutputActions):
 
     def on_registry_updated(self, message: RegistryUpdated) -> None:
         self.query_one(CatalogTree).set_entries(self.manager.registry.entries())
-        details = self.query_one(EntryDetails)
-        details.show(self.query_one(CatalogTree).highlighted_entry)
 
     # -- what the widgets say --------------------------------------------------------------------
 
     def on_catalog_tree_entry_highlighted(self, message: CatalogTree.EntryHighlighted) -> None:
-        self.query_one(EntryDetails).show(message.entry)
+        tree = self.query_one(CatalogTree)
+        instead = Text(f"Nothing matches {tree.filter!r}.", style="dim") if tree.filter else ""
+        self.query_one(EntryDetails).show(message.entry, instead)
 
     def on_catalog_tree_launch_requested(self, message: CatalogTree.LaunchRequested) -> None:
         self.open_launch(message.entry)
 
     def on_executions_table_selected(self, message: ExecutionsTable.Selected) -> None:
         self.query_one(OutputPane).show_execution(message.record)
-
-    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        self.query_one(OutputPane).refresh_output()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":

@@ -40,6 +40,7 @@ class CatalogTree(Tree[Entry | None]):
         self.colours = colours
         self._entries: list[Entry] = []
         self._filter = ""
+        self._announced: Entry | None = None  # the entry the details were last told about
 
     @property
     def highlighted_entry(self) -> Entry | None:
@@ -49,6 +50,10 @@ class CatalogTree(Tree[Entry | None]):
     def set_entries(self, entries: Iterable[Entry]) -> None:
         self._entries = list(entries)
         self._rebuild()
+
+    @property
+    def filter(self) -> str:
+        return self._filter
 
     def set_filter(self, text: str) -> None:
         self._filter = text.strip().lower()
@@ -77,6 +82,15 @@ class CatalogTree(Tree[Entry | None]):
                 if not group.children:
                     group.remove()
         self._restore_cursor(keep, was_at)
+        self._announce(self.highlighted_entry)
+
+    def _announce(self, entry: Entry | None) -> None:
+        """Tell the details about the highlighted entry when it is another one (a rebuild or a
+        filter can change it without moving the cursor; with none, what is said instead may
+        change)."""
+        if entry is not self._announced or entry is None:
+            self._announced = entry
+            self.post_message(self.EntryHighlighted(entry))
 
     def _group(
         self,
@@ -142,7 +156,7 @@ class CatalogTree(Tree[Entry | None]):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Entry | None]) -> None:
         event.stop()
-        self.post_message(self.EntryHighlighted(event.node.data))
+        self._announce(self.highlighted_entry)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Entry | None]) -> None:
         event.stop()

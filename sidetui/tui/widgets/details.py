@@ -26,8 +26,9 @@ class EntryDetails(VerticalScroll):
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
 
-    def show(self, entry: Entry | None) -> None:
-        self._body.update(self.describe(entry) if entry is not None else Text(""))
+    def show(self, entry: Entry | None, instead: RenderableType = "") -> None:
+        """Describe `entry`; without one, show what `instead` says."""
+        self._body.update(self.describe(entry) if entry is not None else instead)
         self.scroll_home(animate=False)
 
     def describe(self, entry: Entry) -> RenderableType:

@@ -88,6 +88,11 @@ class ExecutionsTable(DataTable[str | Text]):
         self._order.insert(0, execution_id)
         self._rebuild(execution_id if select else keep)
 
+    def update_record(self, record: ExecutionRecord) -> None:
+        """Bring the row of `record` up to date, if it is shown."""
+        if record.side_execution_id in self._records:
+            self.upsert(record)
+
     def remove_executions(self, execution_ids: set[str]) -> None:
         keep = self.selected_id
         for execution_id in execution_ids:
@@ -118,21 +123,19 @@ class ExecutionsTable(DataTable[str | Text]):
     def _cells(self, record: ExecutionRecord) -> dict[str, str | Text]:
         show = self.presentation
         live = not record.status.is_final or record.status.value == "stopping"
-        exit_code = record.exit_code if record.exit_code is not None else record.signal
-        if isinstance(exit_code, str):
-            exit_code = exit_code.removeprefix("SIG")  # KILL, TERM: the column is 4 wide
+        exit_code = show.exit(record).removeprefix("SIG")  # KILL, TERM: the column is 4 wide
         return {
             "id": show.execution_id(record.side_execution_id, short=True),
             "name": self._fitted_name(
                 record.action_block, self._depth.get(record.side_execution_id, 0)
             ),
             "status": show.status(record.status),
-            "pid": show.pid(record.pid),
-            "started": show.clock(record.start_time),
-            "time": show.duration(record.duration_ms),
-            "cpu": show.cpu(record.usage.cpu_percent, live),
-            "mem": show.memory(record.usage.memory_rss, live),
-            "exit": "-" if exit_code is None else str(exit_code),
+            "pid": show.pid(record.pid, record.side_execution_id),
+            "started": show.started(record),
+            "time": show.duration(record),
+            "cpu": show.cpu(record, live),
+            "mem": show.memory(record, live),
+            "exit": exit_code or "-",
         }
 
     def _fitted_name(self, name: str, depth: int) -> Text:
