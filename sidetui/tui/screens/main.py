@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Input, TextArea
 
 from sidetui.core import Entry, ExecutionRecord, ExecutionStatus, SideExecutionManager
 from sidetui.core.catalog.entries import Executor
+from sidetui.core.terminal_text import strip_ansi
 from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.messages import (
@@ -177,6 +178,14 @@ class MainScreen(PlainNotifications, OutputActions):
         if isinstance(entry, Executor):
             types = ", ".join(entry.supported_types) or "none"
             self.notify(f"An executor runs capabilities (types: {types}): launch one of those.")
+            return
+        if entry.errors:
+            problem = strip_ansi(entry.errors[0])
+            self.notify(
+                f"{strip_ansi(entry.name)} is broken and cannot run: {problem}",
+                title="Not launched",
+                severity="error",
+            )
             return
         previous = self._last_params.get(str(entry.path))
         self.app.push_screen(LaunchScreen(entry, previous), self._launch_dialog_closed)
