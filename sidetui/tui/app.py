@@ -15,7 +15,7 @@ from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.commands import SidetuiCommands
 from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.presentation import Presentation
-from sidetui.tui.screens.confirm_quit import ConfirmQuitScreen
+from sidetui.tui.screens.confirm import quitting
 from sidetui.tui.screens.main import MainScreen
 
 
@@ -43,6 +43,11 @@ class SidetuiApp(PlainNotifications, App[None]):
         self.sub_title = manager.project_dir.name
         self.main: MainScreen | None = None
         self.engine_ready = asyncio.Event()
+
+    @property
+    def keymap(self) -> dict[str, str]:
+        """Keys rebound from the configuration, by binding id."""
+        return self.settings.keys
 
     async def on_mount(self) -> None:
         self.set_keymap(self.settings.keys)
@@ -77,7 +82,7 @@ class SidetuiApp(PlainNotifications, App[None]):
         if not live:
             self.exit()
             return
-        self.push_screen(ConfirmQuitScreen(len(live)), self._quit_answered)
+        self.push_screen(quitting(len(live)), self._quit_answered)
 
     def _quit_answered(self, stop_all: bool | None) -> None:
         if stop_all:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
+
 from sidetui.core import EngineConfig
 from sidetui.tui.app import SidetuiApp
+from sidetui.tui.screens.confirm import ConfirmScreen
 from tests.helpers import pids_alive, write_block
 from tests.tui.pilot_support import (
     STUBBORN,
@@ -15,6 +18,7 @@ from tests.tui.pilot_support import (
     launch,
     main,
     open_dialog,
+    open_screen,
     pane,
     run,
     run_to_end,
@@ -102,7 +106,7 @@ async def test_stop_ends_the_whole_tree_grandchildren_too(
         assert pids_alive([record.pid or 0, grandchild]) == []
 
 
-async def test_capital_s_stops_every_execution(make_app: AppFactory) -> None:
+async def test_capital_s_asks_then_stops_every_execution(make_app: AppFactory) -> None:
     app = make_app()
     async with driving(app) as pilot:
         first = await start_block(app, "countdown", {"seconds": 60})
@@ -111,7 +115,15 @@ async def test_capital_s_stops_every_execution(make_app: AppFactory) -> None:
             await wait_for_output(pilot, record, "s left")
         await wait_until(pilot, lambda: table(app).row_count == 2, "two rows")
 
-        await pilot.press("S")
+        question = await open_screen(pilot, app, "S", ConfirmScreen)
+        assert "Stop 2 live executions?" in shown(question.query_one(Static))
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert app.screen is main(app)
+        assert [first.status.value, second.status.value] == ["running", "running"]
+
+        await open_screen(pilot, app, "S", ConfirmScreen)
+        await pilot.press("y")
         for record in (first, second):
             await settled(pilot, app, record.side_execution_id)
 
@@ -173,7 +185,7 @@ async def test_the_dialog_offers_the_last_params_again(make_app: AppFactory) -> 
         await pilot.press("escape")
 
 
-async def test_x_clears_finished_executions_and_keeps_running_ones(
+async def test_x_asks_then_clears_finished_executions_and_keeps_running_ones(
     make_app: AppFactory,
 ) -> None:
     app = make_app()
@@ -186,7 +198,20 @@ async def test_x_clears_finished_executions_and_keeps_running_ones(
         await wait_for_output(pilot, running, "s left")
         await wait_until(pilot, lambda: table(app).row_count == 3, "three rows")
 
-        await pilot.press("x")
+        question = await open_screen(pilot, app, "x", ConfirmScreen)
+        assert "Clear 2 finished executions?" in shown(question.query_one(Static))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table(app).row_count == 3
+        assert len(app.manager.records) == 3
+        assert app.manager.history is not None
+        assert {r.side_execution_id for r in app.manager.history.recent()} >= {
+            done.side_execution_id,
+            failed.side_execution_id,
+        }
+
+        await open_screen(pilot, app, "x", ConfirmScreen)
+        await pilot.press("y")
         await pilot.pause()
 
         assert [r.side_execution_id for r in app.manager.records] == [running.side_execution_id]

@@ -22,7 +22,7 @@ from textual.widgets import TextArea
 
 from sidetui.core import EngineConfig
 from sidetui.tui.app import SidetuiApp
-from sidetui.tui.screens.confirm_quit import ConfirmQuitScreen
+from sidetui.tui.screens.confirm import ConfirmScreen
 from sidetui.tui.screens.inline_code import InlineCodeScreen
 from tests.helpers import needs_node, write_block
 from tests.tui.pilot_support import (
@@ -286,7 +286,7 @@ def test_quit_asks_with_a_running_execution(
     async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
         record = await launch(pilot, app, "steady")
         await until_running(pilot, app, record, lines=3)
-        await open_screen(pilot, app, "q", ConfirmQuitScreen)
+        await open_screen(pilot, app, "q", ConfirmScreen)
 
     assert matches_snapshot(drive)
 

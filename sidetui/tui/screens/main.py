@@ -28,6 +28,7 @@ from sidetui.tui.messages import (
 )
 from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.presentation import Presentation
+from sidetui.tui.screens.confirm import clearing, stopping_all
 from sidetui.tui.screens.inline_code import InlineCodeScreen
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.screens.output_actions import OutputActions
@@ -239,10 +240,18 @@ class MainScreen(PlainNotifications, OutputActions):
         self._guarded(self.manager.stop(execution_id))
 
     def action_stop_all(self) -> None:
+        """Stop every live execution, once the person says yes."""
         live = self.live_records()
-        if live:
-            self.notify(f"Stopping {len(live)} execution(s)", timeout=2)
-            self._guarded(self.manager.stop_all())
+        if not live:
+            self.notify("Nothing is running.", timeout=2)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.notify(f"Stopping {len(live)} execution(s)", timeout=2)
+                self._guarded(self.manager.stop_all())
+
+        self.app.push_screen(stopping_all(len(live)), answered)
 
     def action_rerun(self) -> None:
         record = self._selected()
@@ -260,13 +269,23 @@ class MainScreen(PlainNotifications, OutputActions):
         self.app.push_screen(InlineCodeScreen(previous), self._launch_dialog_closed)
 
     def action_clear_finished(self) -> None:
-        """Remove finished executions from the table and the history (their logs stay)."""
+        """Remove finished executions from the table and the history (their logs stay), once
+        the person says yes."""
         table = self.query_one(ExecutionsTable)
-        cleared = {i for i in table.finished_ids() if self.manager.forget(i)}
-        table.remove_executions(cleared)
-        for execution_id in cleared:
-            self._requests.pop(execution_id, None)
-        self.notify(f"Cleared {len(cleared)} finished execution(s).", timeout=2)
+        finished = table.finished_ids()
+        if not finished:
+            self.notify("Nothing has finished.", timeout=2)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                cleared = {i for i in finished if self.manager.forget(i)}
+                table.remove_executions(cleared)
+                for execution_id in cleared:
+                    self._requests.pop(execution_id, None)
+                self.notify(f"Cleared {len(cleared)} finished execution(s).", timeout=2)
+
+        self.app.push_screen(clearing(len(finished)), answered)
 
     def _guarded(self, work: Awaitable[Any]) -> None:
         """Run engine work in the background; a failure is shown, never fatal."""
