@@ -11,7 +11,7 @@ root. The rooms, each with its own front door, import downwards only:
     catalog                        entries found on disk, manifests, the registry, live watching
     records                        records, statuses, errors, responses, ids
     output                         output streams, their tails and log files
-    config, terminal_text          leaves: settings and their defaults; text made safe to show
+    config, terminal_text, workers   leaves: settings; outside text made safe; worker threads
 """
 
 from sidetui.core.catalog.entries import ActionBlock, Entry, EntryKind, InputSpec, Source

@@ -8,7 +8,6 @@ Clients (TUI, CLI, scripts) call its methods, each returning the response envelo
 
 from __future__ import annotations
 
-import asyncio
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 from sidetui.core.capabilities import CapabilityManager
 from sidetui.core.catalog.entries import ActionBlock
-from sidetui.core.catalog.listing import action_blocks_response, scanned_registry
+from sidetui.core.catalog.listing import action_blocks_response, load, scanned_registry
 from sidetui.core.catalog.lookup import resolve_action_block
 from sidetui.core.catalog.registry import Registry, RegistryChange
 from sidetui.core.catalog.roots import roots_for
@@ -140,12 +139,15 @@ class SideExecutionManager:
         this project or, scanned for the call, of `project_path`."""
         registry = self.registry
         if project_path is not None and Path(project_path).resolve() != self.project_dir:
-            registry = await scanned_registry(self.config, Path(project_path).resolve())
+            try:
+                registry = await scanned_registry(self.config, Path(project_path).resolve())
+            except Refusal as refusal:
+                return Response.failure("listActionBlocksResponse", refusal.error)
         return action_blocks_response(registry)
 
     async def rescan(self) -> RegistryChange:
         """Scan every root again (for clients that do not watch); publishes what changed."""
-        change = await asyncio.to_thread(self.registry.load)
+        change = await load(self.registry)
         self._registry_changed(change)
         return change
 

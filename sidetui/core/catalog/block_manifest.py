@@ -160,12 +160,27 @@ def _entry_point(
         if not path.is_file():
             problem = "is a folder" if path.is_dir() else "does not exist"
             errors.append(f"entry point {declared} {problem}")
+        elif outside := _outside(path, folder):
+            errors.append(f"entry point {declared} leads out of the block's folder, to {outside}")
         return declared
     for candidate in DEFAULT_ENTRIES:
         if candidate.split("/")[0] in names and (folder / candidate).is_file():
+            if outside := _outside(folder / candidate, folder):
+                errors.append(
+                    f"entry point {candidate} leads out of the block's folder, to {outside}"
+                )
             return candidate
     errors.append("no entry point: set entryPoint in actionblock.yml, or add index.js or main.py")
     return None
+
+
+def _outside(path: Path, folder: Path) -> Path | None:
+    """Where `path` really is when that is outside `folder` (absolute, `..` or a symlink)."""
+    try:
+        real, home = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):
+        return None
+    return None if real.is_relative_to(home) else real
 
 
 def _runtime_for(folder: Path, entry_point: str | None, errors: list[str]) -> str | None:

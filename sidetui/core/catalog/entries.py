@@ -79,6 +79,7 @@ class Entry:
     id: str = ""
     shadowed_by: str | None = None
     conflicts_with: tuple[str, ...] = ()
+    linked_to: str | None = None  # reached through a symlink out of its root: where it leads
 
     kind: EntryKind = EntryKind.ACTION_BLOCK
 
@@ -145,6 +146,7 @@ class ActionBlock(Entry):
             "errors": list(self.errors),
             "shadowedBy": self.shadowed_by,
             "conflictsWith": list(self.conflicts_with),
+            "linkedTo": self.linked_to,
             "metadata": metadata,
         }
 
@@ -201,6 +203,7 @@ class Capability(Entry):
             "errors": list(self.errors),
             "shadowedBy": self.shadowed_by,
             "conflictsWith": list(self.conflicts_with),
+            "linkedTo": self.linked_to,
             "metadata": {
                 **self.metadata,
                 "author": self.author,
@@ -236,5 +239,6 @@ class Executor(ActionBlock):
             "errors": list(self.errors),
             "shadowedBy": self.shadowed_by,
             "conflictsWith": list(self.conflicts_with),
+            "linkedTo": self.linked_to,
             "metadata": {**self.metadata, "source": self.source.label},
         }

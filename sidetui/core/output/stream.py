@@ -128,8 +128,8 @@ class OutputStream:
             return
         self.closed = True
         if self._partial or self._partial_dropped:
-            self._end_partial_line(b"\n")
-            self._keep(b"\n", 1)
+            if self._end_partial_line(b"\n") == 0:  # else the cut line was ended with its note
+                self._keep(b"\n", 1)
             self.partial_changed = True
         self.log.close()
 

@@ -27,6 +27,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from sidetui.core.protocol.peers import Caller, Push, Received
+from sidetui.core.records import strict_json
 
 POLICY_VIOLATION = 1008
 MESSAGE_TOO_BIG = 1009
@@ -240,8 +241,8 @@ def _pusher(connection: ServerConnection) -> Push:
 
 def _parse(frame: str | bytes) -> dict[str, Any] | None:
     try:
-        message = json.loads(frame)
-    except ValueError:
+        message = strict_json.loads(frame)
+    except ValueError:  # malformed, NaN, or nested too deeply
         return None
     return message if isinstance(message, dict) else None
 

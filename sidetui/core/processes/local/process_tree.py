@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import psutil
 
 from sidetui.core.records.execution_record import TreeUsage
+from sidetui.core.workers import in_process_thread
 
 MARKER_VARIABLE = "SIDE_EXECUTION_ID"
 _PR_SET_CHILD_SUBREAPER = 36
@@ -152,7 +153,7 @@ class ProcessTree:
         return tuple(sorted(p.pid for p in members))
 
     async def _collect(self) -> list[psutil.Process]:
-        table = await asyncio.to_thread(ProcessTable.read, self.started)
+        table = await in_process_thread(ProcessTable.read, self.started)
 
         return self.members(table, thorough=True)
 
