@@ -18,6 +18,7 @@ from sidetui.core.records.block_message import BlockMessage
 from sidetui.core.records.errors import ExecutionError, error_code
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
 from sidetui.core.records.status import ExecutionStatus
+from sidetui.core.state_dir import private_file
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (
@@ -27,6 +28,8 @@ CREATE TABLE IF NOT EXISTS executions (
 )
 """
 _LEFT_OUT = ("output", "errorOutput")
+_SIDES = ("-wal", "-shm")
+PARAMS_KEPT = 64 * 1024
 
 
 class HistoryStore:
@@ -41,6 +44,8 @@ class HistoryStore:
     def open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            for private in (self.path, *(self.path.with_name(self.path.name + s) for s in _SIDES)):
+                private_file(private)  # SQLite gives its -wal and -shm the database's mode
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=2)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -55,6 +60,10 @@ class HistoryStore:
 
     def save(self, record: ExecutionRecord) -> None:
         data = {k: v for k, v in record.to_dict().items() if k not in _LEFT_OUT}
+        params = json.dumps(data["params"], default=str)
+        if len(params) > PARAMS_KEPT:  # kept for a re-run, but not 10 MB of it
+            data["params"] = {}
+            data["paramsNotKept"] = f"params of {len(params):,} bytes, over {PARAMS_KEPT:,}"
         self._write(
             "INSERT OR REPLACE INTO executions (id, started, record) VALUES (?, ?, ?)",
             (record.side_execution_id, record.start_time, json.dumps(data, default=str)),
@@ -126,7 +135,7 @@ def record_from_dict(data: dict[str, Any]) -> ExecutionRecord:
         pid=data.get("pid"),
         start_time=_epoch(data["startTime"]),
         end_time=_epoch(data["endTime"]) if data.get("endTime") else None,
-        notices=list(data.get("notices") or []),
+        notices=[*(data.get("notices") or []), *_not_kept(data)],
         messages=[
             BlockMessage.from_dict(m, _epoch(str(m.get("time", ""))))
             for m in data.get("messages") or []
@@ -137,6 +146,12 @@ def record_from_dict(data: dict[str, Any]) -> ExecutionRecord:
     record.stored_log_paths = data.get("logPaths") or {}
     record.from_history = True
     return record
+
+
+def _not_kept(data: dict[str, Any]) -> list[str]:
+    """The notice a record stored without its params carries."""
+    note = data.get("paramsNotKept")
+    return [f"{note} were not kept in the history"] if note else []
 
 
 def _parse(text: str) -> ExecutionRecord | None:

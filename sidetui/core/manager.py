@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sidetui.core import state_dir
 from sidetui.core.capabilities import CapabilityManager
 from sidetui.core.catalog.entries import ActionBlock
 from sidetui.core.catalog.listing import action_blocks_response, load, scanned_registry
@@ -94,7 +95,7 @@ class SideExecutionManager:
             return
         self._opened = True
         self._executions.accepting = True
-        self.config.logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        state_dir.prepare(self.config.state_dir)
         if self.history is not None:
             self.history.open()
         self._backend.open()

@@ -239,7 +239,7 @@ class Execution:
 
     async def _logs_closed(self) -> None:
         """Until the log files hold every byte read (their writer may still be at it)."""
-        closing = [asyncio.wrap_future(stream.log.closed) for stream in self.streams]
+        closing = [asyncio.wrap_future(sink.closed) for s in self.streams for sink in s.sinks]
         await asyncio.gather(*closing)
 
     async def _on_exit(self) -> None:
