@@ -12,6 +12,7 @@ from typing import Any
 
 from sidetui.core.catalog.entries import ActionBlock, OutputSpec, Source
 from sidetui.core.catalog.inputs import parse_input_specs
+from sidetui.core.catalog.limits import parse_limits
 from sidetui.core.catalog.manifest_io import (
     ManifestError,
     load_json_mapping,
@@ -30,7 +31,7 @@ CODEBOLT_SDK = "@codebolt/codeboltjs"
 RUNTIME_BY_SUFFIX = {".js": "node", ".cjs": "node", ".mjs": "node", ".py": "python", ".sh": "bash"}
 _KNOWN_KEYS = frozenset({
     "name", "description", "version", "entryPoint", "runtime", "timeout",
-    "metadata", "inputs", "outputs", "protocol",
+    "metadata", "inputs", "outputs", "protocol", "limits",
 })  # fmt: skip
 
 
@@ -69,6 +70,7 @@ def read_runnable(
     entry_point = _entry_point(folder, manifest, package, names, errors)
     runtime = text_field(manifest, "runtime", errors) or _runtime_for(folder, entry_point, errors)
     timeout = _timeout(manifest, errors)
+    limits = parse_limits(manifest.get("limits"), errors)
     expects_connection = _expects_connection(folder, manifest, package, errors)
     read = [*manifests, PACKAGE_JSON, "README.md", entry_point]
     fields = {
@@ -80,6 +82,7 @@ def read_runnable(
         "entry_point": entry_point,
         "runtime": runtime,
         "timeout": timeout,
+        "limits": limits,
         "expects_connection": expects_connection,
         "inputs": inputs,
         "outputs": outputs,

@@ -77,7 +77,9 @@ class Launcher:
             argv, problem = command_for(block, self._inherited.get("PATH")), None
         except SpawnError as error:
             argv, problem = [], str(error)
-        return self._plan(record, block.name, argv, block.path, problem, block.expects_connection)
+        plan = self._plan(record, block.name, argv, block.path, problem, block.expects_connection)
+        plan.limits = block.limits
+        return plan
 
     def code_plan(self, code: str, language: str, record: ExecutionRecord) -> LaunchPlan:
         folder, argv = write_program(code, language)

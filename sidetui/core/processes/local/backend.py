@@ -8,6 +8,7 @@ from sidetui.core.config import EngineConfig
 from sidetui.core.output.stream import OutputStream
 from sidetui.core.processes.backend import ChildObserver, SpawnError
 from sidetui.core.processes.local.child import LocalChild
+from sidetui.core.processes.local.containment import Containment
 from sidetui.core.processes.local.pipes import ChildProtocol, spawn
 from sidetui.core.processes.local.process_tree import ProcessTree, enable_subreaper
 from sidetui.core.processes.local.sampler import TreeSampler
@@ -22,10 +23,12 @@ class LocalProcessBackend:
     def __init__(self, config: EngineConfig):
         self.config = config
         self._sampler = TreeSampler(lambda: config.tree_sample_ms / 1000)
+        self.containment = Containment(config)
 
     def open(self) -> None:
         if self.config.subreaper:
             enable_subreaper()
+        self.containment.open()
 
     async def spawn(
         self,
@@ -37,10 +40,14 @@ class LocalProcessBackend:
             raise SpawnError(plan.problem)
         protocol = ChildProtocol(dict(streams), observer.output_arrived)
         transport = await spawn(plan.argv, plan.cwd, plan.env, protocol, plan.pass_fds)
-        tree = ProcessTree(transport.get_pid(), plan.execution_id, plan.started)
-        child = LocalChild(transport, protocol, tree, observer)
+        pid = transport.get_pid()
+        cgroup, notes = self.containment.place(plan.execution_id, pid, plan.started, plan.limits)
+        tree = ProcessTree(pid, plan.execution_id, plan.started, cgroup)
+        child = LocalChild(transport, protocol, tree, observer, self.containment, plan.limits)
+        child.notes.extend(notes)
         self._sampler.add(child)
         return child
 
     async def close(self) -> None:
         await self._sampler.close()
+        self.containment.close()
