@@ -24,6 +24,7 @@ async def _serve(args: argparse.Namespace) -> int:
         print(f"sidetui: --port must be 0 to {MAX_PORT}, not {args.port}", file=sys.stderr)
         return EXIT_REFUSED
     manager = manager_from(args, watch=True)
+    manager.config.reap_orphans = True  # this process is the engine's alone
     if args.port is not None:
         manager.config.socket_port = args.port
     loop = asyncio.get_running_loop()

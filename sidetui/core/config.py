@@ -60,6 +60,7 @@ class EngineConfig:
     subreaper: bool = True  # Linux: adopt orphaned grandchildren so stop can find them
     cgroups: bool = True  # a cgroup per execution where the machine allows it
     keeper: bool = True  # a process that ends the trees if this one is killed
+    reap_orphans: bool = False  # collect every adopted orphan (only where we own the process)
     history: bool = True  # keep settled executions' records in <state dir>/history.sqlite3
     history_keep: int = 500
 

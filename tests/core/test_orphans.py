@@ -59,9 +59,8 @@ def in_own_session():
 def escapee():
     os.setsid()
     if os.fork() == 0:
-        os.environ.clear()
         os.write(write, f"{os.getpid()}\\n".encode())
-        sleeper()
+        os.execve("/bin/sleep", ["sleep", "600"], {})  # no environment at all, not even ours
     os._exit(0)  # orphaned at once
 
 pids = [os.getpid(), spawn(sleeper), spawn(in_own_session)]
@@ -250,3 +249,55 @@ async def test_a_block_past_its_memory_limit_fails_and_says_why(
         assert "MemoryError" in record.error.message
         assert any("address space" in n for n in record.notices)
         assert any("not enforced: processes" in n for n in record.notices)
+
+
+# Leaves a descendant no stop can attribute (own session, no environment) that exits by itself
+# once `release` exists, after the block has ended: adopted by the manager, it must not stay a
+# zombie.
+LEAVES_ONE = """
+import json, os, time
+params = json.loads(os.environ["SIDE_EXECUTION_PARAMS"])
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        with open(params["pidfile"] + ".tmp", "w") as handle:
+            handle.write(str(os.getpid()))
+        os.rename(params["pidfile"] + ".tmp", params["pidfile"])
+        wait = f"while [ ! -e {params['release']} ]; do /bin/sleep 0.05; done"
+        os.execve("/bin/sh", ["sh", "-c", wait], {})  # no environment at all
+    os._exit(0)
+while not os.path.exists(params["pidfile"]):
+    time.sleep(0.01)
+"""
+
+
+async def test_an_orphan_that_exits_after_its_block_is_collected_under_serve(
+    project: Path, tmp_path: Path, reap_at_end: list[int]
+) -> None:
+    write_block(project / "actionblocks", "leaves", LEAVES_ONE, {"entryPoint": "main.py"})
+    config = scratch_config(tmp_path)
+    config.cgroups = False  # with a cgroup it would not escape the end of its block
+    config.reap_orphans = True  # as `sidetui serve` sets it
+    pidfile = tmp_path / "orphan.pid"
+    async with SideExecutionManager(project, config=config) as manager:
+        release = tmp_path / "release"
+        started = await manager.start_with_action_block(
+            "leaves", {"pidfile": str(pidfile), "release": str(release)}
+        )
+        assert started.data is not None, started.message
+        end = time.monotonic() + DEADLINE_S
+        while not pidfile.exists():
+            assert time.monotonic() < end
+            await asyncio.sleep(0.01)
+        orphan = int(pidfile.read_text())
+        reap_at_end.append(orphan)
+        while psutil.Process(orphan).ppid() != os.getpid():
+            assert time.monotonic() < end
+            await asyncio.sleep(0.01)
+        record = await manager.wait_until_settled(started.data["sideExecutionId"])
+        assert record.status is ExecutionStatus.COMPLETED
+        assert psutil.pid_exists(orphan)  # it escaped the end of its block: it still waits
+        release.touch()
+        while psutil.pid_exists(orphan) and time.monotonic() < end:
+            await asyncio.sleep(0.05)
+        assert not psutil.pid_exists(orphan), psutil.Process(orphan).status()  # not a zombie
