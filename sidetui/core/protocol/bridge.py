@@ -26,12 +26,14 @@ from websockets import http11
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from sidetui.core.protocol.accept_errors import quiet_accept_errors
 from sidetui.core.protocol.peers import Caller, Push, Received
 from sidetui.core.records import strict_json
 
 POLICY_VIOLATION = 1008
 MESSAGE_TOO_BIG = 1009
 PING_INTERVAL_S = 25
+CLOSE_WAIT_S = 2.0
 PONG_WAIT_S = 5.0  # for the handshake ping: any client answers at once (RFC 6455 5.5.2)
 
 # The codeboltjs SDK puts its whole environment in the connect URL (SIDE_EXECUTION_PARAMS, up to
@@ -73,6 +75,7 @@ class Bridge:
 
     async def start(self, port: int = 0, max_frame_bytes: int = 16 << 20) -> None:
         """Listen on 127.0.0.1:`port` (0: a port the OS chooses)."""
+        quiet_accept_errors(asyncio.get_running_loop())
         self._server = await serve(
             self._serve,
             "127.0.0.1",
@@ -98,7 +101,8 @@ class Bridge:
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
-            await self._server.wait_closed()
+            with contextlib.suppress(TimeoutError):  # connections stuck in their handshake
+                await asyncio.wait_for(self._server.wait_closed(), CLOSE_WAIT_S)
         if self.endpoint_file is not None:
             self.endpoint_file.unlink(missing_ok=True)
 
