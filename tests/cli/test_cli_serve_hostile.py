@@ -31,9 +31,7 @@ def test_a_flood_of_connections_past_the_file_limit_is_reported_sparingly(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=stderr,
-            preexec_fn=lambda: resource.setrlimit(
-                resource.RLIMIT_NOFILE, (FILE_LIMIT, FILE_LIMIT)
-            ),
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (FILE_LIMIT, FILE_LIMIT)),
         )
     assert served.stdout is not None
     port = None
