@@ -28,7 +28,9 @@ from websockets.exceptions import ConnectionClosed
 
 from sidetui.core.protocol.accept_errors import quiet_accept_errors
 from sidetui.core.protocol.peers import Caller, Push, Received
+from sidetui.core.protocol.replies import failure
 from sidetui.core.records import strict_json
+from sidetui.core.records.errors import ErrorCode
 
 POLICY_VIOLATION = 1008
 MESSAGE_TOO_BIG = 1009
@@ -175,10 +177,9 @@ class Bridge:
         answering: set[asyncio.Task[None]] = set()
         try:
             async for frame in connection:
-                message = _parse(frame)
+                message, problem = _parse(frame)
                 if message is None:
-                    if child is not None:
-                        child.note("ignored a WebSocket frame that is not a JSON object")
+                    await self._refuse_frame(connection, frame, problem, child)
                     continue
                 received = child.receive(message) if child is not None else Received.REQUEST
                 if received is Received.COMPLETION:
@@ -196,6 +197,24 @@ class Bridge:
         finally:
             for task in answering:
                 task.cancel()
+
+    async def _refuse_frame(
+        self,
+        connection: ServerConnection,
+        frame: str | bytes,
+        problem: str,
+        child: SocketChild | None,
+    ) -> None:
+        """A frame that is not a JSON object sidetui accepts: noted for a child; answered when
+        its requestId can still be read (it only held NaN, say), so the caller is not left
+        waiting."""
+        if child is not None:
+            child.note(f"ignored a WebSocket frame: {problem}")
+        request_id = _request_id_of(frame)
+        if request_id is not None:
+            reply = {**failure("error", ErrorCode.INVALID_REQUEST, f"not valid JSON: {problem}")}
+            with contextlib.suppress(ConnectionClosed):
+                await connection.send(json.dumps({**reply, "requestId": request_id}))
 
     async def _answer(
         self, connection: ServerConnection, request: dict[str, Any], caller: Caller
@@ -243,12 +262,21 @@ def _pusher(connection: ServerConnection) -> Push:
     return push
 
 
-def _parse(frame: str | bytes) -> dict[str, Any] | None:
+def _parse(frame: str | bytes) -> tuple[dict[str, Any] | None, str]:
+    """The frame's JSON object; else None and why (malformed, NaN, nested too deeply...)."""
     try:
         message = strict_json.loads(frame)
-    except ValueError:  # malformed, NaN, or nested too deeply
-        return None
-    return message if isinstance(message, dict) else None
+    except ValueError as error:
+        return None, str(error)
+    return (message, "") if isinstance(message, dict) else (None, "not a JSON object")
+
+
+def _request_id_of(frame: str | bytes) -> Any:
+    """The requestId of a refused frame, where a lenient reading finds one."""
+    with contextlib.suppress(ValueError, RecursionError):
+        loaded = json.loads(frame)
+        return loaded.get("requestId") if isinstance(loaded, dict) else None
+    return None
 
 
 def _same_secret(given: str, expected: str) -> bool:

@@ -94,8 +94,9 @@ class IpcChannel:
                     return
                 try:
                     message = strict_json.loads(line)
-                except ValueError as error:
-                    on_problem(f"ignored a malformed IPC message ({error}): {line[:80]!r}")
+                except ValueError as error:  # if it was the result, the result is lost: say so
+                    self.refused = f"an IPC message that is not JSON ({error}) was ignored"
+                    on_problem(f"{self.refused}: {line[:80]!r}")
                     continue
                 if not isinstance(message, dict):
                     on_problem(f"ignored an IPC message that is not a JSON object: {line[:80]!r}")
