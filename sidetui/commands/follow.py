@@ -31,6 +31,7 @@ from sidetui.core import ExecutionRecord, ExecutionStatus, Refusal, Response, Si
 from sidetui.core.output import LogFile, LogWriter
 from sidetui.core.output.descriptor_copy import DescriptorCopy, copy_to
 from sidetui.core.records import StartRequest
+from sidetui.core.terminal_text import one_line
 
 EXIT_CODES = {
     ExecutionStatus.COMPLETED: EXIT_OK,
@@ -131,7 +132,8 @@ def refused(args: argparse.Namespace, response: Response) -> int:
     if args.json:
         print_json(response)
     elif response.error is not None:
-        print(f"sidetui: {response.error.code}: {response.error.message}", file=sys.stderr)
+        message = one_line(response.error.message)
+        print(f"sidetui: {one_line(str(response.error.code))}: {message}", file=sys.stderr)
     return EXIT_REFUSED
 
 
@@ -146,4 +148,4 @@ def summary(record: ExecutionRecord) -> str:
     where = f" · logs {logs.rsplit('.', 1)[0]}.{{stdout,stderr}}" if logs else ""
     if record.log_errors:
         where += f" (incomplete: {'; '.join(record.log_errors)})"
-    return f"sidetui: {record.action_block} {outcome} · {record.side_execution_id}{where}"
+    return one_line(f"sidetui: {record.action_block} {outcome} · {record.side_execution_id}{where}")

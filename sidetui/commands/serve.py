@@ -10,6 +10,7 @@ import sys
 from sidetui.commands.common import manager_from
 from sidetui.commands.exit_codes import EXIT_FAILED, EXIT_REFUSED
 from sidetui.core.state_dir import StateDirError
+from sidetui.core.terminal_text import one_line
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 MAX_PORT = 65535
@@ -44,7 +45,7 @@ async def _serve(args: argparse.Namespace) -> int:
     async with manager:
         assert manager.endpoint is not None
         url, _ = manager.endpoint
-        print(f"sidetui: serving {manager.project_dir}", flush=True)
+        print(f"sidetui: serving {one_line(str(manager.project_dir))}", flush=True)
         print(f"endpoint: {url}", flush=True)
         print(f"token file: {manager.endpoint_file} (readable by you only)", flush=True)
         await stop.wait()
