@@ -16,7 +16,7 @@ from typing import Any
 from sidetui.core import state_dir
 from sidetui.core.capabilities import CapabilityManager
 from sidetui.core.catalog.entries import ActionBlock
-from sidetui.core.catalog.listing import action_blocks_response, load, scanned_registry
+from sidetui.core.catalog.listing import action_blocks, load
 from sidetui.core.catalog.lookup import resolve_action_block
 from sidetui.core.catalog.registry import Registry, RegistryChange
 from sidetui.core.catalog.roots import roots_for
@@ -138,13 +138,7 @@ class SideExecutionManager:
     ) -> Response:
         """Every ActionBlock (broken, shadowed and conflicting ones included, and marked), of
         this project or, scanned for the call, of `project_path`."""
-        registry = self.registry
-        if project_path is not None and Path(project_path).resolve() != self.project_dir:
-            try:
-                registry = await scanned_registry(self.config, Path(project_path).resolve())
-            except Refusal as refusal:
-                return Response.failure("listActionBlocksResponse", refusal.error)
-        return action_blocks_response(registry)
+        return await action_blocks(self.config, self.registry, self.project_dir, project_path)
 
     async def rescan(self) -> RegistryChange:
         """Scan every root again (for clients that do not watch); publishes what changed."""

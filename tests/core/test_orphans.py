@@ -53,7 +53,6 @@ def sleeper():
 
 def in_own_session():
     os.setsid()
-    os.write(write, f"{os.getpid()}\\n".encode())
     sleeper()
 
 def escapee():

@@ -4,6 +4,7 @@ for one call (another project's)."""
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 from sidetui.core.catalog.registry import Registry, RegistryChange
@@ -55,3 +56,18 @@ def not_loaded(kind: str) -> Response:
     """The refusal of a catalog call made before the catalog was first scanned."""
     message = "the catalog has not been scanned yet: open the manager first (`async with`)"
     return Response.failure(kind, ExecutionError(ErrorCode.REGISTRY_NOT_INITIALIZED, message))
+
+
+async def action_blocks(
+    config: EngineConfig,
+    registry: Registry,
+    project_dir: Path,
+    project_path: str | os.PathLike[str] | None,
+) -> Response:
+    """`listActionBlocksResponse` of the registry, or of `project_path` scanned for the call."""
+    if project_path is None or Path(project_path).resolve() == project_dir:
+        return action_blocks_response(registry)
+    try:
+        return action_blocks_response(await scanned_registry(config, Path(project_path).resolve()))
+    except Refusal as refusal:
+        return Response.failure("listActionBlocksResponse", refusal.error)

@@ -209,10 +209,12 @@ class Bridge:
         its requestId can still be read (it only held NaN, say), so the caller is not left
         waiting."""
         if child is not None:
-            child.note(f"ignored a WebSocket frame: {problem}")
+            why = f" ({problem})" if problem else ""
+            child.note(f"ignored a WebSocket frame that is not a JSON object{why}")
         request_id = _request_id_of(frame)
         if request_id is not None:
-            reply = {**failure("error", ErrorCode.INVALID_REQUEST, f"not valid JSON: {problem}")}
+            why = f"not valid JSON: {problem}" if problem else "not a JSON object"
+            reply = failure("error", ErrorCode.INVALID_REQUEST, why)
             with contextlib.suppress(ConnectionClosed):
                 await connection.send(json.dumps({**reply, "requestId": request_id}))
 
@@ -268,7 +270,7 @@ def _parse(frame: str | bytes) -> tuple[dict[str, Any] | None, str]:
         message = strict_json.loads(frame)
     except ValueError as error:
         return None, str(error)
-    return (message, "") if isinstance(message, dict) else (None, "not a JSON object")
+    return (message, "") if isinstance(message, dict) else (None, "")
 
 
 def _request_id_of(frame: str | bytes) -> Any:

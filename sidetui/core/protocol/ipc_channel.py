@@ -95,7 +95,7 @@ class IpcChannel:
                 try:
                     message = strict_json.loads(line)
                 except ValueError as error:  # if it was the result, the result is lost: say so
-                    self.refused = f"an IPC message that is not JSON ({error}) was ignored"
+                    self.refused = f"a malformed IPC message ({error}) was ignored"
                     on_problem(f"{self.refused}: {line[:80]!r}")
                     continue
                 if not isinstance(message, dict):
