@@ -160,7 +160,7 @@ def run(handler: Handler, report: Callable[[BaseException], None] | None = None)
             import asyncio  # only when needed: it costs a plain block ~50 ms of start-up
 
             result = asyncio.run(_awaited(result))
-        json.dumps(result)  # refuse a result that cannot travel, as the error
+        json.dumps(result, allow_nan=False)  # refuse a result JSON cannot carry, as the error
         if result is not None:
             reply["result"] = result
     except Exception as error:  # the block's failure is its result, not ours

@@ -172,8 +172,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from importlib import import_module
 
+    from sidetui.core.state_dir import StateDirError
+
     command = import_module(args.handler)
-    result: int = command.main(args)
+    try:
+        result: int = command.main(args)
+    except StateDirError as error:  # one clear line, not a traceback
+        print(f"sidetui: {error.strerror}", file=sys.stderr)
+        return EXIT_REFUSED
     return result
 
 

@@ -21,7 +21,7 @@ CORE_LAYERS = (
     ("records",),
     ("output",),
 )
-CORE_LEAVES = ("config", "terminal_text")
+CORE_LEAVES = ("config", "state_dir", "terminal_text", "workers")
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sidetui.core import EngineConfig, ErrorCode, Refusal, Response, SideExecutionManager
+from sidetui.core.records import strict_json
 
 
 def manager_from(args: argparse.Namespace, watch: bool = False) -> SideExecutionManager:
@@ -39,8 +40,8 @@ def parse_params(params_json: str | None, pairs: list[str]) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if params_json:
         try:
-            loaded = json.loads(params_json)
-        except json.JSONDecodeError as error:
+            loaded = strict_json.loads(params_json)
+        except ValueError as error:
             raise Refusal(
                 ErrorCode.INVALID_PARAMS, f"--params is not valid JSON: {error}"
             ) from None
@@ -58,15 +59,9 @@ def parse_params(params_json: str | None, pairs: list[str]) -> dict[str, Any]:
 def _json_or_text(raw: str) -> Any:
     """The value as JSON when it is JSON (NaN, Infinity and 1e400 are not), else the text."""
     try:
-        value = json.loads(raw, parse_constant=_not_json)
-        json.dumps(value, allow_nan=False)
+        return strict_json.loads(raw)
     except ValueError:
         return raw
-    return value
-
-
-def _not_json(word: str) -> Any:
-    raise ValueError(f"{word} is not JSON")
 
 
 def read_thread_messages(path: str | None) -> list[Any] | None:

@@ -9,7 +9,7 @@ import contextlib
 import json
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 from sidetui.commands.common import (
@@ -18,7 +18,7 @@ from sidetui.commands.common import (
     print_json,
     read_thread_messages,
 )
-from sidetui.commands.echo_logs import LogEcho, echoes_for, leaves_line_open_on_stderr
+from sidetui.commands.echo_logs import LogEcho
 from sidetui.commands.exit_codes import (
     EXIT_FAILED,
     EXIT_OK,
@@ -28,6 +28,10 @@ from sidetui.commands.exit_codes import (
 )
 from sidetui.commands.message_echo import MessageEcho
 from sidetui.core import ExecutionRecord, ExecutionStatus, Refusal, Response, SideExecutionManager
+from sidetui.core.output import LogFile, LogWriter
+from sidetui.core.output.descriptor_copy import DescriptorCopy, copy_to
+from sidetui.core.records import StartRequest
+from sidetui.core.terminal_text import one_line
 
 EXIT_CODES = {
     ExecutionStatus.COMPLETED: EXIT_OK,
@@ -39,7 +43,8 @@ _ECHO_INTERVAL_S = 0.02
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-Starter = Callable[[SideExecutionManager, dict[str, Any], list[Any] | None], Awaitable[Response]]
+# What to start, from the params, the thread messages and where to copy the output live.
+Starter = Callable[[dict[str, Any], list[Any] | None, Mapping[str, LogFile] | None], StartRequest]
 
 
 def run_execution(args: argparse.Namespace, start: Starter) -> int:
@@ -55,21 +60,31 @@ def run_execution(args: argparse.Namespace, start: Starter) -> int:
 async def _run(
     args: argparse.Namespace, params: dict[str, Any], thread: list[Any] | None, start: Starter
 ) -> int:
+    copies = None if args.json else live_copies()
     async with manager_from(args) as manager:
-        response = await start(manager, params, thread)
+        response = await manager.start(start(params, thread, copies))
         if response.data is None:
             return refused(args, response)
         execution_id = response.data["sideExecutionId"]
-        echoes = [] if args.json else echoes_for(response.data["logPaths"])
         said = None if args.json else MessageEcho(manager, execution_id)
         with stop_on_signals(execution_id, lambda: manager.stop(execution_id)):
-            record = await follow_until_settled(manager, execution_id, echoes, said)
+            record = await follow_until_settled(manager, execution_id, [], said)
         if args.json:
             print_json(await manager.get_status(execution_id))
         else:
-            fresh_line = "\n" if leaves_line_open_on_stderr(echoes) else ""
+            stderr = copies["stderr"] if copies else None
+            fresh_line = "\n" if stderr is not None and not stderr.ends_line else ""
             print(fresh_line + summary(record), file=sys.stderr)
         return EXIT_CODES.get(record.status, EXIT_FAILED)
+
+
+def live_copies() -> dict[str, DescriptorCopy]:
+    """The child's stdout to ours and its stderr to ours, as the bytes arrive (on their own
+    writer thread: a slow terminal pauses the child, not the engine)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    writer = LogWriter()
+    return {"stdout": copy_to(1, writer), "stderr": copy_to(2, writer)}
 
 
 async def follow_until_settled(
@@ -117,7 +132,8 @@ def refused(args: argparse.Namespace, response: Response) -> int:
     if args.json:
         print_json(response)
     elif response.error is not None:
-        print(f"sidetui: {response.error.code}: {response.error.message}", file=sys.stderr)
+        message = one_line(response.error.message)
+        print(f"sidetui: {one_line(str(response.error.code))}: {message}", file=sys.stderr)
     return EXIT_REFUSED
 
 
@@ -130,4 +146,6 @@ def summary(record: ExecutionRecord) -> str:
     outcome = f"{record.status.value} after {record.duration_ms / 1000:.2f} s{reason}"
     logs = record.log_paths.get("stdout")
     where = f" · logs {logs.rsplit('.', 1)[0]}.{{stdout,stderr}}" if logs else ""
-    return f"sidetui: {record.action_block} {outcome} · {record.side_execution_id}{where}"
+    if record.log_errors:
+        where += f" (incomplete: {'; '.join(record.log_errors)})"
+    return one_line(f"sidetui: {record.action_block} {outcome} · {record.side_execution_id}{where}")

@@ -7,7 +7,7 @@ import json
 import sys
 
 from sidetui.core import SideExecutionManager
-from sidetui.core.terminal_text import strip_ansi
+from sidetui.core.terminal_text import one_line
 
 
 class MessageEcho:
@@ -30,5 +30,4 @@ class MessageEcho:
             text = message.text
             if message.payload is not None:
                 text += " " + json.dumps(message.payload, ensure_ascii=False, default=str)
-            shown = " ↵ ".join(strip_ansi(line) for line in text.splitlines() or [""])
-            print(f"[sidetui {strip_ansi(kind)}] {shown}", file=sys.stderr, flush=True)
+            print(f"[sidetui {one_line(kind)}] {one_line(text)}", file=sys.stderr, flush=True)

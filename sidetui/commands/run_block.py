@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from sidetui.commands.follow import run_execution
+from sidetui.core.records import Lineage, StartRequest
 
 
 def main(args: argparse.Namespace) -> int:
     return run_execution(
         args,
-        lambda manager, params, thread: manager.start_with_action_block(
-            args.block, params, args.timeout, thread_messages=thread
+        lambda params, thread, copies: StartRequest(
+            args.block, None, "", params, args.timeout, Lineage(), thread, copies
         ),
     )

@@ -6,13 +6,14 @@ import argparse
 import sys
 
 from sidetui.commands.follow import run_execution
+from sidetui.core.records import Lineage, StartRequest
 
 
 def main(args: argparse.Namespace) -> int:
     code = sys.stdin.read() if args.code == "-" else args.code
     return run_execution(
         args,
-        lambda manager, params, thread: manager.start_with_code(
-            code, params, args.timeout, args.language, thread_messages=thread
+        lambda params, thread, copies: StartRequest(
+            None, code, args.language, params, args.timeout, Lineage(), thread, copies
         ),
     )

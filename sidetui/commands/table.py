@@ -1,4 +1,7 @@
-"""Plain-text tables for people: aligned columns, the last one cut to the terminal's width."""
+"""Plain-text tables for people: aligned columns, the last one cut to the terminal's width.
+
+Every cell is outside text (names, descriptions, errors from a project): each is made one safe
+line (`terminal_text.one_line`) before it is measured or printed."""
 
 from __future__ import annotations
 
@@ -6,9 +9,11 @@ import shutil
 from collections.abc import Sequence
 from typing import Any
 
+from sidetui.core.terminal_text import one_line
+
 
 def render_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = [tuple(header), *(tuple(row) for row in rows)]
+    lines = [tuple(header), *(tuple(one_line(str(cell)) for cell in row) for row in rows)]
     fixed = len(header) - 1
     widths = [max(len(line[i]) for line in lines) for i in range(fixed)]
     width = shutil.get_terminal_size((120, 24)).columns

@@ -11,7 +11,8 @@ root. The rooms, each with its own front door, import downwards only:
     catalog                        entries found on disk, manifests, the registry, live watching
     records                        records, statuses, errors, responses, ids
     output                         output streams, their tails and log files
-    config, terminal_text          leaves: settings and their defaults; text made safe to show
+    config, state_dir, workers     leaves: settings; the private state folder; worker threads
+    terminal_text                  a leaf: outside text made safe for a terminal
 """
 
 from sidetui.core.catalog.entries import ActionBlock, Entry, EntryKind, InputSpec, Source

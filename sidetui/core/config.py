@@ -1,4 +1,5 @@
-"""Engine settings with their defaults; `EngineConfig.from_env` reads the environment variables."""
+"""Engine settings with their defaults; `EngineConfig.from_env` reads the environment variables
+(`SIDETUI_STATE_DIR`, `SIDETUI_GLOBAL_DIR`, `SIDETUI_CGROUPS=0` to do without cgroups)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ class EngineConfig:
     process_backend: str = "local"  # what runs children: see sidetui.core.processes.backends
     tree_sample_ms: int = 500
     subreaper: bool = True  # Linux: adopt orphaned grandchildren so stop can find them
+    cgroups: bool = True  # a cgroup per execution where the machine allows it
+    keeper: bool = True  # a process that ends the trees if this one is killed
+    reap_orphans: bool = False  # collect every adopted orphan (only where we own the process)
     history: bool = True  # keep settled executions' records in <state dir>/history.sqlite3
     history_keep: int = 500
 
@@ -66,6 +70,7 @@ class EngineConfig:
     ) -> EngineConfig:
         environ = os.environ if environ is None else environ
         config = cls(state_dir=default_state_dir(environ), global_dir=default_global_dir(environ))
+        config.cgroups = environ.get("SIDETUI_CGROUPS", "1") not in ("0", "no", "false")
         for key, value in overrides.items():
             setattr(config, key, value)
         return config

@@ -27,6 +27,7 @@ from sidetui.core.records.block_message import BlockMessage
 from sidetui.core.records.errors import ExecutionError, error_code
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
 from sidetui.core.records.status import ExecutionStatus
+from sidetui.core.state_dir import private_file
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (
@@ -38,6 +39,8 @@ CREATE TABLE IF NOT EXISTS executions (
 _ADDED_COLUMNS = ("project", "owner")  # since the first version: NULL in older rows
 _INDEX = "CREATE INDEX IF NOT EXISTS executions_by_project ON executions (project, started)"
 _LEFT_OUT = ("output", "errorOutput")
+_SIDES = ("-wal", "-shm")
+PARAMS_KEPT = 64 * 1024
 ORPHANED = "the sidetui process that ran it ended before it did: how it ended is not known"
 
 
@@ -73,6 +76,8 @@ class HistoryStore:
     def open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            for private in (self.path, *(self.path.with_name(self.path.name + s) for s in _SIDES)):
+                private_file(private)  # SQLite gives its -wal and -shm the database's mode
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=2)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -98,6 +103,10 @@ class HistoryStore:
 
     def save(self, record: ExecutionRecord) -> None:
         data = {k: v for k, v in record.to_dict().items() if k not in _LEFT_OUT}
+        params = json.dumps(data["params"], default=str)
+        if len(params) > PARAMS_KEPT:  # kept for a re-run, but not 10 MB of it
+            data["params"] = {}
+            data["paramsNotKept"] = f"params of {len(params):,} bytes, over {PARAMS_KEPT:,}"
         project = str(self.project) if self.project is not None else None
         self._write(
             "INSERT OR REPLACE INTO executions (id, started, record, project, owner)"
@@ -225,7 +234,7 @@ def record_from_dict(data: dict[str, Any]) -> ExecutionRecord:
         pid=data.get("pid"),
         start_time=_epoch(data["startTime"]),
         end_time=_epoch(data["endTime"]) if data.get("endTime") else None,
-        notices=list(data.get("notices") or []),
+        notices=[*(data.get("notices") or []), *_not_kept(data)],
         messages=[
             BlockMessage.from_dict(m, _epoch(str(m.get("time", ""))))
             for m in data.get("messages") or []
@@ -258,6 +267,12 @@ def _running_pid(owner: str | None) -> int | None:
 def _inside(record: ExecutionRecord, project: str) -> bool:
     path = record.action_block_path
     return path is not None and bool(project) and Path(path).is_relative_to(project)
+
+
+def _not_kept(data: dict[str, Any]) -> list[str]:
+    """The notice a record stored without its params carries."""
+    note = data.get("paramsNotKept")
+    return [f"{note} were not kept in the history"] if note else []
 
 
 def _parse(text: str) -> ExecutionRecord | None:

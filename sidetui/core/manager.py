@@ -8,15 +8,15 @@ Clients (TUI, CLI, scripts) call its methods, each returning the response envelo
 
 from __future__ import annotations
 
-import asyncio
 import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sidetui.core import state_dir
 from sidetui.core.capabilities import CapabilityManager
 from sidetui.core.catalog.entries import ActionBlock
-from sidetui.core.catalog.listing import action_blocks_response, scanned_registry
+from sidetui.core.catalog.listing import action_blocks, load
 from sidetui.core.catalog.lookup import resolve_action_block
 from sidetui.core.catalog.registry import Registry, RegistryChange
 from sidetui.core.catalog.roots import roots_for
@@ -91,7 +91,7 @@ class SideExecutionManager:
             return
         self._opened = True
         self._executions.accepting = True
-        self.config.logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        state_dir.prepare(self.config.state_dir)
         if self.history is not None:
             self.history.open()
         self._backend.open()
@@ -134,14 +134,11 @@ class SideExecutionManager:
     ) -> Response:
         """Every ActionBlock (broken, shadowed and conflicting ones included, and marked), of
         this project or, scanned for the call, of `project_path`."""
-        registry = self.registry
-        if project_path is not None and Path(project_path).resolve() != self.project_dir:
-            registry = await scanned_registry(self.config, Path(project_path).resolve())
-        return action_blocks_response(registry)
+        return await action_blocks(self.config, self.registry, self.project_dir, project_path)
 
     async def rescan(self) -> RegistryChange:
         """Scan every root again (for clients that do not watch); publishes what changed."""
-        change = await asyncio.to_thread(self.registry.load)
+        change = await load(self.registry)
         self._registry_changed(change)
         return change
 

@@ -1,8 +1,12 @@
-"""Child output made safe for a terminal: SGR colours kept, every other control neutralised.
+"""Outside text made safe for a terminal: the one place it is neutralised, in the app and the CLI.
 
-A child may print anything; what reaches the user's terminal must not move the cursor, clear the
-screen, change the title, switch buffers or ring bells. Only `ESC [ ... m` (colours and styles)
-passes, plus tab, newline, carriage return and backspace.
+A child may print anything, and a project's names, descriptions, READMEs and errors may hold
+anything: what reaches the user's terminal must not move the cursor, clear the screen, set the
+title, write the clipboard (OSC 52), switch buffers or ring bells. Every escape and control
+sequence is removed - `ESC [ ... m` (colours) passes only where output is shown as output - and
+bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), which can make text read
+differently from what it is, are shown as `<U+202E>` instead of applied. Tab, newline, carriage
+return and backspace pass; `one_line` makes a single line of a field.
 """
 
 from __future__ import annotations
@@ -17,17 +21,33 @@ _ESCAPES = re.compile(
     | \x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?        # DCS, SOS, PM, APC strings
     | \x1b[\ -/]*[0-~]?                 # any other ESC sequence (or a lone ESC)
     | [\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\x80-\x9a\x9c-\x9f]   # other C0 / C1 controls
+    | (?P<bidi>[\u202a-\u202e\u2066-\u2069])       # bidirectional overrides and isolates
     """,
     re.VERBOSE,
 )
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\t\b]")
 _SGR = re.compile(r"\x1b\[[0-9;:]*m")
 _UNFINISHED = re.compile(r"(?:\x1b(?:\[[0-?]*[\ -/]*|\][^\x07\x1b]*|[PX^_][^\x1b]*)?)\Z")
 _HOLD_MAX = 512
 
 
 def neutralise(text: str, keep_sgr: bool = True) -> str:
-    """`text` without control sequences, SGR colours kept when `keep_sgr`."""
-    return _ESCAPES.sub(lambda m: m.group() if keep_sgr and _SGR.fullmatch(m.group()) else "", text)
+    """`text` without control sequences, SGR colours kept when `keep_sgr`, bidirectional
+    controls shown as `<U+202E>`."""
+    return _ESCAPES.sub(lambda m: _replacement(m, keep_sgr), text)
+
+
+def one_line(text: str) -> str:
+    """A field (a name, a description, an error) for one line of a terminal: neutralised, no
+    colours, line breaks shown as ` ↵ ` and tabs as spaces."""
+    plain = neutralise(text, keep_sgr=False)
+    return _LINE_BREAKS.sub(lambda m: " " if m.group() in "\t\b" else " ↵ ", plain)
+
+
+def _replacement(match: re.Match[str], keep_sgr: bool) -> str:
+    if bidi := match.group("bidi"):
+        return f"<U+{ord(bidi):04X}>"
+    return match.group() if keep_sgr and _SGR.fullmatch(match.group()) else ""
 
 
 def strip_ansi(text: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sidetui.core.catalog.entries import ActionBlock, OutputSpec, Source
 from sidetui.core.catalog.inputs import parse_input_specs
+from sidetui.core.catalog.limits import parse_limits
 from sidetui.core.catalog.manifest_io import (
     ManifestError,
     load_json_mapping,
@@ -30,7 +31,7 @@ CODEBOLT_SDK = "@codebolt/codeboltjs"
 RUNTIME_BY_SUFFIX = {".js": "node", ".cjs": "node", ".mjs": "node", ".py": "python", ".sh": "bash"}
 _KNOWN_KEYS = frozenset({
     "name", "description", "version", "entryPoint", "runtime", "timeout",
-    "metadata", "inputs", "outputs", "protocol",
+    "metadata", "inputs", "outputs", "protocol", "limits",
 })  # fmt: skip
 
 
@@ -69,6 +70,7 @@ def read_runnable(
     entry_point = _entry_point(folder, manifest, package, names, errors)
     runtime = text_field(manifest, "runtime", errors) or _runtime_for(folder, entry_point, errors)
     timeout = _timeout(manifest, errors)
+    limits = parse_limits(manifest.get("limits"), errors)
     expects_connection = _expects_connection(folder, manifest, package, errors)
     read = [*manifests, PACKAGE_JSON, "README.md", entry_point]
     fields = {
@@ -80,6 +82,7 @@ def read_runnable(
         "entry_point": entry_point,
         "runtime": runtime,
         "timeout": timeout,
+        "limits": limits,
         "expects_connection": expects_connection,
         "inputs": inputs,
         "outputs": outputs,
@@ -160,12 +163,27 @@ def _entry_point(
         if not path.is_file():
             problem = "is a folder" if path.is_dir() else "does not exist"
             errors.append(f"entry point {declared} {problem}")
+        elif outside := _outside(path, folder):
+            errors.append(f"entry point {declared} leads out of the block's folder, to {outside}")
         return declared
     for candidate in DEFAULT_ENTRIES:
         if candidate.split("/")[0] in names and (folder / candidate).is_file():
+            if outside := _outside(folder / candidate, folder):
+                errors.append(
+                    f"entry point {candidate} leads out of the block's folder, to {outside}"
+                )
             return candidate
     errors.append("no entry point: set entryPoint in actionblock.yml, or add index.js or main.py")
     return None
+
+
+def _outside(path: Path, folder: Path) -> Path | None:
+    """Where `path` really is when that is outside `folder` (absolute, `..` or a symlink)."""
+    try:
+        real, home = path.resolve(), folder.resolve()
+    except (OSError, RuntimeError):
+        return None
+    return None if real.is_relative_to(home) else real
 
 
 def _runtime_for(folder: Path, entry_point: str | None, errors: list[str]) -> str | None:

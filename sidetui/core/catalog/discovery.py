@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sidetui.core.catalog.block_manifest import BLOCK_MANIFESTS, ENTRY_MARKERS, load_action_block
@@ -26,6 +26,7 @@ from sidetui.core.catalog.capability_manifest import (
     load_executor,
 )
 from sidetui.core.catalog.entries import ActionBlock, Entry, Source
+from sidetui.core.catalog.scan_budget import ScanBudget
 
 SKIPPED_DIRS = frozenset(
     {
@@ -84,21 +85,27 @@ def scan(
     source: Source,
     depth: int = DEFAULT_MAX_DEPTH,
     prune: Callable[[Path], bool] | None = None,
+    within: Path | None = None,
+    budget: ScanBudget | None = None,
 ) -> dict[Path, Entry]:
     """Entries at or below `folder`, at most `depth` levels down, keyed by their folder.
 
-    `prune` names folders to leave alone (another root nested in this one).
+    `prune` names folders to leave alone (another root nested in this one). A symlink that leads
+    out of `within` (the root, by default `folder`) is followed only to an entry's folder, which
+    is then marked `linked_to` its target; anything else out there is not walked (in an
+    `actionblocks` folder it is listed as a broken block saying so). The walk stops when its
+    `budget` runs out (then `budget.stopped` says why).
     """
+    root = _real(within or folder) or (within or folder)
     found: dict[Path, Entry] = {}
     visited: set[tuple[int, int]] = set()
-    stack = [(folder, depth)]
-    while stack:
-        current, remaining = stack.pop()
-        children = _list_dir(current, visited)
+    stack: list[tuple[Path, int, Path | None]] = [(folder, depth, None)]
+    while stack and (budget is None or budget.spend()):
+        current, remaining, outside = stack.pop()
+        children, problem = _list_dir(current, visited)
+        in_blocks = current.parent.name == BLOCKS_FOLDER
         if children is None:
-            if current.parent.name == BLOCKS_FOLDER and (
-                broken := _broken_link_block(current, source)
-            ):
+            if in_blocks and (broken := _unlisted_block(current, source, problem)):
                 found[current] = broken
             continue
         names = {child.name for child in children}
@@ -106,7 +113,17 @@ def scan(
             continue
         entry = detect(current, names, source)
         if entry is not None:
-            found[current] = entry
+            found[current] = replace(entry, linked_to=str(outside)) if outside else entry
+            continue
+        if outside is not None:
+            if in_blocks:
+                reason = (
+                    f"{current.name} links to {outside}, outside {root}: a link that leaves "
+                    "the folder is followed only to a block's own folder"
+                )
+                found[current] = ActionBlock(
+                    name=current.name, path=current, source=source, errors=(reason,)
+                )
             continue
         if remaining <= 0:
             continue
@@ -117,22 +134,39 @@ def scan(
             if prune and prune(path):
                 continue
             if _is_dir(child) or (current.name == BLOCKS_FOLDER and child.is_symlink()):
-                stack.append((path, remaining - 1))
+                leaves = _leaves(path, root) if child.is_symlink() else None
+                stack.append((path, remaining - 1, leaves))
     return found
 
 
-def _list_dir(folder: Path, visited: set[tuple[int, int]]) -> list[os.DirEntry[str]] | None:
-    """The folder's entries, or None when it is unreadable or was already walked (a link loop)."""
+def _list_dir(
+    folder: Path, visited: set[tuple[int, int]]
+) -> tuple[list[os.DirEntry[str]] | None, OSError | None]:
+    """The folder's entries; None with the error when it is unreadable, None alone when it was
+    already walked (a link loop)."""
     try:
         info = folder.stat()
         key = (info.st_dev, info.st_ino)
         if key in visited:
-            return None
+            return None, None
         visited.add(key)
         with os.scandir(folder) as listing:
-            return list(listing)
-    except OSError:
+            return list(listing), None
+    except OSError as error:
+        return None, error
+
+
+def _real(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return None
+
+
+def _leaves(link: Path, root: Path) -> Path | None:
+    """Where a symlink leads when that is outside `root` (None: inside, or nowhere)."""
+    target = _real(link)
+    return target if target is not None and not target.is_relative_to(root) else None
 
 
 def _is_dir(child: os.DirEntry[str]) -> bool:
@@ -142,18 +176,22 @@ def _is_dir(child: os.DirEntry[str]) -> bool:
         return False
 
 
-def _broken_link_block(path: Path, source: Source) -> ActionBlock | None:
-    """A symlink in an `actionblocks` folder that leads nowhere: shown as a broken block."""
-    if not path.is_symlink():
+def _unlisted_block(path: Path, source: Source, problem: OSError | None) -> ActionBlock | None:
+    """A folder in `actionblocks` that cannot be listed: a symlink that leads nowhere or loops,
+    or a folder that cannot be read, shown as a broken block with the reason."""
+    if path.is_symlink():
+        try:
+            path.stat()
+            return None  # a link to a file (or a folder already walked): not a broken block
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                reason = f"{path.name} is a symlink loop"
+            else:
+                reason = f"{path.name} is a dangling symlink to {os.readlink(path)}"
+    elif problem is not None and problem.errno not in (errno.ENOENT, errno.ENOTDIR):
+        reason = f"cannot read the folder {path.name}: {problem.strerror or problem}"
+    else:
         return None
-    try:
-        path.stat()
-        return None  # a link to a file (or a folder already walked): not a broken block
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            reason = f"{path.name} is a symlink loop"
-        else:
-            reason = f"{path.name} is a dangling symlink to {os.readlink(path)}"
     return ActionBlock(name=path.name, path=path, source=source, errors=(reason,))
 
 

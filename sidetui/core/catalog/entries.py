@@ -7,6 +7,8 @@ from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Any
 
+from sidetui.core.catalog.limits import ResourceLimits
+
 
 class Source(IntEnum):
     """Where an entry was found; a higher value wins over a lower one of the same name."""
@@ -79,6 +81,7 @@ class Entry:
     id: str = ""
     shadowed_by: str | None = None
     conflicts_with: tuple[str, ...] = ()
+    linked_to: str | None = None  # reached through a symlink out of its root: where it leads
 
     kind: EntryKind = EntryKind.ACTION_BLOCK
 
@@ -110,6 +113,7 @@ class ActionBlock(Entry):
     outputs: tuple[OutputSpec, ...] = ()
     manifest: str | None = None  # the file the fields came from
     expects_connection: bool = False  # a codeboltjs block: it must connect to the endpoint
+    limits: ResourceLimits | None = None  # memory, processes, cpu (see catalog.limits)
 
     kind: EntryKind = EntryKind.ACTION_BLOCK
 
@@ -141,10 +145,12 @@ class ActionBlock(Entry):
             "timeout": self.timeout,
             "manifest": self.manifest,
             "expectsConnection": self.expects_connection,
+            "limits": self.limits.to_dict() if self.limits else None,
             "valid": self.valid,
             "errors": list(self.errors),
             "shadowedBy": self.shadowed_by,
             "conflictsWith": list(self.conflicts_with),
+            "linkedTo": self.linked_to,
             "metadata": metadata,
         }
 
@@ -201,6 +207,7 @@ class Capability(Entry):
             "errors": list(self.errors),
             "shadowedBy": self.shadowed_by,
             "conflictsWith": list(self.conflicts_with),
+            "linkedTo": self.linked_to,
             "metadata": {
                 **self.metadata,
                 "author": self.author,
@@ -236,5 +243,6 @@ class Executor(ActionBlock):
             "errors": list(self.errors),
             "shadowedBy": self.shadowed_by,
             "conflictsWith": list(self.conflicts_with),
+            "linkedTo": self.linked_to,
             "metadata": {**self.metadata, "source": self.source.label},
         }

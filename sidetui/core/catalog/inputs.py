@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sidetui.core.catalog.entries import JSON_TYPES, InputSpec
+from sidetui.core.records import strict_json
 from sidetui.core.records.errors import ErrorCode, Refusal
 
 
@@ -56,7 +57,7 @@ def validate_params(specs: Sequence[InputSpec], params: Any) -> dict[str, Any]:
             ErrorCode.INVALID_PARAMS, f"params must be a JSON object, not {_json_kind(params)}"
         )
     try:
-        json.dumps(params, allow_nan=False)
+        strict_json.dumps(params)
     except (TypeError, ValueError) as error:
         raise Refusal(ErrorCode.INVALID_PARAMS, f"params are not valid JSON: {error}") from None
     result = dict(params)

@@ -16,13 +16,14 @@ def resolve_action_block(
 ) -> ActionBlock:
     """The block `name_or_path` means; `Refusal` when there is none.
 
-    A name or id is looked up in the registry; a path (anything with a `/`, or starting with `.`
-    or `~`, or a bare name the registry does not know) is tried as a folder, relative to the
-    working directory and then to the project. A folder outside every root is loaded as it is.
+    Text is looked up in the registry first, as a name or an id (a name may hold a `/`, as an npm
+    package name `@scope/block` does); what the registry does not know is tried as a folder,
+    relative to the working directory and then to the project. A folder outside every root is
+    loaded as it is. A `PathLike` is always a folder.
     """
     text = os.fspath(name_or_path)
     not_found: Refusal | None = None
-    if not isinstance(name_or_path, os.PathLike) and not _looks_like_path(text):
+    if not isinstance(name_or_path, os.PathLike) and not text.startswith((".", "~", "/")):
         try:
             entry = registry.find(EntryKind.ACTION_BLOCK, text)
             assert isinstance(entry, ActionBlock)
@@ -48,7 +49,3 @@ def _candidate_folders(text: str, project_dir: Path) -> list[Path]:
     path = Path(text).expanduser()
     options = [path] if path.is_absolute() else [Path.cwd() / path, project_dir / path]
     return [option for option in options if option.is_dir()]
-
-
-def _looks_like_path(text: str) -> bool:
-    return os.sep in text or text.startswith((".", "~"))

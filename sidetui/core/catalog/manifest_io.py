@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import errno
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +26,15 @@ class ManifestError(Exception):
 
 
 def read_text(path: Path, max_bytes: int = MANIFEST_MAX_BYTES) -> str:
-    """The file as text, or `ManifestError` for anything a manifest cannot be."""
+    """The file as text, or `ManifestError` for anything a manifest cannot be.
+
+    Only a regular file is read, and at most `max_bytes + 1` of it: a FIFO, a device or a socket
+    named like a manifest is refused without waiting on it (it is opened non-blocking and checked
+    before anything is read).
+    """
     name = path.name
     try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = _read_regular(path, max_bytes + 1)
     except OSError as error:
         raise ManifestError(f"cannot read {name}: {_describe_os_error(error)}") from None
     if len(data) > max_bytes:
@@ -41,6 +47,23 @@ def read_text(path: Path, max_bytes: int = MANIFEST_MAX_BYTES) -> str:
         raise ManifestError(
             f"{name} is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
         ) from None
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise OSError(errno.EISDIR, "it is a directory")
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
+        chunks, left = [], limit
+        while left > 0 and (chunk := os.read(descriptor, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def load_yaml_mapping(path: Path) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from sidetui.core.catalog.discovery import DEFAULT_MAX_DEPTH, Root, is_skipped, scan
 from sidetui.core.catalog.entries import ActionBlock, Capability, Entry, EntryKind, Executor
 from sidetui.core.catalog.precedence import derive_group
+from sidetui.core.catalog.scan_budget import ScanBudget
 from sidetui.core.records.errors import ErrorCode, Refusal
 
 
@@ -42,6 +43,7 @@ class Registry:
         )
         self.max_depth = max_depth
         self.loaded = False  # scanned at least once: until then it knows nothing
+        self.scan_note: str | None = None  # why the last scan stopped short, if it did
         self._found: dict[Path, Entry] = {}  # as read from disk
         self._groups: dict[tuple[str, ...], set[Path]] = defaultdict(set)  # by shadow key
         self._dirty: set[tuple[str, ...]] = set()  # groups to work out again
@@ -119,42 +121,46 @@ class Registry:
 
     # -- scanning ------------------------------------------------------------------------------
 
-    def load(self) -> RegistryChange:
-        """Scan every root from scratch."""
+    def load(self, budget: ScanBudget | None = None) -> RegistryChange:
+        """Scan every root from scratch, within `budget` (the default bounds when None)."""
+        budget = budget or ScanBudget()
         for path in list(self._found):
             self._drop(path)
         for root in self.roots:
             for path, entry in scan(
-                root.path, root.source, self.max_depth, self._pruner(root)
+                root.path, root.source, self.max_depth, self._pruner(root), root.path, budget
             ).items():
                 self._put(path, entry)
         change = self._publish()
-        self.loaded = True
+        self.loaded, self.scan_note = True, budget.stopped
         return change
 
     def rescan(self, paths: Iterable[Path]) -> RegistryChange:
         """Bring the registry up to date after `paths` were created, changed or deleted."""
+        budget = ScanBudget()
         for path in sorted(set(paths)):
             root = self.root_for(path)
             if root is None or any(is_skipped(p) for p in path.relative_to(root.path).parts):
                 continue
             owner = self._owner_of(path)
             if owner is not None:
-                self._rescan_folder(owner, root, subtree=True)
+                self._rescan_folder(owner, root, True, budget)
             elif path.is_dir() or (path.is_symlink() and not path.exists()):
-                self._rescan_folder(path, root, subtree=True)
+                self._rescan_folder(path, root, True, budget)
             elif path.exists():
-                self._rescan_folder(path.parent, root, subtree=False)
+                self._rescan_folder(path.parent, root, False, budget)
             else:
                 self._forget_under(path)
+        self.scan_note = budget.stopped or self.scan_note
         return self._publish()
 
-    def _rescan_folder(self, folder: Path, root: Root, subtree: bool) -> None:
+    def _rescan_folder(self, folder: Path, root: Root, subtree: bool, budget: ScanBudget) -> None:
         """Scan `folder` again (its whole subtree, or just itself) and replace what was known."""
         remaining = self.max_depth - len(folder.relative_to(root.path).parts)
         if remaining < 0 or not folder.is_relative_to(root.path):
             return
-        found = scan(folder, root.source, remaining if subtree else 0, self._pruner(root))
+        depth = remaining if subtree else 0
+        found = scan(folder, root.source, depth, self._pruner(root), root.path, budget)
         if subtree or folder in found:  # an entry's folder hides what lies below it
             self._forget_under(folder)
         else:

@@ -69,7 +69,7 @@ class LogFile:
             return
         try:
             for start in range(0, len(chunks), _IOV_MAX):
-                _write_all(self._fd, chunks[start : start + _IOV_MAX])
+                write_all(self._fd, chunks[start : start + _IOV_MAX])
         except OSError as error:
             self.error = f"log {self.path} stopped: {error.strerror}"
             os.close(self._fd)
@@ -173,7 +173,7 @@ class LogWriter:
                 loop.call_soon_threadsafe(callback)
 
 
-def _write_all(fd: int, chunks: list[bytes]) -> None:
+def write_all(fd: int, chunks: list[bytes]) -> None:
     """writev until every byte is written (a write may be partial)."""
     total = sum(map(len, chunks))
     done = os.writev(fd, chunks)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 from collections import deque
 
-from sidetui.core.output.log_file import LogFile
+from sidetui.core.output.log_file import LogFile, LogWriter
 
 
 class OutputStream:
@@ -35,6 +35,7 @@ class OutputStream:
     ):
         self.name = name
         self.log = log
+        self.copies: list[LogFile] = []  # more places the raw bytes go as they arrive (a CLI's)
         self.bytes_total = 0
         self.lines_total = 0  # complete lines seen, kept in the tail or not
         self.closed = False
@@ -109,6 +110,8 @@ class OutputStream:
     def feed(self, data: bytes) -> None:
         self.bytes_total += len(data)
         self.log.write(data)
+        for copy in self.copies:
+            copy.write(data)
         cut = data.rfind(b"\n") + 1
         if cut == 0:
             self._add_partial(data)
@@ -128,10 +131,25 @@ class OutputStream:
             return
         self.closed = True
         if self._partial or self._partial_dropped:
-            self._end_partial_line(b"\n")
-            self._keep(b"\n", 1)
+            if self._end_partial_line(b"\n") == 0:  # else the cut line was ended with its note
+                self._keep(b"\n", 1)
             self.partial_changed = True
         self.log.close()
+        for copy in self.copies:
+            copy.close()
+
+    @property
+    def sinks(self) -> list[LogFile]:
+        """Where the raw bytes go: the log file and the copies."""
+        return [self.log, *self.copies]
+
+    @property
+    def congested(self) -> LogWriter | None:
+        """The writer that is behind, if one is: reading should wait for it to drain."""
+        writer = self.log.writer  # the common case first: checked after every read
+        if writer is not None and writer.congested:
+            return writer
+        return next((c.writer for c in self.copies if c.writer and c.writer.congested), None)
 
     def _keep(self, piece: bytes | memoryview, newlines: int) -> None:
         """Add bytes to the tail, dropping the oldest pieces the bounds no longer need."""

@@ -3,6 +3,7 @@ params that match, a timeout in milliseconds."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,7 +80,9 @@ def ensure_runnable(block: ActionBlock) -> None:
 
 def ensure_code_runs(code: Any, language: str) -> None:
     """`INVALID_REQUEST` for empty code or a language sidetui cannot run."""
-    if not isinstance(code, str) or not code.strip():
+    if not isinstance(code, str):
+        raise Refusal(ErrorCode.INVALID_REQUEST, f"code must be text, not {type(code).__name__}")
+    if not code.strip():
         raise Refusal(ErrorCode.INVALID_REQUEST, "there is no code to run")
     if language not in LANGUAGES:
         raise Refusal(
@@ -91,7 +94,11 @@ def ensure_code_runs(code: Any, language: str) -> None:
 def choose_timeout(requested: Any, manifest: int | None, configured: int | None) -> int | None:
     """The limit in ms (None: none): the request's, else the manifest's, else the configured
     one; 0 means none. `INVALID_REQUEST` for a timeout that is not a number >= 0."""
-    valid = isinstance(requested, int | float) and not isinstance(requested, bool)
+    valid = (
+        isinstance(requested, int | float)
+        and not isinstance(requested, bool)
+        and math.isfinite(requested)
+    )
     if requested is not None and (not valid or requested < 0):
         raise Refusal(
             ErrorCode.INVALID_REQUEST, f"timeout must be milliseconds >= 0, not {requested!r}"

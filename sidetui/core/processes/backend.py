@@ -30,6 +30,7 @@ class ExitStatus:
 
     code: int | None = None
     signal: str | None = None
+    limit_exceeded: str | None = None  # the kernel ended it for going past a limit: which
 
 
 class ChildObserver(Protocol):
@@ -44,6 +45,10 @@ class RunningChild(Protocol):
 
     @property
     def pid(self) -> int: ...
+
+    @property
+    def notes(self) -> list[str]:
+        """What the backend could not do as the plan asked (limits it cannot enforce...)."""
 
     @property
     def exited(self) -> asyncio.Future[None]:

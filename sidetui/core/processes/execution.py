@@ -15,7 +15,7 @@ from collections.abc import Awaitable
 from typing import Any, Protocol
 
 from sidetui.core.output.stream import OutputStream
-from sidetui.core.processes.backend import ProcessBackend, RunningChild, SpawnError
+from sidetui.core.processes.backend import ExitStatus, ProcessBackend, RunningChild, SpawnError
 from sidetui.core.processes.exit_verdict import judge_exit, last_words
 from sidetui.core.processes.graces import Graces
 from sidetui.core.processes.plan import LaunchPlan
@@ -239,24 +239,26 @@ class Execution:
 
     async def _logs_closed(self) -> None:
         """Until the log files hold every byte read (their writer may still be at it)."""
-        closing = [asyncio.wrap_future(stream.log.closed) for stream in self.streams]
+        closing = [asyncio.wrap_future(sink.closed) for s in self.streams for sink in s.sinks]
         await asyncio.gather(*closing)
 
     async def _on_exit(self) -> None:
         """The child exited by itself: wait briefly for its last output and for a result it
         may have sent just before, then judge the exit if it reported nothing."""
         assert self.child is not None
-        self._note_exit()
+        exited = self._note_exit()
         await last_words(self.child, self.plan.link, self.graces.exit_drain_s)
         if self.record.status.is_live:  # else its report arrived meanwhile
-            verdict = judge_exit(self.record, self.plan.link)
+            over = exited.limit_exceeded if exited else None
+            verdict = judge_exit(self.record, self.plan.link, over)
             error = self._error(verdict.code, verdict.message) if verdict.code else None
             self.set_status(verdict.status, error, verdict.result)
 
-    def _note_exit(self) -> None:
+    def _note_exit(self) -> ExitStatus | None:
         status = self.child.exit_status() if self.child is not None else None
         if status is not None:
             self.record.exit_code, self.record.signal = status.code, status.signal
+        return status
 
     # -- status ----------------------------------------------------------------------------------
 

@@ -131,6 +131,8 @@ class Executions:
         except Exception as error:  # a bug must not leave an execution that never settles
             execution.abort(f"internal error while starting: {error!r}")
             raise
+        for note in execution.child.notes if execution.child else ():
+            record.add_notice(note)
         return execution
 
     def require_open(self) -> None:
@@ -152,7 +154,7 @@ class Executions:
             kind, label = ExecutionKind.ACTION_BLOCK, os.fspath(request.target or block.path)
         record = launcher.record(
             kind, label, admitted.params, admitted.timeout, self._by_id.keys(), request.lineage,
-            admitted.thread_messages,
+            admitted.thread_messages, request.output_copies,
         )  # fmt: skip
         if block is None:
             return await self._start(
@@ -246,6 +248,8 @@ class Executions:
         self.relay.arrived(execution, stream)
 
     def settled(self, execution: Execution) -> None:
+        for problem in execution.record.log_errors:
+            execution.note(f"{problem}: the rest of its output is not on disk")
         self.relay.flush_execution(execution)
         self.on_settled(execution.record)
 

@@ -35,11 +35,18 @@ async def last_words(child: RunningChild, link: ChildLink | None, drain_s: float
     await wait_at_most(asyncio.gather(*waiting), drain_s)
 
 
-def judge_exit(record: ExecutionRecord, link: ChildLink | None) -> ExitVerdict:
+def judge_exit(
+    record: ExecutionRecord, link: ChildLink | None, limit_exceeded: str | None = None
+) -> ExitVerdict:
     """Exit 0 is `completed` with `{"exitCode": 0}` - unless the child was to connect and never
     got its invocation (`CONNECTION_FAILED`, saying why), or a message of its was refused (its
     result, perhaps); a non-zero exit or a signal is `failed`, quoting the last stderr line."""
     exit_code, signal, stderr = record.exit_code, record.signal, record.stderr
+    if limit_exceeded is not None:
+        message = f"killed by {signal}: {limit_exceeded}"
+        return ExitVerdict(
+            ExecutionStatus.FAILED, code=ErrorCode.RESOURCE_LIMIT_EXCEEDED, message=message
+        )
     never_got_through = link.never_got_through if link else None
     refused = link.refused if link else None
     if exit_code == 0 and never_got_through is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +54,14 @@ class Launcher:
         taken: Container[str],
         lineage: Lineage,
         thread_messages: list[dict[str, Any]] | None = None,
+        copies: Mapping[str, LogFile] | None = None,
     ) -> ExecutionRecord:
         execution_id = new_execution_id("side", taken)
         record = ExecutionRecord(execution_id, kind, label, params, timeout)
         record.stdout, record.stderr = (self._stream(execution_id, n) for n in ("stdout", "stderr"))
+        for stream in (record.stdout, record.stderr):
+            if copies and stream.name in copies:
+                stream.copies.append(copies[stream.name])
         record.interleaving = Interleaving(self.config.tail_lines * 2)
         record.thread_id = lineage.thread_id or self.agent.thread_id
         record.parent_agent_id = lineage.parent_agent_id or self.agent.agent_id
@@ -73,7 +77,9 @@ class Launcher:
             argv, problem = command_for(block, self._inherited.get("PATH")), None
         except SpawnError as error:
             argv, problem = [], str(error)
-        return self._plan(record, block.name, argv, block.path, problem, block.expects_connection)
+        plan = self._plan(record, block.name, argv, block.path, problem, block.expects_connection)
+        plan.limits = block.limits
+        return plan
 
     def code_plan(self, code: str, language: str, record: ExecutionRecord) -> LaunchPlan:
         folder, argv = write_program(code, language)

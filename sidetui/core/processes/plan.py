@@ -7,6 +7,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sidetui.core.catalog.limits import ResourceLimits
 from sidetui.core.protocol.child_link import ChildLink
 
 
@@ -26,6 +27,7 @@ class LaunchPlan:
     link: ChildLink | None = None
     problem: str | None = None
     cleanup: list[Path] = field(default_factory=list)  # temporary files and folders
+    limits: ResourceLimits | None = None  # the block's, enforced as far as the backend can
 
     @property
     def pass_fds(self) -> tuple[int, ...]:

@@ -26,11 +26,16 @@ from websockets import http11
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from sidetui.core.protocol.accept_errors import quiet_accept_errors
 from sidetui.core.protocol.peers import Caller, Push, Received
+from sidetui.core.protocol.replies import failure
+from sidetui.core.records import strict_json
+from sidetui.core.records.errors import ErrorCode
 
 POLICY_VIOLATION = 1008
 MESSAGE_TOO_BIG = 1009
 PING_INTERVAL_S = 25
+CLOSE_WAIT_S = 2.0
 PONG_WAIT_S = 5.0  # for the handshake ping: any client answers at once (RFC 6455 5.5.2)
 
 # The codeboltjs SDK puts its whole environment in the connect URL (SIDE_EXECUTION_PARAMS, up to
@@ -72,6 +77,7 @@ class Bridge:
 
     async def start(self, port: int = 0, max_frame_bytes: int = 16 << 20) -> None:
         """Listen on 127.0.0.1:`port` (0: a port the OS chooses)."""
+        quiet_accept_errors(asyncio.get_running_loop())
         self._server = await serve(
             self._serve,
             "127.0.0.1",
@@ -97,7 +103,8 @@ class Bridge:
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
-            await self._server.wait_closed()
+            with contextlib.suppress(TimeoutError):  # connections stuck in their handshake
+                await asyncio.wait_for(self._server.wait_closed(), CLOSE_WAIT_S)
         if self.endpoint_file is not None:
             self.endpoint_file.unlink(missing_ok=True)
 
@@ -170,10 +177,9 @@ class Bridge:
         answering: set[asyncio.Task[None]] = set()
         try:
             async for frame in connection:
-                message = _parse(frame)
+                message, problem = _parse(frame)
                 if message is None:
-                    if child is not None:
-                        child.note("ignored a WebSocket frame that is not a JSON object")
+                    await self._refuse_frame(connection, frame, problem, child)
                     continue
                 received = child.receive(message) if child is not None else Received.REQUEST
                 if received is Received.COMPLETION:
@@ -191,6 +197,26 @@ class Bridge:
         finally:
             for task in answering:
                 task.cancel()
+
+    async def _refuse_frame(
+        self,
+        connection: ServerConnection,
+        frame: str | bytes,
+        problem: str,
+        child: SocketChild | None,
+    ) -> None:
+        """A frame that is not a JSON object sidetui accepts: noted for a child; answered when
+        its requestId can still be read (it only held NaN, say), so the caller is not left
+        waiting."""
+        if child is not None:
+            why = f" ({problem})" if problem else ""
+            child.note(f"ignored a WebSocket frame that is not a JSON object{why}")
+        request_id = _request_id_of(frame)
+        if request_id is not None:
+            why = f"not valid JSON: {problem}" if problem else "not a JSON object"
+            reply = failure("error", ErrorCode.INVALID_REQUEST, why)
+            with contextlib.suppress(ConnectionClosed):
+                await connection.send(json.dumps({**reply, "requestId": request_id}))
 
     async def _answer(
         self, connection: ServerConnection, request: dict[str, Any], caller: Caller
@@ -238,12 +264,21 @@ def _pusher(connection: ServerConnection) -> Push:
     return push
 
 
-def _parse(frame: str | bytes) -> dict[str, Any] | None:
+def _parse(frame: str | bytes) -> tuple[dict[str, Any] | None, str]:
+    """The frame's JSON object; else None and why (malformed, NaN, nested too deeply...)."""
     try:
-        message = json.loads(frame)
-    except ValueError:
-        return None
-    return message if isinstance(message, dict) else None
+        message = strict_json.loads(frame)
+    except ValueError as error:
+        return None, str(error)
+    return (message, "") if isinstance(message, dict) else (None, "")
+
+
+def _request_id_of(frame: str | bytes) -> Any:
+    """The requestId of a refused frame, where a lenient reading finds one."""
+    with contextlib.suppress(ValueError, RecursionError):
+        loaded = json.loads(frame)
+        return loaded.get("requestId") if isinstance(loaded, dict) else None
+    return None
 
 
 def _same_secret(given: str, expected: str) -> bool:

@@ -14,6 +14,8 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
+from sidetui.core.records import strict_json
+
 MessageHandler = Callable[[dict[str, Any]], object]
 ProblemHandler = Callable[[str], None]
 
@@ -91,9 +93,10 @@ class IpcChannel:
                 if not line:
                     return
                 try:
-                    message = json.loads(line)
-                except ValueError:
-                    on_problem(f"ignored a malformed IPC message: {line[:80]!r}")
+                    message = strict_json.loads(line)
+                except ValueError as error:  # if it was the result, the result is lost: say so
+                    self.refused = f"a malformed IPC message ({error}) was ignored"
+                    on_problem(f"{self.refused}: {line[:80]!r}")
                     continue
                 if not isinstance(message, dict):
                     on_problem(f"ignored an IPC message that is not a JSON object: {line[:80]!r}")

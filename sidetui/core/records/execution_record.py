@@ -106,6 +106,11 @@ class ExecutionRecord:
         return self.interleaving.merge(self.stdout.lines(), self.stderr.lines())
 
     @property
+    def log_errors(self) -> list[str]:
+        """Why a log file stopped short of what the child wrote (a full disk...), if one did."""
+        return [s.log.error for s in (self.stdout, self.stderr) if s is not None and s.log.error]
+
+    @property
     def log_paths(self) -> dict[str, str | None]:
         if self.stdout is None and self.stderr is None:
             return {"stdout": None, "stderr": None, **self.stored_log_paths}
@@ -144,7 +149,8 @@ class ExecutionRecord:
             "outputStats": {
                 s.name: {"bytes": s.bytes_total, "lines": s.lines_total} for s in streams
             },
-            "logErrors": [s.log.error for s in streams if s.log.error],
+            "logErrors": self.log_errors,
+            "logsComplete": not self.log_errors,
             "usage": self.usage.to_dict(),
             "leftoverPids": list(self.leftover_pids),
             "notices": list(self.notices),

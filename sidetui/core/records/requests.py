@@ -6,8 +6,11 @@ A request carries what to run and who asks (`Lineage`); the engine admits or ref
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from sidetui.core.output.log_file import LogFile
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,8 @@ class StartRequest:
     """Start a side execution: a block (`target`: a name, registry id or folder path), or
     `code` in `language`. `timeout` in ms: None takes the manifest's, then the configured
     default; 0 means no limit. `thread_messages`: the parent thread's chat history, handed to
-    the child as `threadContext.messages`."""
+    the child as `threadContext.messages`. `output_copies`: where else each stream's raw bytes
+    go as they arrive (by stream name: a CLI's own stdout and stderr)."""
 
     target: str | os.PathLike[str] | None = None
     code: Any = None
@@ -35,6 +39,7 @@ class StartRequest:
     timeout: Any = None
     lineage: Lineage = field(default_factory=Lineage)
     thread_messages: Any = None
+    output_copies: Mapping[str, LogFile] | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 Owns `LocalProcessBackend` and its `LocalChild`, the pipes that feed output streams
 (`ChildProtocol`, `spawn`), the process tree that finds every descendant and ends it for certain
 (`ProcessTree`, `ProcessTable`, the child subreaper), the sampler of each tree's CPU and memory,
-and the last-resort `safety_net` that kills live groups when the interpreter exits.
+the containment that holds each tree even if sidetui is killed (a cgroup per execution where
+allowed, the `keeper` process, the reaping of what a dead manager left, adopted orphans
+collected), and the last-resort `safety_net` that kills live groups when the interpreter exits.
 """
 
 from sidetui.core.processes.local.backend import LocalProcessBackend

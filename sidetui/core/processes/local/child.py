@@ -6,7 +6,9 @@ import asyncio
 import signal
 from dataclasses import dataclass, field
 
+from sidetui.core.catalog.limits import ResourceLimits
 from sidetui.core.processes.backend import ChildObserver, ExitStatus
+from sidetui.core.processes.local.containment import Containment
 from sidetui.core.processes.local.pipes import ChildProtocol
 from sidetui.core.processes.local.process_tree import ProcessTable, ProcessTree
 from sidetui.core.processes.local.safety_net import forget_group, remember_group
@@ -20,7 +22,10 @@ class LocalChild:
     protocol: ChildProtocol
     tree: ProcessTree
     observer: ChildObserver
+    containment: Containment
+    limits: ResourceLimits | None = None
     released: bool = False
+    notes: list[str] = field(default_factory=list)
     _escalate: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     def __post_init__(self) -> None:
@@ -43,7 +48,12 @@ class LocalChild:
         if code is None:
             return None
         self.tree.root_reaped = True  # its group number may now be reused: the tree knows
-        return ExitStatus(signal=_signal_name(-code)) if code < 0 else ExitStatus(code=code)
+        if code >= 0:
+            return ExitStatus(code=code)
+        cgroup, memory = self.tree.cgroup, self.limits and self.limits.memory_bytes
+        over = memory and cgroup is not None and cgroup.out_of_memory()
+        reason = f"it went past its memory limit of {memory:,} bytes" if over else None
+        return ExitStatus(signal=_signal_name(-code), limit_exceeded=reason)
 
     async def stop(self, grace_s: float) -> tuple[int, ...]:
         return await self.tree.terminate(grace_s, self._escalate)
@@ -60,6 +70,7 @@ class LocalChild:
         self.released = True
         self.transport.close()
         forget_group(self.tree.marker)
+        self.containment.release(self.tree.marker, self.tree.cgroup)
 
 
 def _signal_name(number: int) -> str:

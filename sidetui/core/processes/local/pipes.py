@@ -8,6 +8,7 @@ import fcntl
 from collections.abc import Callable
 from pathlib import Path
 
+from sidetui.core.output.log_file import LogWriter
 from sidetui.core.output.stream import OutputStream
 from sidetui.core.processes.backend import SpawnError
 
@@ -35,16 +36,15 @@ class ChildProtocol(asyncio.SubprocessProtocol):
         stream = self._streams[fd]
         stream.feed(data if isinstance(data, bytes) else data.encode())
         self._on_output(stream)
-        if stream.log.congested and not self._paused:
-            self._pause_reading(stream)
+        if not self._paused and (behind := stream.congested) is not None:
+            self._pause_reading(behind)
 
-    def _pause_reading(self, stream: OutputStream) -> None:
-        """The disk is behind: stop reading until the log writer catches up, so the child
-        waits on a full pipe instead of its output piling up in memory."""
-        assert stream.log.writer is not None
+    def _pause_reading(self, behind: LogWriter) -> None:
+        """The disk (or a reader of a copy) is behind: stop reading until its writer catches
+        up, so the child waits on a full pipe instead of its output piling up in memory."""
         self._paused = True
         self._each_pipe(lambda pipe: pipe.pause_reading())
-        stream.log.writer.when_drained(self._resume_reading)
+        behind.when_drained(self._resume_reading)
 
     def _resume_reading(self) -> None:
         self._paused = False

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 
 import psutil
 
+from sidetui.core.processes.local.cgroups import ExecutionCgroup
 from sidetui.core.records.execution_record import TreeUsage
+from sidetui.core.workers import in_process_thread
 
 MARKER_VARIABLE = "SIDE_EXECUTION_ID"
 _PR_SET_CHILD_SUBREAPER = 36
@@ -70,10 +72,13 @@ class ProcessTable:
 class ProcessTree:
     """The processes of one execution: its child (`root_pid`) and everything that came of it."""
 
-    def __init__(self, root_pid: int, marker: str, started: float):
+    def __init__(
+        self, root_pid: int, marker: str, started: float, cgroup: ExecutionCgroup | None = None
+    ):
         self.root_pid = root_pid
         self.marker = marker
         self.started = started - 1  # epoch seconds, less clock granularity
+        self.cgroup = cgroup  # where the machine allows it: holds every process of the tree
         self.root_reaped = False  # set once the child's exit status has been collected
         self._known: dict[int, psutil.Process] = {}
 
@@ -89,6 +94,8 @@ class ProcessTree:
         if not self.root_reaped and self.root_pid in table.processes:  # unreaped: surely ours
             self._known.setdefault(self.root_pid, table.processes[self.root_pid])
         stack = list(self._known)
+        if self.cgroup is not None:
+            stack += self.cgroup.pids()
 
         if thorough:
             stack += [
@@ -121,7 +128,8 @@ class ProcessTree:
             with contextlib.suppress(psutil.Error), proc.oneshot():
                 cpu += proc.cpu_percent(None)
                 rss += proc.memory_info().rss
-        return TreeUsage(processes=len(procs), cpu_percent=cpu, memory_rss=rss)
+        exact = self.cgroup.memory_bytes() if self.cgroup is not None else None
+        return TreeUsage(processes=len(procs), cpu_percent=cpu, memory_rss=exact or rss)
 
     # -- ending --------------------------------------------------------------------------------
 
@@ -144,6 +152,8 @@ class ProcessTree:
                 self._signal(members, signal.SIGTERM)
         for _ in range(10):
             self._signal_group(signal.SIGKILL)
+            if self.cgroup is not None:
+                self.cgroup.kill()
             members = await self._collect()
             if not members:
                 return ()
@@ -152,8 +162,7 @@ class ProcessTree:
         return tuple(sorted(p.pid for p in members))
 
     async def _collect(self) -> list[psutil.Process]:
-        table = await asyncio.to_thread(ProcessTable.read, self.started)
-
+        table = await in_process_thread(ProcessTable.read, self.started)
         return self.members(table, thorough=True)
 
     @staticmethod

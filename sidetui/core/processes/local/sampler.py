@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from sidetui.core.processes.local.child import LocalChild
 from sidetui.core.processes.local.process_tree import ProcessTable
+from sidetui.core.workers import in_process_thread
 
 
 class TreeSampler:
@@ -36,6 +37,6 @@ class TreeSampler:
             self._children = {c for c in self._children if not c.released}
             if not self._children:
                 return
-            table = await asyncio.to_thread(ProcessTable.read)
+            table = await in_process_thread(ProcessTable.read)
             for child in list(self._children):
                 child.sample(table)
