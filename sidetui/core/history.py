@@ -164,16 +164,10 @@ class HistoryStore:
 
     def changed(self) -> bool:
         """Whether another connection (another process) wrote since the last call; cheap."""
-        if self._db is None:
-            return False
-        try:
-            (version,) = self._db.execute("PRAGMA data_version").fetchone()
-        except sqlite3.Error as error:
-            self._fail(f"cannot read the history: {error}")
-            return False
-        changed = version != self._seen_version
-        self._seen_version = version
-        return bool(changed)
+        rows = self._read_rows("PRAGMA data_version", ())
+        changed = bool(rows) and rows[0][0] != self._seen_version
+        self._seen_version = rows[0][0] if rows else None
+        return changed
 
     def get(self, execution_id: str) -> ExecutionRecord | None:
         """The stored record of one execution, if it is kept."""
