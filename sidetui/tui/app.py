@@ -16,6 +16,7 @@ from sidetui.tui.commands import SidetuiCommands
 from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.screens.confirm import quitting
+from sidetui.tui.screens.help import HelpScreen
 from sidetui.tui.screens.main import MainScreen
 
 
@@ -26,9 +27,12 @@ class SidetuiApp(PlainNotifications, App[None]):
     TITLE = "sidetui"
     COMMANDS = App.COMMANDS | {SidetuiCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("ctrl+q", "quit", "Quit", id="quit.now", show=False, priority=True),
-    ]
+        Binding("question_mark", "help", "Keys", id="help", tooltip="this list of every key"),
+        Binding("q", "quit", "Quit", id="quit",
+                tooltip="quit; with executions running, asks first (yes stops them all)"),
+        Binding("ctrl+q", "quit", "Quit", id="quit.now", show=False, priority=True,
+                tooltip="quit, from anywhere (a text field too); asks the same question"),
+    ]  # fmt: skip
 
     def __init__(
         self,
@@ -83,6 +87,10 @@ class SidetuiApp(PlainNotifications, App[None]):
             self.exit()
             return
         self.push_screen(quitting(len(live)), self._quit_answered)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
     def _quit_answered(self, stop_all: bool | None) -> None:
         if stop_all:

@@ -138,8 +138,8 @@ async def until_shown(pilot: Pilot[None], app: SidetuiApp, record: ExecutionReco
 async def until_running(
     pilot: Pilot[None], app: SidetuiApp, record: ExecutionRecord, lines: int
 ) -> None:
-    """Until the pane shows `lines` lines of `record`, still running, and the table its first
-    memory sample (shown as "-" until then, masked as "-M" after): a picture that holds still."""
+    """Until the pane shows `lines` lines of `record`, still running, and the table (where it
+    has a memory column) its first memory sample, masked or staged: a picture that holds still."""
     execution_id = record.side_execution_id
     await wait_until(
         pilot,
@@ -147,7 +147,10 @@ async def until_running(
             getattr(pane(app).record, "side_execution_id", None) == execution_id
             and pane(app).view.line_count == lines
             and status_cell(app, record).endswith("running")
-            and str(table(app).get_cell(execution_id, "mem")) == "-M"
+            and (
+                "mem" not in table(app).shown_columns
+                or str(table(app).get_cell(execution_id, "mem")) != "-"
+            )
         ),
         f"{lines} lines of {execution_id}, running",
     )

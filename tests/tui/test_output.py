@@ -74,6 +74,7 @@ async def test_search_jumps_between_matches_with_enter_n_and_capital_n(
         search = main(app).query_one("#search", Input)
         assert not search.display
 
+        await pilot.click("#output")
         await pilot.press("slash")
         assert search.display
         assert app.focused is search
@@ -104,6 +105,11 @@ async def test_search_jumps_between_matches_with_enter_n_and_capital_n(
         assert "needle-120" in visible(app)
 
 
+CRASH = """
+    print("starting")
+    raise RuntimeError("the disk is full")
+"""
+
 DENSE = """
     for i in range(80):
         if i == 30:
@@ -128,6 +134,7 @@ async def test_n_and_capital_n_step_from_the_current_match_through_every_one(
     app = make_app()
     async with driving(app) as pilot:
         await run_to_end(pilot, app, "dense")
+        await pilot.click("#output")
         await pilot.press("slash", *"57", "enter", "escape")
         assert "1/4 matches for '57'" in status_line(app)
         assert current_match(app) == (30, 0)
@@ -155,6 +162,7 @@ async def test_n_keeps_stepping_one_match_at_a_time_while_output_arrives(
     app = make_app()
     async with driving(app) as pilot:
         record, output = await ticking(pilot, app)
+        await pilot.click("#output")
         await pilot.press("slash", *"tick", "enter", "escape")  # every line matches once
         visited = [output.finder.current]
         numbers = [output.finder.position()[0]]
@@ -175,6 +183,7 @@ async def test_search_without_match_says_so(make_app: AppFactory) -> None:
     app = make_app()
     async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
+        await pilot.click("#output")
         await pilot.press("slash", *"pin", "enter")
         assert "no match for 'pin'" in status_line(app)
 
@@ -206,6 +215,7 @@ async def test_search_highlights_the_matches(make_app: AppFactory) -> None:
     async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
         plain = on_screen(next(iter(view(app).render_line(0))).style)
+        await pilot.click("#output")
         await pilot.press("slash", *"needle", "enter")
         matches = drawn_colours(app, "needle")
         assert matches, "the match is drawn as a segment of its own"
@@ -217,6 +227,7 @@ async def test_a_highlighted_match_stays_readable(make_app: AppFactory) -> None:
     app = make_app()
     async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
+        await pilot.click("#output")
         await pilot.press("slash", *"needle", "enter")
         matches = drawn_colours(app, "needle")
         assert matches
@@ -435,6 +446,7 @@ async def test_search_counts_do_not_follow_to_another_execution(make_app: AppFac
     app = make_app()
     async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
+        await pilot.click("#output")
         await pilot.press("slash", *"needle", "enter", "escape")
         assert "1/3 matches for 'needle'" in status_line(app)
 
@@ -455,17 +467,23 @@ async def test_a_finished_execution_that_printed_nothing_says_so(
         assert visible(app)[0] == "It printed nothing on stderr."
 
 
-async def test_an_execution_opens_on_the_tab_that_explains_its_end(make_app: AppFactory) -> None:
-    """A failure opens its result (the error, with its last stderr lines) - when it ends on
-    screen and when it is selected later; others open on the tab chosen last."""
+async def test_an_execution_opens_on_the_tab_that_explains_its_end(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    """A failure opens its result (the error, and the stderr lines before the one it quotes) -
+    when it ends on screen and when it is selected later; others open on the tab chosen last."""
+    write_block(samples_project, "crash", CRASH, {"description": "raises"})
     app = make_app()
     async with driving(app) as pilot:
-        failed = await run_to_end(pilot, app, "fails")
+        failed = await run_to_end(pilot, app, "crash")
         await until_shown(pilot, app, failed)
         assert pane(app).tab == "result"
-        result = shown(main(app).query_one("#result-body"))
+        result = shown(main(app).query_one("#result-body"), width=200)
         assert "PROCESS_CRASHED" in result
-        assert "its last lines on stderr" in result
+        assert "RuntimeError: the disk is full" in result
+        said = result.split("its last lines on stderr:")[1]
+        assert "raise RuntimeError" in said
+        assert "RuntimeError: the disk is full" not in said  # the message quotes it already
 
         completed = await run_to_end(pilot, app, "hello-python")
         await until_shown(pilot, app, completed)

@@ -17,8 +17,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """Dismissed with True when the person answers yes."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="yes: do it"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="no: leave it"),
     ]
 
     def __init__(self, headline: str, question: str, yes: str, no: str = "Cancel"):

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -20,8 +21,19 @@ from sidetui.core.catalog.entries import Capability, Executor
 Node = TreeNode[Entry | None]
 
 
+EMPTY_HINT = "none in this project yet: enter or a to create one"
+
+
 class CatalogTree(Tree[Entry | None]):
-    """Everything that can be run, grouped by kind; `enter` asks to launch the entry."""
+    """Everything that can be run, grouped by kind; `enter` asks to launch the entry. Without
+    ActionBlocks of its own, the project gets a line offering to create one."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Launch", id="launch",
+                tooltip="launch the highlighted entry: a form from its declared inputs"),
+        Binding("slash", "screen.focus_filter", "Filter", id="filter",
+                tooltip="narrow the catalog as you type (every word must match)"),
+    ]  # fmt: skip
 
     class EntryHighlighted(Message):
         def __init__(self, entry: Entry | None):
@@ -33,6 +45,9 @@ class CatalogTree(Tree[Entry | None]):
             super().__init__()
             self.entry = entry
 
+    class NewBlockRequested(Message):
+        """`enter` on the line offering to create a block."""
+
     def __init__(self, colours: dict[str, str], *, id: str | None = None):
         super().__init__("catalog", id=id)
         self.show_root = False
@@ -41,6 +56,7 @@ class CatalogTree(Tree[Entry | None]):
         self._entries: list[Entry] = []
         self._filter = ""
         self._announced: Entry | None = None  # the entry the details were last told about
+        self._hint: Node | None = None  # the offer to create a block, in an empty project
 
     @property
     def highlighted_entry(self) -> Entry | None:
@@ -50,6 +66,20 @@ class CatalogTree(Tree[Entry | None]):
     def set_entries(self, entries: Iterable[Entry]) -> None:
         self._entries = list(entries)
         self._rebuild()
+
+    @property
+    def project_is_empty(self) -> bool:
+        """No ActionBlock of the project's own (the catalog offers to create one)."""
+        return self._hint is not None
+
+    def select_path(self, path: Path) -> bool:
+        """Put the cursor on the entry in the folder `path`, if it is shown."""
+        for line in range(self.last_line + 1):
+            node = self.get_node_at_line(line)
+            if node is not None and node.data is not None and node.data.path == path:
+                self.cursor_line = line
+                return True
+        return False
 
     @property
     def filter(self) -> str:
@@ -69,7 +99,10 @@ class CatalogTree(Tree[Entry | None]):
         blocks = [e for e in chosen if isinstance(e, ActionBlock) and not isinstance(e, Executor)]
         capabilities = [e for e in chosen if isinstance(e, Capability)]
         executors = [e for e in chosen if isinstance(e, Executor)]
-        self._group(self.root, "ActionBlocks", blocks, collapsed)
+        group = self._group(self.root, "ActionBlocks", blocks, collapsed)
+        self._hint = None
+        if not self._filter and not any(e.source is Source.PROJECT for e in blocks):
+            self._hint = group.add_leaf(Text(EMPTY_HINT, style="dim italic"), data=None)
         by_type: dict[str, list[Entry]] = {}
         for capability in capabilities:
             by_type.setdefault(capability.type or "?", []).append(capability)
@@ -147,7 +180,10 @@ class CatalogTree(Tree[Entry | None]):
                     self.cursor_line = line
                     return
                 entry_lines.append(line)
-        if not entry_lines:
+        hint = self._hint
+        if path is None and hint is not None and hint.line >= 0:
+            self.cursor_line = hint.line  # an empty project: the offer to create a block first
+        elif not entry_lines:
             self.cursor_line = 0
         elif path is None:
             self.cursor_line = entry_lines[0]
@@ -162,3 +198,5 @@ class CatalogTree(Tree[Entry | None]):
         event.stop()
         if event.node.data is not None:
             self.post_message(self.LaunchRequested(event.node.data))
+        elif event.node is self._hint:
+            self.post_message(self.NewBlockRequested())

@@ -43,8 +43,8 @@ def result_of(record: ExecutionRecord | None, show: Presentation) -> RenderableT
             Text(str(record.error.code), style=f"bold {colour}"),
             Text(strip_ansi(record.error.message)),
         ]
-        said = _last_stderr_lines(record)
-        if said:
+        said = [line for line in _last_stderr_lines(record) if line not in record.error.message]
+        if said:  # more than the message quotes
             parts.append(Text("\nits last lines on stderr:", style="dim"))
             parts += [Text(strip_ansi(line)) for line in said]
     else:

@@ -131,14 +131,15 @@ class OutputPane(Vertical):
         self._update_status()
 
     def _logged(self, record: ExecutionRecord, tab: str) -> list[str]:
-        """An earlier execution's output, read back from its log file once."""
+        """An execution's output read back from its log file: once for an earlier one, at each
+        refresh for one that another sidetui process runs."""
         key = (record.side_execution_id, tab)
-        if key not in self._log_cache:
+        if key not in self._log_cache or not record.status.is_final:  # live elsewhere: it grows
             path = record.log_paths.get(tab)
             config = self.tail_config
             self._log_cache[key] = (
                 tail_of_log(Path(path), config.tail_lines, config.tail_bytes, config.line_max_bytes)
-                if path
+                if path and Path(path).exists()
                 else []
             )
         return self._log_cache[key]
