@@ -36,8 +36,9 @@ CREATE TABLE IF NOT EXISTS executions (
     record TEXT NOT NULL
 )
 """
-_ADDED_COLUMNS = ("project", "owner")  # since the first version: NULL in older rows
-_INDEX = "CREATE INDEX IF NOT EXISTS executions_by_project ON executions (project, started)"
+# Where each execution ran: its project and the process running it (a table of its own, so that
+# the records keep the shape every version reads and writes; older rows have none).
+_PLACES = "CREATE TABLE IF NOT EXISTS places (id TEXT PRIMARY KEY, project TEXT, owner TEXT)"
 _LEFT_OUT = ("output", "errorOutput")
 _SIDES = ("-wal", "-shm")
 PARAMS_KEPT = 64 * 1024
@@ -82,11 +83,7 @@ class HistoryStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(executions)")}
-            for column in _ADDED_COLUMNS:
-                if column not in columns:
-                    self._db.execute(f"ALTER TABLE executions ADD COLUMN {column} TEXT")
-            self._db.execute(_INDEX)
+            self._db.execute(_PLACES)
         except sqlite3.Error as error:
             self._fail(f"cannot open the history {self.path}: {error}")
 
@@ -107,23 +104,21 @@ class HistoryStore:
         if len(params) > PARAMS_KEPT:  # kept for a re-run, but not 10 MB of it
             data["params"] = {}
             data["paramsNotKept"] = f"params of {len(params):,} bytes, over {PARAMS_KEPT:,}"
+        self._write(
+            "INSERT OR REPLACE INTO executions (id, started, record) VALUES (?, ?, ?)",
+            (record.side_execution_id, record.start_time, json.dumps(data, default=str)),
+        )
         project = str(self.project) if self.project is not None else None
         self._write(
-            "INSERT OR REPLACE INTO executions (id, started, record, project, owner)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (
-                record.side_execution_id,
-                record.start_time,
-                json.dumps(data, default=str),
-                project,
-                self._owner,
-            ),
+            "INSERT OR REPLACE INTO places (id, project, owner) VALUES (?, ?, ?)",
+            (record.side_execution_id, project, self._owner),
         )
         self._write(
             "DELETE FROM executions WHERE id NOT IN "
             "(SELECT id FROM executions ORDER BY started DESC LIMIT ?)",
             (self.keep,),
         )
+        self._write("DELETE FROM places WHERE id NOT IN (SELECT id FROM executions)", ())
 
     def recent(self, limit: int = 50) -> list[ExecutionRecord]:
         """The newest stored executions, newest first, as records without output tails."""
@@ -141,9 +136,10 @@ class HistoryStore:
         those `skip` returns something for (the caller's own). A record of a process that has
         ended without writing its end is shown `stopped`, with a notice saying so."""
         project = str(self.project) if self.project is not None else ""
-        where = "" if every_project else "WHERE project = ? OR project IS NULL"
+        where = "" if every_project else "WHERE p.project = ? OR p.project IS NULL"
         rows = self._read_rows(
-            f"SELECT record, project, owner FROM executions {where} ORDER BY started DESC LIMIT ?",
+            "SELECT e.record, p.project, p.owner FROM executions e LEFT JOIN places p"
+            f" ON p.id = e.id {where} ORDER BY e.started DESC LIMIT ?",
             (limit,) if every_project else (project, limit),
         )
         found: list[PastExecution] = []
@@ -189,6 +185,7 @@ class HistoryStore:
     def forget(self, execution_ids: list[str]) -> None:
         for execution_id in execution_ids:
             self._write("DELETE FROM executions WHERE id = ?", (execution_id,))
+            self._write("DELETE FROM places WHERE id = ?", (execution_id,))
 
     def _write(self, sql: str, args: tuple[Any, ...]) -> None:
         if self._db is None:

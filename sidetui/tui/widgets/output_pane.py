@@ -134,15 +134,18 @@ class OutputPane(Vertical):
         """An execution's output read back from its log file: once for an earlier one, at each
         refresh for one that another sidetui process runs."""
         key = (record.side_execution_id, tab)
-        if key not in self._log_cache or not record.status.is_final:  # live elsewhere: it grows
-            path = record.log_paths.get(tab)
-            config = self.tail_config
-            self._log_cache[key] = (
-                tail_of_log(Path(path), config.tail_lines, config.tail_bytes, config.line_max_bytes)
-                if path and Path(path).exists()
-                else []
-            )
-        return self._log_cache[key]
+        if key in self._log_cache:
+            return self._log_cache[key]
+        path = record.log_paths.get(tab)
+        config = self.tail_config
+        lines = (
+            tail_of_log(Path(path), config.tail_lines, config.tail_bytes, config.line_max_bytes)
+            if path and Path(path).exists()
+            else []
+        )
+        if record.status.is_final:  # else it runs elsewhere, and its log grows
+            self._log_cache[key] = lines
+        return lines
 
     def on_output_view_following_changed(self, event: OutputView.FollowingChanged) -> None:
         event.stop()
