@@ -23,8 +23,7 @@ MAIN_BINDINGS = [
     _key("S", "stop_all", "Stop all", "stop every live execution (asks first)"),
     _key("r", "rerun", "Re-run", "start the selected execution again with the same params"),
     _key("i", "inline_code", "Code", "write and run JavaScript or Python (params in scope)"),
-    _key("a", "new_block", "New", "create an ActionBlock in this project from a template",
-         show=False),
+    _key("a", "new_block", "New block", "create an ActionBlock in this project from a template"),
     _key("slash", "search", "Search", "search the output (in the catalog: filter it)"),
     _key("n", "search_next", "Next", "the next match of the search", show=False),
     _key("N", "search_previous", "Previous", "the previous match of the search", show=False),
@@ -33,8 +32,8 @@ MAIN_BINDINGS = [
     _key("o", "open_log", "Pager", "the whole log of the tab's stream in $PAGER"),
     _key("x", "clear_finished", "Clear", "remove finished executions from the table and the "
          "history (asks first; their logs stay)"),
-    _key("h", "history_scope", "All projects", "show the executions of every project, or "
-         "of this one only", show=False),
+    _key("h", "history_scope", "Projects", "show the executions of every project, or of this "
+         "one only (again)"),
     *(
         Binding(
             str(number),

@@ -71,9 +71,13 @@ def copy_samples(project: Path) -> Path:
 
 
 async def started(pilot: Pilot[None], app: SidetuiApp) -> None:
-    """The engine is open and the catalog shows what it found, its cursor on an entry."""
+    """The engine is open and the catalog shows what it found, its cursor on an entry (or, in a
+    project without blocks, on the offer to create one)."""
     await asyncio.wait_for(app.engine_ready.wait(), DEADLINE_S)
-    await wait_until(pilot, lambda: catalog(app).highlighted_entry is not None, "the catalog")
+    tree = catalog(app)
+    await wait_until(
+        pilot, lambda: tree.highlighted_entry is not None or tree.project_is_empty, "the catalog"
+    )
     await pilot.pause()
 
 

@@ -21,12 +21,13 @@ from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.screens.new_block import NewBlockScreen
 from sidetui.tui.widgets.catalog import CatalogTree
 from sidetui.tui.widgets.executions import ExecutionsTable
+from sidetui.tui.widgets.filter_box import FilterBox
 
 Row = tuple[str, str, str]  # keys, what they do, binding id ("" for a key that is not rebound)
 
 MOVING = [
     (
-        "tab / shift+tab",
+        "tab shift+tab",
         "the next / previous part of the screen (the one with the focus is lit)",
         "",
     ),
@@ -35,10 +36,10 @@ CATALOG = [
     ("↑ ↓", "move through the entries; the details show the one under the cursor", ""),
     ("space", "open or close a group", ""),
 ]
-FILTER = [("enter / esc", "back to the catalog, keeping / clearing the filter", "")]
 EXECUTIONS = [("↑ ↓", "select an execution; the output shows it", "")]
 OUTPUT = [
-    ("↑ ↓ pgup pgdn home", "scroll (scrolling up stops following the end)", ""),
+    ("↑↓ pgup pgdn", "scroll (scrolling up stops following the end)", ""),
+    ("home", "the start", ""),
     ("end", "the end, and follow it", ""),
     ("mouse drag", "select text, for c to copy", ""),
 ]
@@ -52,16 +53,18 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="help"):
-            yield Static(Text("Keys", style="bold"))
+            yield Static(Text("Keys, by where they work", style="bold"))
             with VerticalScroll(id="help-body"):
                 yield Static(self._table())
             yield Static(
                 Text(
-                    "Rebind a key by its id in ~/.config/sidetui/config.toml, under [keys]. "
-                    "Every action is also in the command palette (ctrl+p). esc closes.",
+                    "Rebind a key by its id: [keys] in ~/.config/sidetui/config.toml. esc closes.",
                     style="dim",
                 )
             )
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()  # the arrows and page keys scroll it
 
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))
@@ -74,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
             ("Everywhere", app_keys + MOVING),
             ("Main screen", self._rows(MAIN_BINDINGS)),
             ("Catalog", self._rows(CatalogTree.BINDINGS) + CATALOG),
-            ("Filter box", FILTER),
+            ("Filter box", self._rows(FilterBox.BINDINGS)),
             ("Executions", self._rows(ExecutionsTable.BINDINGS) + EXECUTIONS),
             ("Output", OUTPUT),
             ("Search bar", SEARCH_BAR),

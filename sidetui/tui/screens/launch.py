@@ -32,7 +32,6 @@ HINTS = {
     "integer": "a whole number",
     "number": "a number",
     "array": "a, b, c  or JSON: [...]",
-    "string": "text",
 }
 
 

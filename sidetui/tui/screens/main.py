@@ -12,7 +12,6 @@ from typing import Any
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input, TextArea
@@ -22,6 +21,7 @@ from sidetui.core.terminal_text import one_line
 from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.bindings import MAIN_BINDINGS, SINGLE_KEY_ACTIONS
 from sidetui.tui.history_feed import HistoryFeed
+from sidetui.tui.keys import binding_with_id, keys_of
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.messages import (
     ExecutionSettled,
@@ -37,6 +37,7 @@ from sidetui.tui.screens.output_actions import OutputActions
 from sidetui.tui.widgets.catalog import CatalogTree
 from sidetui.tui.widgets.details import EntryDetails
 from sidetui.tui.widgets.executions import ExecutionsTable
+from sidetui.tui.widgets.filter_box import FilterBox
 from sidetui.tui.widgets.key_footer import KeyFooter
 from sidetui.tui.widgets.output_pane import OutputPane
 
@@ -46,16 +47,13 @@ ENDINGS = {
     ExecutionStatus.TIMEOUT: "warning",
 }
 HISTORY_POLL_S = 1.0
-WELCOME = """\
-No ActionBlocks in this project yet.
-
-An ActionBlock is a folder with a manifest (its name and the inputs it takes) and an entry
-point; sidetui runs it as a child process with JSON params, shows what it prints, and keeps
-its result.
-
-Press enter here (or a, anywhere) to create one from a template - Python, JavaScript or a
-codeboltjs block - or run `sidetui new NAME`; it shows here as soon as it is on disk.
-The samples in sidetui's actionblocks/ folder show more."""
+WELCOME = (
+    "No ActionBlocks in this project yet.\n\n"
+    "An ActionBlock is a folder with a manifest (its name, the inputs it takes) and an entry "
+    "point: sidetui runs it as a child process with JSON params and shows what it prints.\n\n"
+    "Press enter on + new block (or {new}, anywhere) to create one from a template - Python, "
+    "JavaScript or codeboltjs - or run `sidetui new NAME` in a terminal: it shows here at once."
+)
 
 
 class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
@@ -78,7 +76,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield Input(placeholder="/ filter the catalog", id="filter")
+                yield FilterBox(placeholder="/ filter the catalog", id="filter")
                 yield CatalogTree(colours, id="catalog")
                 yield EntryDetails(self.presentation, id="details")
             with Vertical(id="right"):
@@ -187,7 +185,10 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         tree = self.query_one(CatalogTree)
         if tree.filter:
             return Text(f"Nothing matches {tree.filter!r}.", style="dim")
-        return Text(WELCOME) if tree.project_is_empty else ""
+        if not tree.project_is_empty:
+            return ""
+        new = keys_of(self.app, binding_with_id(MAIN_BINDINGS, "new_block"))
+        return Text(WELCOME.format(new=new))
 
     def on_catalog_tree_launch_requested(self, message: CatalogTree.LaunchRequested) -> None:
         self.open_launch(message.entry)
@@ -205,18 +206,9 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
             self._search(event.value, forward=True)
-        elif event.input.id == "filter":
-            self.query_one(CatalogTree).focus()
 
-    def on_key(self, event: events.Key) -> None:
-        """`escape` in the filter clears it and goes back to the catalog; in the search bar it
-        closes the bar."""
-        if event.key == "escape" and self.focused is self.query_one("#filter", Input):
-            self.query_one("#filter", Input).value = ""
-            self.query_one(CatalogTree).focus()
-            event.stop()
-        else:
-            super().on_key(event)
+    def on_filter_box_done(self) -> None:
+        self.query_one(CatalogTree).focus()
 
     # -- moving around ---------------------------------------------------------------------------
 

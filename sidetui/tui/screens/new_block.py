@@ -29,18 +29,14 @@ class NewBlockScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="small"):
-            yield Static(Text("New ActionBlock", style="bold"))
             yield Static(
-                Text(
-                    "A folder with a manifest declaring its inputs, an entry point and a "
-                    "README, ready to run.",
-                    style="dim",
-                ),
-                classes="description",
+                Text.assemble(
+                    ("New ActionBlock", "bold"), ("  manifest, entry point, README", "dim")
+                )
             )
             yield Label(Text("name", style="bold"))
             yield Input(placeholder="my-block", id="name")
-            yield Static("", id="where", classes="hint")
+            yield Static("", id="where")
             yield Label(Text("language", style="bold"))
             yield Select([(name, name) for name in LANGUAGES], value="python", allow_blank=False)
             yield Static("", id="new-error", classes="error")

@@ -21,7 +21,7 @@ from sidetui.core.catalog.entries import Capability, Executor
 Node = TreeNode[Entry | None]
 
 
-EMPTY_HINT = "none in this project yet: enter or a to create one"
+EMPTY_HINT = "+ new block"
 
 
 class CatalogTree(Tree[Entry | None]):
