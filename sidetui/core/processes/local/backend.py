@@ -51,11 +51,9 @@ class LocalProcessBackend:
             raise SpawnError(plan.problem)
         protocol = ChildProtocol(dict(streams), observer.output_arrived)
         transport = await spawn(plan.argv, plan.cwd, plan.env, protocol, plan.pass_fds)
-        pid = transport.get_pid()
-        cgroup, notes = self.containment.place(plan.execution_id, pid, plan.started, plan.limits)
-        tree = ProcessTree(pid, plan.execution_id, plan.started, cgroup)
+        tree = ProcessTree(transport.get_pid(), plan.execution_id, plan.started)
+        self.containment.place(tree, plan.limits, observer.note)
         child = LocalChild(transport, protocol, tree, observer, self.containment, plan.limits)
-        child.notes.extend(notes)
         self._sampler.add(child)
         self._children.add(child)
         return child
