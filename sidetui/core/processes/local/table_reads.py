@@ -8,6 +8,7 @@ ending then costs one read per read time, not a hundred reads competing for the 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from sidetui.core.processes.local.process_tree import ProcessTable
 from sidetui.core.workers import in_process_thread
@@ -16,7 +17,8 @@ from sidetui.core.workers import in_process_thread
 class TableReads:
     """Hands out tables read entirely after they were asked for; one read runs at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, read: Callable[[], ProcessTable] = ProcessTable.read) -> None:
+        self._read = read  # blocking: runs on a process-table thread
         self._next: asyncio.Future[ProcessTable] | None = None  # the read not yet begun
         self._pump: asyncio.Task[None] | None = None
 
@@ -32,7 +34,7 @@ class TableReads:
         while (asked := self._next) is not None:
             self._next = None  # whoever asks from now on waits for the next read
             try:
-                asked.set_result(await in_process_thread(ProcessTable.read))
+                asked.set_result(await in_process_thread(self._read))
             except asyncio.CancelledError:
                 asked.cancel()
                 raise
