@@ -53,9 +53,7 @@ class LocalProcessBackend:
             raise SpawnError(plan.problem)
         protocol = ChildProtocol(dict(streams), observer.output_arrived)
         transport = await spawn(plan.argv, plan.cwd, plan.env, protocol, plan.pass_fds)
-        tree = ProcessTree(
-            transport.get_pid(), plan.execution_id, plan.started, self._tables.fresh
-        )
+        tree = ProcessTree(transport.get_pid(), plan.execution_id, plan.started, self._tables.fresh)
         self.containment.place(tree, plan.limits, observer.note)
         child = LocalChild(transport, protocol, tree, observer, self.containment, plan.limits)
         self._sampler.add(child)
