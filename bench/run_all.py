@@ -17,6 +17,7 @@ BENCHMARKS = (
     "drain",
     "start",
     "stop",
+    "cli_startup",
     "discovery",
     "memory",
     "protocol",

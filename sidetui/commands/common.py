@@ -7,29 +7,52 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sidetui.core import EngineConfig, ErrorCode, Refusal, Response, SideExecutionManager
+from sidetui.core.config import EngineConfig
 from sidetui.core.records import strict_json
+from sidetui.core.records.errors import ErrorCode, Refusal
+from sidetui.core.records.response import Response
+
+if TYPE_CHECKING:
+    from sidetui.core.manager import SideExecutionManager
 
 
 def manager_from(args: argparse.Namespace, watch: bool = False) -> SideExecutionManager:
     """A manager for the project, global and state folders the flags name."""
+    from sidetui.core.manager import SideExecutionManager  # the whole engine: only when run
+
+    return SideExecutionManager(args.project, None, config_from(args, watch))
+
+
+def config_from(args: argparse.Namespace, watch: bool = False) -> EngineConfig:
+    """The configuration the environment and the folder flags make; warns of a missing project."""
     config = EngineConfig.from_env(watch=watch)
     if args.state_dir:
         config.state_dir = Path(args.state_dir).expanduser()
+    if args.global_dir:
+        config.global_dir = Path(args.global_dir)
     if args.project and not Path(args.project).expanduser().is_dir():
         print(
             f"sidetui: warning: the project folder {args.project} does not exist", file=sys.stderr
         )
-    return SideExecutionManager(args.project, args.global_dir, config)
+    return config
+
+
+def project_dir_from(args: argparse.Namespace) -> Path:
+    """The project folder the flags name (the current folder by default), resolved."""
+    return Path(args.project or os.getcwd()).expanduser().resolve()
 
 
 def print_json(response: Response) -> None:
-    """One JSON document on stdout; a reader that went away (`| head`) is not an error."""
+    """One JSON document on stdout."""
+    print_out(json.dumps(response.to_dict(), indent=2, ensure_ascii=False, default=str))
+
+
+def print_out(text: str) -> None:
+    """`text` and a newline on stdout; a reader that went away (`| head`) is not an error."""
     try:
-        json.dump(response.to_dict(), sys.stdout, indent=2, ensure_ascii=False, default=str)
-        sys.stdout.write("\n")
+        sys.stdout.write(text + "\n")
         sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit

@@ -15,25 +15,72 @@ root. The rooms, each with its own front door, import downwards only:
     terminal_text                  a leaf: outside text made safe for a terminal
 """
 
-from sidetui.core.catalog.entries import ActionBlock, Entry, EntryKind, InputSpec, Source
-from sidetui.core.catalog.registry import RegistryChange
-from sidetui.core.config import EngineConfig
-from sidetui.core.events import (
-    Event,
-    MessageArrived,
-    OutputBatch,
-    OutputChanged,
-    RegistryChanged,
-    StatusChanged,
-    Subscription,
-)
-from sidetui.core.manager import SideExecutionManager
-from sidetui.core.records.agent import AgentIdentity
-from sidetui.core.records.errors import ErrorCode, ExecutionError, Refusal
-from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
-from sidetui.core.records.response import Response
-from sidetui.core.records.status import ExecutionStatus
+from typing import TYPE_CHECKING
 
+from sidetui.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from sidetui.core.catalog.entries import (
+        ActionBlock,
+        Entry,
+        EntryKind,
+        InputSpec,
+        Source,
+    )
+    from sidetui.core.catalog.registry import RegistryChange
+    from sidetui.core.config import EngineConfig
+    from sidetui.core.events import (
+        Event,
+        MessageArrived,
+        OutputBatch,
+        OutputChanged,
+        RegistryChanged,
+        StatusChanged,
+        Subscription,
+    )
+    from sidetui.core.manager import SideExecutionManager
+    from sidetui.core.records.agent import AgentIdentity
+    from sidetui.core.records.errors import (
+        ErrorCode,
+        ExecutionError,
+        Refusal,
+    )
+    from sidetui.core.records.execution_record import (
+        ExecutionKind,
+        ExecutionRecord,
+    )
+    from sidetui.core.records.response import Response
+    from sidetui.core.records.status import ExecutionStatus
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "sidetui.core.catalog.entries": (
+            "ActionBlock",
+            "Entry",
+            "EntryKind",
+            "InputSpec",
+            "Source",
+        ),
+        "sidetui.core.catalog.registry": ("RegistryChange",),
+        "sidetui.core.config": ("EngineConfig",),
+        "sidetui.core.events": (
+            "Event",
+            "MessageArrived",
+            "OutputBatch",
+            "OutputChanged",
+            "RegistryChanged",
+            "StatusChanged",
+            "Subscription",
+        ),
+        "sidetui.core.manager": ("SideExecutionManager",),
+        "sidetui.core.records.agent": ("AgentIdentity",),
+        "sidetui.core.records.errors": ("ErrorCode", "ExecutionError", "Refusal"),
+        "sidetui.core.records.execution_record": ("ExecutionKind", "ExecutionRecord"),
+        "sidetui.core.records.response": ("Response",),
+        "sidetui.core.records.status": ("ExecutionStatus",),
+    },
+)
 __all__ = [
     "ActionBlock",
     "AgentIdentity",

@@ -47,6 +47,7 @@ class EngineConfig:
     tail_bytes: int = 1 * MIB
     line_max_bytes: int = 64 * KIB
     output_flush_ms: int = 30
+    line_times: bool = True  # each line's arrival time, in memory and in <log>.times
     subscriber_max_lines: int = 200_000
 
     env: dict[str, str] = field(default_factory=dict)  # added to every child's environment

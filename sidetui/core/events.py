@@ -44,7 +44,7 @@ class OutputBatch:
 
     `first_line` is the number (0-based) of `lines[0]` in the whole stream (of the next line when
     `lines` is empty); `partial` is the unfinished line after them; `dropped` counts lines this
-    listener missed just before `first_line`.
+    listener missed just before `first_line`; `times` is each line's arrival (epoch seconds).
     """
 
     execution_id: str
@@ -53,6 +53,7 @@ class OutputBatch:
     first_line: int
     partial: str
     dropped: int = 0
+    times: Sequence[float] = ()
 
 
 @dataclass(frozen=True)

@@ -68,11 +68,16 @@ def test_a_port_out_of_range_is_one_line(project: Path) -> None:
 def test_a_state_folder_that_cannot_be_made_is_one_line(project: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    for command in (["list"], ["serve"], ["run", "anything"]):
+    state = str(blocker / "state")
+    listed = subprocess.run(
+        [*CLI, "list"], cwd=project, env=cli_env(SIDETUI_STATE_DIR=state), capture_output=True
+    )
+    assert listed.returncode == 0  # listing reads the catalog only: it needs no state folder
+    for command in (["serve"], ["run", "anything"]):
         done = subprocess.run(
             [*CLI, *command],
             cwd=project,
-            env=cli_env(SIDETUI_STATE_DIR=str(blocker / "state")),
+            env=cli_env(SIDETUI_STATE_DIR=state),
             capture_output=True,
         )
         assert done.returncode == 2, command

@@ -32,10 +32,10 @@ async def test_interleaved_files_get_their_bytes_in_order(tmp_path: Path) -> Non
     assert all(log.error is None for log in logs)
 
 
-async def test_a_log_never_written_is_created_empty_at_once(tmp_path: Path) -> None:
+async def test_a_log_never_written_is_created_empty_by_its_writer(tmp_path: Path) -> None:
     log = LogFile(tmp_path / "quiet.log", LogWriter())
     log.close()
-    assert log.closed.done()
+    await asyncio.wrap_future(log.closed)
     assert log.path.read_bytes() == b""
 
 

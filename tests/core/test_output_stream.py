@@ -91,12 +91,12 @@ def test_listeners_get_the_lines_that_came_after_they_started(tmp_path: Path) ->
     stream.feed(b"before\n")
     stream.start_collecting()
     assert not stream.has_news
-    stream.feed(b"a\nb\npart")
+    stream.feed(b"a\nb\npart", when=100.0)
     assert stream.has_news
-    assert stream.take_pending() == (["a", "b"], 1, 0)
+    assert stream.take_pending() == (["a", "b"], [100.0, 100.0], 1, 0)
     assert not stream.has_news
-    stream.feed(b"ial\n")
-    assert stream.take_pending() == (["partial"], 3, 0)
+    stream.feed(b"ial\n", when=101.5)
+    assert stream.take_pending() == (["partial"], [101.5], 3, 0)
 
 
 def test_pending_lines_are_bounded_and_count_what_was_dropped(tmp_path: Path) -> None:
@@ -104,8 +104,9 @@ def test_pending_lines_are_bounded_and_count_what_was_dropped(tmp_path: Path) ->
     stream.start_collecting()
     for i in range(25):
         stream.feed(b"%d\n" % i)
-    lines, first, dropped = stream.take_pending()
+    lines, times, first, dropped = stream.take_pending()
     assert lines == [str(i) for i in range(15, 25)]
+    assert len(times) == len(lines)
     assert (first, dropped) == (15, 15)
 
 

@@ -11,12 +11,8 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from watchfiles import Change, DefaultFilter, awatch
-
 from sidetui.core.catalog.discovery import is_skipped
 from sidetui.core.catalog.registry import Registry, RegistryChange
-
-_EDITOR_NOISE = DefaultFilter(ignore_dirs=())  # swap files, backups, .DS_Store...
 
 
 class RegistryWatcher:
@@ -83,9 +79,12 @@ class RegistryWatcher:
     ) -> None:
         if not paths:
             return
+        from watchfiles import DefaultFilter, awatch  # imported by those who watch
+
+        editor_noise = DefaultFilter(ignore_dirs=())  # swap files, backups, .DS_Store...
         async for changes in awatch(
             *paths,
-            watch_filter=self._worth_a_look,
+            watch_filter=lambda change, raw: editor_noise(change, raw) and self._worth_a_look(raw),
             debounce=self.debounce_ms,
             step=10,
             recursive=recursive,
@@ -96,10 +95,8 @@ class RegistryWatcher:
             if self._plan() != plan:
                 rebuild.set()
 
-    def _worth_a_look(self, change: Change, raw: str) -> bool:
-        """Not editor noise, and not inside a skipped folder of its root (node_modules...)."""
-        if not _EDITOR_NOISE(change, raw):
-            return False
+    def _worth_a_look(self, raw: str) -> bool:
+        """Not inside a skipped folder of its root (node_modules...)."""
         path = Path(raw)
         root = self.registry.root_for(path)
         return root is None or not any(is_skipped(p) for p in path.relative_to(root.path).parts)

@@ -40,7 +40,6 @@ class LogFile:
         self.writer = writer
         self.closed: Future[None] = Future()
         self._fd = self._UNOPENED
-        self._handed_over = False  # some of it went to the writer's queue
 
     @property
     def congested(self) -> bool:
@@ -49,15 +48,15 @@ class LogFile:
 
     def write(self, data: bytes) -> None:
         if self.writer is not None:
-            self._handed_over = True
             self.writer.submit(self, data)
         else:
             self.write_now([data])
 
     def close(self) -> None:
-        """Close once everything written so far is on disk; `closed` resolves then (at once
-        when nothing went through the writer)."""
-        if self.writer is not None and self._handed_over:
+        """Close once everything written so far is on disk; `closed` resolves then. With a
+        writer even a log that got nothing is created on its thread: creating a file in a busy
+        folder can take a millisecond, which the loop does not pay."""
+        if self.writer is not None:
             self.writer.submit(self, _CLOSE)
         else:
             self.close_now()

@@ -1,12 +1,14 @@
-"""The tail of a log file read back from disk, cut and cleaned as a live tail would be."""
+"""The tail of a log file read back from disk, cut and cleaned as a live tail would be, each line
+with the arrival time its times file kept."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from sidetui.core.output.line_times import LineTimes
 from sidetui.core.output.log_file import LogFile
-from sidetui.core.output.stream import OutputStream
+from sidetui.core.output.stream import UNKNOWN_TIME, OutputStream
 
 
 class _ReadOnlyLog(LogFile):
@@ -19,9 +21,10 @@ class _ReadOnlyLog(LogFile):
         self.closed.set_result(None)
 
 
-def tail_of_log(path: Path, tail_lines: int, tail_bytes: int, line_max: int) -> list[str]:
-    """The last lines of a log file, cut and cleaned as a live tail would be (for executions
-    read back from the history). A missing or unreadable log gives no lines."""
+def read_tail(path: Path, tail_lines: int, tail_bytes: int, line_max: int) -> OutputStream:
+    """The last lines of a log file as a closed stream (for executions read back from the
+    history): `lines()` and their `line_times()`. A missing or unreadable log gives no lines."""
+    stream = OutputStream(path.name, _ReadOnlyLog(path), tail_lines, tail_bytes, line_max)
     try:
         with path.open("rb") as handle:
             size = handle.seek(0, os.SEEK_END)
@@ -29,10 +32,22 @@ def tail_of_log(path: Path, tail_lines: int, tail_bytes: int, line_max: int) -> 
             handle.seek(start)
             data = handle.read()
     except OSError:
-        return []
+        stream.close()
+        return stream
     if start:
-        data = data[data.find(b"\n") + 1 :]  # a line cut by the seek is not shown
-    stream = OutputStream(path.name, _ReadOnlyLog(path), tail_lines, tail_bytes, line_max)
-    stream.feed(data)
-    stream.close()
-    return stream.lines()
+        cut = data.find(b"\n") + 1  # a line cut by the seek is not shown
+        data, start = data[cut:], start + cut
+    times = LineTimes.read(path)
+    reads = times.reads_within(start, start + len(data)) if times else []
+    if not reads or reads[0][0] > start:
+        reads.insert(0, (start, UNKNOWN_TIME))
+    ends = [*reads[1:], (start + len(data), 0.0)]
+    for (offset, when), (following, _) in zip(reads, ends, strict=True):
+        stream.feed(data[offset - start : following - start], when)
+    stream.close(times.at(start + len(data)) or UNKNOWN_TIME)
+    return stream
+
+
+def tail_of_log(path: Path, tail_lines: int, tail_bytes: int, line_max: int) -> list[str]:
+    """The last lines of a log file (see `read_tail`)."""
+    return read_tail(path, tail_lines, tail_bytes, line_max).lines()

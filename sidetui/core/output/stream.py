@@ -7,9 +7,24 @@ one append per chunk read from the pipe; lines are cut out only when someone loo
 from __future__ import annotations
 
 import codecs
+import time
 from collections import deque
+from typing import NamedTuple
 
+from sidetui.core.output.line_times import TimesFile
 from sidetui.core.output.log_file import LogFile, LogWriter
+
+UNKNOWN_TIME = 0.0  # a line's arrival time when it is not known (a log kept before times were)
+
+
+class Pending(NamedTuple):
+    """New lines for listeners: their arrival times (epoch seconds), the number of the first,
+    and how many were lost before it."""
+
+    lines: list[str]
+    times: list[float]
+    first: int
+    dropped: int
 
 
 class OutputStream:
@@ -23,6 +38,8 @@ class OutputStream:
 
     The tail holds at most `tail_lines` lines and `tail_bytes` bytes; no line in memory is longer
     than `line_max` bytes (a longer one keeps its start and ends with a note of what was cut).
+    Each line has the arrival time of the read that brought its newline; with `times`, those
+    times are also kept on disk beside the log.
     """
 
     def __init__(
@@ -32,9 +49,11 @@ class OutputStream:
         tail_lines: int,
         tail_bytes: int,
         line_max: int,
+        times: TimesFile | None = None,
     ):
         self.name = name
         self.log = log
+        self.times = times
         self.copies: list[LogFile] = []  # more places the raw bytes go as they arrive (a CLI's)
         self.bytes_total = 0
         self.lines_total = 0  # complete lines seen, kept in the tail or not
@@ -46,10 +65,12 @@ class OutputStream:
         self._line_max = line_max
         self._chunks: deque[bytes | memoryview] = deque()  # complete lines, oldest first
         self._chunk_lines: deque[int] = deque()
+        self._chunk_times: deque[float] = deque()  # arrival of each chunk
         self._first_starts_line = True
         self._kept_lines = 0
         self._kept_bytes = 0
         self._view: list[str] | None = None
+        self._view_times: list[float] = []
         self._taken = 0  # lines_total when listeners last took their batch
         self._partial: list[bytes] = []
         self._partial_len = 0
@@ -69,6 +90,11 @@ class OutputStream:
     def lines(self) -> list[str]:
         """The tail: the last complete lines, within the line and size bounds."""
         return list(self._tail())
+
+    def line_times(self) -> list[float]:
+        """Arrival time (epoch seconds, `UNKNOWN_TIME` if not known) of each line of `lines()`."""
+        self._tail()
+        return list(self._view_times)
 
     @property
     def first_line_number(self) -> int:
@@ -95,19 +121,23 @@ class OutputStream:
             self._taken = self.lines_total
             self.partial_changed = False
 
-    def take_pending(self) -> tuple[list[str], int, int]:
-        """New lines since the last call: (lines, number of the first, how many were lost)."""
+    def take_pending(self) -> Pending:
+        """New lines since the last call, with their times, number and how many were lost."""
         view = self._tail()
         first_kept = self.lines_total - len(view)
         start = max(self._taken, first_kept)
         dropped = start - self._taken
         self._taken = self.lines_total
         self.partial_changed = False
-        return view[start - first_kept :], start, dropped
+        skip = start - first_kept
+        return Pending(view[skip:], self._view_times[skip:], start, dropped)
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes, when: float | None = None) -> None:
+        """A read from the pipe, arrived at `when` (epoch seconds; now by default)."""
+        when = time.time() if when is None else when
+        offset = self.bytes_total
         self.bytes_total += len(data)
         self.log.write(data)
         for copy in self.copies:
@@ -116,32 +146,42 @@ class OutputStream:
         if cut == 0:
             self._add_partial(data)
             return
-        start = self._end_partial_line(data) if self._partial or self._partial_dropped else 0
+        if self.times is not None:
+            self.times.record(offset, when)
+        start = self._end_partial_line(data, when) if self._partial or self._partial_dropped else 0
         if start < cut:
             whole = start == 0 and cut == len(data)
             self._keep(
-                data if whole else memoryview(data)[start:cut], data.count(b"\n", start, cut)
+                data if whole else memoryview(data)[start:cut],
+                data.count(b"\n", start, cut),
+                when,
             )
         if cut < len(data):
             self._add_partial(data[cut:])
 
-    def close(self) -> None:
-        """End of stream: an unfinished line becomes a line, undecodable bytes U+FFFD."""
+    def close(self, when: float | None = None) -> None:
+        """End of stream (at `when`, now by default): an unfinished line becomes a line,
+        undecodable bytes U+FFFD."""
         if self.closed:
             return
         self.closed = True
         if self._partial or self._partial_dropped:
-            if self._end_partial_line(b"\n") == 0:  # else the cut line was ended with its note
-                self._keep(b"\n", 1)
+            now = time.time() if when is None else when
+            if self._end_partial_line(b"\n", now) == 0:  # else the line was ended with its note
+                self._keep(b"\n", 1, now)
+            if self.times is not None:
+                self.times.record(self.bytes_total, now)
             self.partial_changed = True
         self.log.close()
+        if self.times is not None:
+            self.times.close()
         for copy in self.copies:
             copy.close()
 
     @property
     def sinks(self) -> list[LogFile]:
-        """Where the raw bytes go: the log file and the copies."""
-        return [self.log, *self.copies]
+        """Where the bytes go: the log file, its times and the copies."""
+        return [self.log, *([self.times.file] if self.times else []), *self.copies]
 
     @property
     def congested(self) -> LogWriter | None:
@@ -151,12 +191,13 @@ class OutputStream:
             return writer
         return next((c.writer for c in self.copies if c.writer and c.writer.congested), None)
 
-    def _keep(self, piece: bytes | memoryview, newlines: int) -> None:
+    def _keep(self, piece: bytes | memoryview, newlines: int, when: float) -> None:
         """Add bytes to the tail, dropping the oldest pieces the bounds no longer need."""
         self.lines_total += newlines
         self._view = None
         self._chunks.append(piece)
         self._chunk_lines.append(newlines)
+        self._chunk_times.append(when)
         self._kept_lines += newlines
         self._kept_bytes += len(piece)
         while len(self._chunks) > 1 and (
@@ -164,6 +205,7 @@ class OutputStream:
             or self._kept_bytes - len(self._chunks[0]) >= self._tail_bytes
         ):
             self._kept_lines -= self._chunk_lines.popleft()
+            self._chunk_times.popleft()
             oldest = self._chunks.popleft()
             self._kept_bytes -= len(oldest)
             self._first_starts_line = len(oldest) > 0 and oldest[-1] == 10  # ended with "\n"
@@ -171,9 +213,14 @@ class OutputStream:
     def _tail(self) -> list[str]:
         if self._view is None:
             raw = b"".join(self._chunks)
+            ends: list[float] = []  # the arrival time of each newline, oldest first
+            for when, newlines in zip(self._chunk_times, self._chunk_lines, strict=True):
+                ends += [when] * newlines
             if not self._first_starts_line:  # the start of the oldest line was dropped
                 raw = raw[raw.find(b"\n") + 1 :]
+                ends = ends[1:]
             lines = raw.split(b"\n")[-self._tail_lines - 1 : -1]
+            ends = ends[len(ends) - len(lines) :]
             if b"\r" in raw:
                 lines = [_collapse_cr(line) for line in lines]
             if lines and max(map(len, lines)) > self._line_max:
@@ -185,6 +232,7 @@ class OutputStream:
                 skip += 1
             text = b"\n".join(lines[skip:]).decode("utf-8", "replace")
             self._view = text.split("\n") if lines[skip:] else []
+            self._view_times = ends[skip:]
         return self._view
 
     def _add_partial(self, data: bytes) -> None:
@@ -202,16 +250,16 @@ class OutputStream:
             self._partial_len += room
         self._partial_dropped += len(data) - max(room, 0)
 
-    def _end_partial_line(self, data: bytes) -> int:
+    def _end_partial_line(self, data: bytes, when: float) -> int:
         """Keep the unfinished line, which `data` ends; returns where the rest of `data` starts."""
         head = b"".join(self._partial)
         dropped = self._partial_dropped
         self._partial, self._partial_len, self._partial_dropped = [], 0, 0
         if not dropped:
-            self._keep(head, 0)  # `data` goes on with this line
+            self._keep(head, 0, when)  # `data` goes on with this line
             return 0
         end = data.find(b"\n")
-        self._keep(self._shorten(head, dropped + end) + b"\n", 1)
+        self._keep(self._shorten(head, dropped + end) + b"\n", 1, when)
         return end + 1
 
     def _shorten(self, line: bytes, dropped: int) -> bytes:

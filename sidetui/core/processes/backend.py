@@ -34,10 +34,13 @@ class ExitStatus:
 
 
 class ChildObserver(Protocol):
-    """Hears what a running child does: output (already in its stream) and tree usage."""
+    """Hears what a running child does: output (already in its stream), tree usage, and notes
+    for its record."""
 
     def output_arrived(self, stream: OutputStream) -> None: ...
     def usage_sampled(self, usage: TreeUsage) -> None: ...
+    def note(self, text: str) -> None:
+        """Something the backend could not do as the plan asked (a limit it cannot enforce)."""
 
 
 class RunningChild(Protocol):
@@ -45,10 +48,6 @@ class RunningChild(Protocol):
 
     @property
     def pid(self) -> int: ...
-
-    @property
-    def notes(self) -> list[str]:
-        """What the backend could not do as the plan asked (limits it cannot enforce...)."""
 
     @property
     def exited(self) -> asyncio.Future[None]:

@@ -131,8 +131,6 @@ class Executions:
         except Exception as error:  # a bug must not leave an execution that never settles
             execution.abort(f"internal error while starting: {error!r}")
             raise
-        for note in execution.child.notes if execution.child else ():
-            record.add_notice(note)
         return execution
 
     def require_open(self) -> None:

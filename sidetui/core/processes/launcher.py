@@ -13,6 +13,7 @@ from typing import Any
 from sidetui.core.catalog.entries import ActionBlock
 from sidetui.core.config import EngineConfig
 from sidetui.core.output import Interleaving, OutputStream
+from sidetui.core.output.line_times import TimesFile
 from sidetui.core.output.log_file import LogFile, LogWriter
 from sidetui.core.processes.backend import SpawnError
 from sidetui.core.processes.command import command_for
@@ -136,11 +137,16 @@ class Launcher:
         )
 
     def _stream(self, execution_id: str, name: str) -> OutputStream:
-        config = self.config
+        config, path, writer = (
+            self.config,
+            self.logs_dir / f"{execution_id}.{name}",
+            LogWriter.shared(),
+        )
         return OutputStream(
             name,
-            LogFile(self.logs_dir / f"{execution_id}.{name}", LogWriter.shared()),
+            LogFile(path, writer),
             config.tail_lines,
             config.tail_bytes,
             config.line_max_bytes,
+            TimesFile(path, writer) if config.line_times else None,
         )

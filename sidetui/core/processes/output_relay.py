@@ -57,9 +57,17 @@ class OutputRelay:
         """Publish what `execution` printed since the last flush, if anyone wants to know."""
         for stream in execution.streams:
             if stream.collecting and stream.has_news:
-                lines, first, dropped = stream.take_pending()
+                new = stream.take_pending()
                 self._events.publish(
-                    OutputBatch(execution.id, stream.name, lines, first, stream.partial, dropped)
+                    OutputBatch(
+                        execution.id,
+                        stream.name,
+                        new.lines,
+                        new.first,
+                        stream.partial,
+                        new.dropped,
+                        new.times,
+                    )
                 )
         if execution in self._dirty:
             self._dirty.discard(execution)

@@ -8,7 +8,6 @@ children just inherit one more descriptor, which they never touch.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import socket
 from collections.abc import Callable
@@ -25,9 +24,8 @@ class IpcChannel:
 
     def __init__(self, max_message_bytes: int):
         self._ours, self._theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._max = max_message_bytes
-        self._writer: asyncio.StreamWriter | None = None
-        self._reader_task: asyncio.Task[None] | None = None
+        self.max_bytes = max_message_bytes
+        self._transport: asyncio.Transport | None = None
         self.closed = False
         self.refused: str | None = None  # why a message was refused, if one was
         self.drained = asyncio.Event()  # the child's end is closed and all it sent was read
@@ -48,57 +46,79 @@ class IpcChannel:
     ) -> None:
         """After the spawn: send `first`, then hand every message that arrives to `on_message`."""
         self._theirs.close()
-        reader, self._writer = await asyncio.open_unix_connection(sock=self._ours, limit=self._max)
+        loop = asyncio.get_running_loop()
+        reader = _MessageReader(self, on_message, on_problem)
+        self._transport, _ = await loop.create_unix_connection(lambda: reader, sock=self._ours)
         self.send(first)
-        self._reader_task = asyncio.create_task(self._read(reader, on_message, on_problem))
 
     def send(self, message: dict[str, Any]) -> None:
-        if self._writer is not None and not self.closed:
-            self._writer.write(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+        if self._transport is not None and not self.closed:
+            self._transport.write(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+
+    def refuse(self, problem: str) -> None:
+        """A message the stream cannot go on after: say why and close."""
+        self.refused = problem
+        self.close()
 
     def close(self) -> None:
         """Close our end: a node child whose only work was the channel then exits."""
         if self.closed:
             return
         self.closed = True
-        if self._writer is not None:
-            self._writer.close()
+        if self._transport is not None:
+            self._transport.close()
         else:
             self._ours.close()
         self._theirs.close()
-        if self._reader_task is not None and self._reader_task is not asyncio.current_task():
-            self._reader_task.cancel()
         self.drained.set()
 
-    async def _read(
-        self, reader: asyncio.StreamReader, on_message: MessageHandler, on_problem: ProblemHandler
-    ) -> None:
-        try:
-            await self._read_messages(reader, on_message, on_problem)
-        finally:
-            self.drained.set()
 
-    async def _read_messages(
-        self, reader: asyncio.StreamReader, on_message: MessageHandler, on_problem: ProblemHandler
-    ) -> None:
-        with contextlib.suppress(ConnectionError):
-            while not self.closed:
-                try:
-                    line = await reader.readline()
-                except ValueError:  # longer than the limit: the stream cannot be resynchronised
-                    self.refused = f"an IPC message over {self._max} bytes closed the channel"
-                    on_problem(self.refused)
-                    self.close()
-                    return
-                if not line:
-                    return
-                try:
-                    message = strict_json.loads(line)
-                except ValueError as error:  # if it was the result, the result is lost: say so
-                    self.refused = f"a malformed IPC message ({error}) was ignored"
-                    on_problem(f"{self.refused}: {line[:80]!r}")
-                    continue
-                if not isinstance(message, dict):
-                    on_problem(f"ignored an IPC message that is not a JSON object: {line[:80]!r}")
-                elif not str(message.get("cmd", "")).startswith("NODE_"):  # node's own
-                    on_message(message)
+class _MessageReader(asyncio.Protocol):
+    """Cuts what arrives into JSON lines and hands each object on as it completes."""
+
+    def __init__(self, channel: IpcChannel, on_message: MessageHandler, on_problem: ProblemHandler):
+        self._channel = channel
+        self._on_message = on_message
+        self._on_problem = on_problem
+        self._partial = bytearray()
+
+    def data_received(self, data: bytes) -> None:
+        channel = self._channel
+        start, end = 0, data.find(b"\n")
+        while end >= 0 and not channel.closed:
+            if self._partial:
+                self._partial += data[start:end]
+                line, self._partial = bytes(self._partial), bytearray()
+            else:
+                line = data[start:end]
+            self._line(line)
+            start, end = end + 1, data.find(b"\n", end + 1)
+        if channel.closed:
+            return
+        self._partial += data[start:]
+        if len(self._partial) > channel.max_bytes:
+            self._too_long()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._channel.drained.set()
+
+    def _too_long(self) -> None:
+        """A message past the limit: the stream cannot be resynchronised, so it is closed."""
+        problem = f"an IPC message over {self._channel.max_bytes} bytes closed the channel"
+        self._on_problem(problem)
+        self._channel.refuse(problem)
+
+    def _line(self, line: bytes) -> None:
+        if len(line) > self._channel.max_bytes:
+            self._too_long()
+            return
+        try:
+            message = strict_json.loads(line)
+        except ValueError as error:  # if it was the result, the result is lost: say so
+            self._channel.refused = f"a malformed IPC message ({error}) was ignored"
+            self._on_problem(f"{self._channel.refused}: {line[:80]!r}")
+            return
+        if not isinstance(message, dict):
+            self._on_problem(f"ignored an IPC message that is not a JSON object: {line[:80]!r}")
+        elif not str(message.get("cmd", "")).startswith("NODE_"):  # node's own
+            self._on_message(message)

@@ -13,6 +13,7 @@ from sidetui.core.processes.local.orphans import OrphanReaper
 from sidetui.core.processes.local.pipes import ChildProtocol, spawn
 from sidetui.core.processes.local.process_tree import ProcessTree, enable_subreaper
 from sidetui.core.processes.local.sampler import TreeSampler
+from sidetui.core.processes.local.table_reads import TableReads
 from sidetui.core.processes.plan import LaunchPlan
 
 
@@ -23,7 +24,8 @@ class LocalProcessBackend:
 
     def __init__(self, config: EngineConfig):
         self.config = config
-        self._sampler = TreeSampler(lambda: config.tree_sample_ms / 1000)
+        self._tables = TableReads()
+        self._sampler = TreeSampler(lambda: config.tree_sample_ms / 1000, self._tables.fresh)
         self.containment = Containment(config)
         self._children: set[LocalChild] = set()
         self._orphans = OrphanReaper(self._waited_for)
@@ -51,11 +53,9 @@ class LocalProcessBackend:
             raise SpawnError(plan.problem)
         protocol = ChildProtocol(dict(streams), observer.output_arrived)
         transport = await spawn(plan.argv, plan.cwd, plan.env, protocol, plan.pass_fds)
-        pid = transport.get_pid()
-        cgroup, notes = self.containment.place(plan.execution_id, pid, plan.started, plan.limits)
-        tree = ProcessTree(pid, plan.execution_id, plan.started, cgroup)
+        tree = ProcessTree(transport.get_pid(), plan.execution_id, plan.started, self._tables.fresh)
+        self.containment.place(tree, plan.limits, observer.note)
         child = LocalChild(transport, protocol, tree, observer, self.containment, plan.limits)
-        child.notes.extend(notes)
         self._sampler.add(child)
         self._children.add(child)
         return child

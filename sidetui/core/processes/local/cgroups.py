@@ -5,8 +5,9 @@ leave it (not by `setsid`, a double fork or a cleared environment), it is killed
 Used: the unified (v2) hierarchy for membership and killing; the v1 `memory`, `pids` and `cpu`
 controllers, where they are mounted, for limits and memory. Each manager makes
 `sidetui-<pid>` under its own cgroup in each hierarchy and one folder per execution in it. The
-child is moved in right after it is spawned: what it forks in its first instant (before the move)
-stays outside, and is found by the process tree as before.
+child is moved in right after it is spawned, on a worker thread (a cgroup write can take most of
+a millisecond, which a start does not wait for): what it forks before the move stays outside,
+and is found by the process tree as before.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ class ExecutionCgroup:
     @property
     def folders(self) -> list[Path]:
         return [p for p in (self.unified, *self.v1.values()) if p is not None]
+
+    def make(self) -> None:
+        """Create the folders (`OSError` when they cannot be made)."""
+        for folder in self.folders:
+            folder.mkdir(exist_ok=True)
 
     def add(self, pid: int) -> None:
         """Move `pid` in (`OSError` when the kernel refuses)."""
@@ -129,13 +135,11 @@ class Cgroups:
             return None, "cannot create a cgroup (no writable cgroup v2 hierarchy)"
         return cls(bases), ""
 
-    def create(self, execution_id: str) -> ExecutionCgroup:
-        """The cgroups of a new execution (`OSError` when they cannot be made)."""
-        made = {name: base / execution_id for name, base in self.bases.items()}
-        for folder in made.values():
-            folder.mkdir(exist_ok=True)
-        unified = made.pop("unified")
-        return ExecutionCgroup(unified, made)
+    def planned(self, execution_id: str) -> ExecutionCgroup:
+        """Where a new execution's cgroups go (`ExecutionCgroup.make` creates them)."""
+        folders = {name: base / execution_id for name, base in self.bases.items()}
+        unified = folders.pop("unified")
+        return ExecutionCgroup(unified, folders)
 
     def close(self) -> None:
         for base in self.bases.values():

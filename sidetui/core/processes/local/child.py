@@ -25,7 +25,6 @@ class LocalChild:
     containment: Containment
     limits: ResourceLimits | None = None
     released: bool = False
-    notes: list[str] = field(default_factory=list)
     _escalate: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     def __post_init__(self) -> None:
@@ -70,7 +69,7 @@ class LocalChild:
         self.released = True
         self.transport.close()
         forget_group(self.tree.marker)
-        self.containment.release(self.tree.marker, self.tree.cgroup)
+        self.containment.release(self.tree.marker)
 
 
 def _signal_name(number: int) -> str:

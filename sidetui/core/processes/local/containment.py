@@ -13,14 +13,18 @@ limits are then not enforced, and the execution's record says so.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import resource
+from collections.abc import Callable
 
 from sidetui.core.catalog.limits import ResourceLimits
 from sidetui.core.config import EngineConfig
 from sidetui.core.processes.local.cgroups import Cgroups, ExecutionCgroup
 from sidetui.core.processes.local.keeper import reap_left_over
 from sidetui.core.processes.local.keeper_link import KeeperLink
+from sidetui.core.processes.local.process_tree import ProcessTree
+from sidetui.core.workers import in_process_thread
 
 
 class Containment:
@@ -32,6 +36,8 @@ class Containment:
         self.cgroup_problem = "cgroups are switched off in the configuration"
         self.keeper: KeeperLink | None = None
         self.reaped_at_open = 0  # executions of a dead manager reaped when this one opened
+        self._placed: dict[str, ExecutionCgroup] = {}
+        self._joining: set[asyncio.Task[None]] = set()
 
     def open(self) -> None:
         self.reaped_at_open = reap_left_over(self.config.state_dir)
@@ -42,30 +48,49 @@ class Containment:
             self.keeper.start()
 
     def place(
-        self, execution_id: str, pid: int, started: float, limits: ResourceLimits | None
-    ) -> tuple[ExecutionCgroup | None, list[str]]:
-        """Put a new child in its cgroup, limit it, have the keeper watch it; what could not
-        be done, as notes for its record."""
-        cgroup, notes = None, []
-        if self.cgroups is not None:
-            try:
-                cgroup = self.cgroups.create(execution_id)
-                cgroup.add(pid)
-            except OSError as error:
-                notes.append(f"no cgroup for it: {error.strerror or error}")
-                if cgroup is not None:
-                    cgroup.remove()
-                cgroup = None
-        if limits:
-            notes += self._limit(pid, cgroup, limits)
+        self, tree: ProcessTree, limits: ResourceLimits | None, note: Callable[[str], None]
+    ) -> None:
+        """Contain a new child: the keeper watches it at once; its cgroup is made, joined and
+        limited on a worker thread (off the start), then the tree holds it. What cannot be done
+        is told to `note`."""
+        execution_id, pid = tree.marker, tree.root_pid
+        planned = self.cgroups.planned(execution_id) if self.cgroups is not None else None
         if self.keeper is not None:
-            self.keeper.watch(execution_id, pid, started, cgroup)
-        return cgroup, notes
+            self.keeper.watch(execution_id, pid, tree.started + 1, planned)
+        if planned is None:
+            for text in self._fallback_limits(pid, limits) if limits else ():
+                note(text)
+            return
+        self._placed[execution_id] = planned
+        task = asyncio.create_task(self._join(tree, planned, limits, note))
+        self._joining.add(task)
+        task.add_done_callback(self._joining.discard)
 
-    def release(self, execution_id: str, cgroup: ExecutionCgroup | None) -> None:
+    async def _join(
+        self,
+        tree: ProcessTree,
+        cgroup: ExecutionCgroup,
+        limits: ResourceLimits | None,
+        note: Callable[[str], None],
+    ) -> None:
+        try:
+            missing = await in_process_thread(_join_blocking, cgroup, tree.root_pid, limits)
+        except OSError as error:
+            note(f"no cgroup for it: {error.strerror or error}")
+            cgroup.remove()
+            return
+        if tree.marker not in self._placed:  # it settled meanwhile
+            cgroup.remove()
+            return
+        tree.cgroup = cgroup
+        if missing:
+            note(f"limits not enforced: {', '.join(missing)}")
+
+    def release(self, execution_id: str) -> None:
         """The execution has settled (its tree is gone)."""
         if self.keeper is not None:
             self.keeper.forget(execution_id)
+        cgroup = self._placed.pop(execution_id, None)
         if cgroup is not None:
             cgroup.remove()
 
@@ -75,10 +100,7 @@ class Containment:
         if self.cgroups is not None:
             self.cgroups.close()
 
-    def _limit(self, pid: int, cgroup: ExecutionCgroup | None, limits: ResourceLimits) -> list[str]:
-        if cgroup is not None:
-            missing = cgroup.limit(limits)
-            return [f"limits not enforced: {', '.join(missing)}"] if missing else []
+    def _fallback_limits(self, pid: int, limits: ResourceLimits) -> list[str]:
         notes = [f"no cgroups here ({self.cgroup_problem})"]
         if limits.memory_bytes is not None:
             with contextlib.suppress(OSError, ValueError):
@@ -89,3 +111,9 @@ class Containment:
         if unenforced:
             notes.append(f"limits not enforced: {', '.join(unenforced)}")
         return notes
+
+
+def _join_blocking(cgroup: ExecutionCgroup, pid: int, limits: ResourceLimits | None) -> list[str]:
+    cgroup.make()
+    cgroup.add(pid)
+    return cgroup.limit(limits) if limits else []

@@ -24,6 +24,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+if __package__:  # imported by the manager
+    from sidetui.core.processes.local import proc_table
+else:  # run as a script (`python -I` leaves its folder off the path): nothing of sidetui loads
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import proc_table  # type: ignore[no-redef,import-not-found]
+
 REAP_SECONDS = 1.5
 MARKER = "SIDE_EXECUTION_ID"
 
@@ -95,19 +101,19 @@ def _members(execution: dict[str, Any]) -> set[int]:
     """Live processes of one execution: in its cgroup, in its group or marked with its id (and
     started after it), and everything below those."""
     since = execution.get("started", 0) - 1
-    table = _process_table()
+    table = {pid: stat for pid, stat in proc_table.read_all().items() if stat.state != "Z"}
     members: set[int] = set()
     for folder in execution.get("cgroups") or []:
         with contextlib.suppress(OSError, ValueError):
             members.update(int(n) for n in (Path(folder) / "cgroup.procs").read_text().split())
-    for pid, (_, pgid, started) in table.items():
-        if started < since:
+    for pid, stat in table.items():
+        if stat.started < since:
             continue
-        if pgid == execution.get("pgid") or _marked(pid, execution["id"]):
+        if stat.pgid == execution.get("pgid") or proc_table.carries(pid, MARKER, execution["id"]):
             members.add(pid)
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _, _) in table.items():
-        children.setdefault(ppid, []).append(pid)
+    for pid, stat in table.items():
+        children.setdefault(stat.ppid, []).append(pid)
     stack = list(members)
     while stack:
         for child in children.get(stack.pop(), []):
@@ -118,50 +124,9 @@ def _members(execution: dict[str, Any]) -> set[int]:
     return {pid for pid in members if pid in table}
 
 
-def _process_table() -> dict[int, tuple[int, int, float]]:
-    """pid -> (parent pid, process group, start time in epoch seconds), zombies left out."""
-    table = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            stat = _stat(int(name))
-            if stat is not None and stat[0] != "Z":
-                table[int(name)] = stat[1:]
-    return table
-
-
-def _stat(pid: int) -> tuple[str, int, int, float] | None:
-    """(state, ppid, pgid, start time) of a process, None when it is gone."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw[raw.rindex(")") + 2 :].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return fields[0], int(fields[1]), int(fields[2]), _boot_time() + int(fields[19]) / ticks
-
-
 def _started(pid: int) -> float | None:
-    stat = _stat(pid)
-    return round(stat[3], 2) if stat is not None else None
-
-
-def _marked(pid: int, execution_id: str) -> bool:
-    try:
-        environ = Path(f"/proc/{pid}/environ").read_bytes()
-    except OSError:
-        return False
-    return f"{MARKER}={execution_id}".encode() in environ.split(b"\0")
-
-
-_BOOT: list[float] = []
-
-
-def _boot_time() -> float:
-    if not _BOOT:
-        for line in Path("/proc/stat").read_text().splitlines():
-            if line.startswith("btime "):
-                _BOOT.append(float(line.split()[1]))
-    return _BOOT[0] if _BOOT else 0.0
+    stat = proc_table.read_stat(pid)
+    return round(stat.started, 2) if stat is not None else None
 
 
 def _save(live_file: Path, manager_pid: int, watched: dict[str, dict[str, Any]]) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from sidetui.core.output.log_file import LogWriter
 from sidetui.core.output.stream import OutputStream
 from sidetui.core.processes.backend import SpawnError
+from sidetui.core.processes.local.pidfd_process import pidfd_usable, spawn_with_pidfd
 
 PIPE_BYTES = 256 * 1024  # what asyncio reads at most at once; Linux allows it unprivileged
 
@@ -80,20 +81,26 @@ async def spawn(
     protocol: ChildProtocol,
     pass_fds: tuple[int, ...] = (),
 ) -> asyncio.SubprocessTransport:
-    """Start the child in a new session, stdin from /dev/null, stdout and stderr on pipes."""
+    """Start the child in a new session, stdin from /dev/null, stdout and stderr on pipes;
+    its end watched through a pidfd where the kernel has them, else by asyncio."""
     loop = asyncio.get_running_loop()
     try:
-        transport, _ = await loop.subprocess_exec(
-            lambda: protocol,
-            *argv,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,
-            pass_fds=pass_fds,
-        )
+        if pidfd_usable():
+            transport: asyncio.SubprocessTransport = await spawn_with_pidfd(
+                argv, cwd, env, protocol, pass_fds
+            )
+        else:
+            transport, _ = await loop.subprocess_exec(
+                lambda: protocol,
+                *argv,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+                pass_fds=pass_fds,
+            )
     except OSError as error:
         raise SpawnError(_spawn_problem(argv, error)) from None
     for fd in (1, 2):

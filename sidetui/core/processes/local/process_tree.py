@@ -18,13 +18,15 @@ import os
 import signal
 import sys
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import psutil
 
+from sidetui.core.processes.local import proc_table
 from sidetui.core.processes.local.cgroups import ExecutionCgroup
+from sidetui.core.processes.local.proc_table import ProcStat
 from sidetui.core.records.execution_record import TreeUsage
-from sidetui.core.workers import in_process_thread
 
 MARKER_VARIABLE = "SIDE_EXECUTION_ID"
 _PR_SET_CHILD_SUBREAPER = 36
@@ -43,42 +45,73 @@ def enable_subreaper() -> bool:
 
 @dataclass
 class ProcessTable:
-    """One read of the system's process list."""
+    """One read of the system's process list: each process's parent, group, session and start."""
 
-    processes: dict[int, psutil.Process] = field(default_factory=dict)
+    stats: dict[int, ProcStat] = field(default_factory=dict)
     children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    recent: list[int] = field(default_factory=list)  # created since `since`
-    environ: dict[int, dict[str, str]] = field(default_factory=dict)  # of the recent ones
 
     @classmethod
-    def read(cls, since: float | None = None) -> ProcessTable:
-        """Every process and its parent; with `since` (epoch seconds) also the environment of
-        those created since then - a process older than an execution cannot belong to it."""
-        table = cls()
-        attrs = ["ppid"] if since is None else ["ppid", "create_time"]
-        for proc in psutil.process_iter(attrs, ad_value=None):
-            info = proc.info
-            table.processes[proc.pid] = proc
-            if info["ppid"] is not None:
-                table.children[info["ppid"]].append(proc.pid)
-            if since is not None and (info["create_time"] or 0) >= since:
-                table.recent.append(proc.pid)
-        for pid in table.recent:
-            with contextlib.suppress(psutil.Error):
-                table.environ[pid] = table.processes[pid].environ()
+    def read(cls) -> ProcessTable:
+        """The table now: straight from `/proc` on Linux, through `psutil` elsewhere."""
+        table = cls(proc_table.read_all() if proc_table.AVAILABLE else stats_from_psutil())
+        for pid, stat in table.stats.items():
+            table.children[stat.ppid].append(pid)
         return table
+
+    def recent(self, since: float) -> list[int]:
+        """Processes started since `since` (epoch seconds): only these can belong to an
+        execution that started then."""
+        return [pid for pid, stat in self.stats.items() if stat.started >= since]
+
+    def walk(self, roots: list[int]) -> set[int]:
+        """`roots` that are in the table, and all their descendants; never this process."""
+        me, found, stack = os.getpid(), set(), list(roots)
+        while stack:
+            pid = stack.pop()
+            if pid in found or pid == me or pid not in self.stats:
+                continue
+            found.add(pid)
+            stack.extend(self.children.get(pid, ()))
+        return found
+
+
+def stats_from_psutil() -> dict[int, ProcStat]:
+    """The table where there is no `/proc` to read: one `psutil` pass."""
+    stats = {}
+    for proc in psutil.process_iter(["ppid", "create_time", "status"], ad_value=None):
+        info = proc.info
+        pgid, sid = _session_ids(proc.pid)
+        if info["ppid"] is None or pgid is None or sid is None:
+            continue  # gone meanwhile, or not ours to see
+        state = "Z" if info["status"] == psutil.STATUS_ZOMBIE else "R"
+        stats[proc.pid] = ProcStat(state, info["ppid"], pgid, sid, info["create_time"] or 0.0)
+    return stats
+
+
+def _carries_marker(pid: int, marker: str) -> bool:
+    if proc_table.AVAILABLE:
+        return proc_table.carries(pid, MARKER_VARIABLE, marker)
+    try:
+        return bool(psutil.Process(pid).environ().get(MARKER_VARIABLE) == marker)
+    except psutil.Error:
+        return False
 
 
 class ProcessTree:
     """The processes of one execution: its child (`root_pid`) and everything that came of it."""
 
     def __init__(
-        self, root_pid: int, marker: str, started: float, cgroup: ExecutionCgroup | None = None
+        self,
+        root_pid: int,
+        marker: str,
+        started: float,
+        fresh_table: Callable[[], Awaitable[ProcessTable]],
     ):
         self.root_pid = root_pid
         self.marker = marker
         self.started = started - 1  # epoch seconds, less clock granularity
-        self.cgroup = cgroup  # where the machine allows it: holds every process of the tree
+        self.cgroup: ExecutionCgroup | None = None  # where the machine allows: the whole tree
+        self._fresh_table = fresh_table  # a table read after the call
         self.root_reaped = False  # set once the child's exit status has been collected
         self._known: dict[int, psutil.Process] = {}
 
@@ -91,33 +124,40 @@ class ProcessTree:
         """
         me = os.getpid()
         self._known = {pid: p for pid, p in self._known.items() if _same(table, pid, p)}
-        if not self.root_reaped and self.root_pid in table.processes:  # unreaped: surely ours
-            self._known.setdefault(self.root_pid, table.processes[self.root_pid])
-        stack = list(self._known)
+        roots = list(self._known)
+        if not self.root_reaped:  # unreaped: surely ours
+            roots.append(self.root_pid)
         if self.cgroup is not None:
-            stack += self.cgroup.pids()
-
+            roots += self.cgroup.pids()
+        recent = table.recent(self.started) if thorough else []
+        if thorough and self._group_is_ours():  # the child leads its own session and group
+            roots += [pid for pid in recent if self.root_pid in _group_and_session(table, pid)]
+        found = table.walk(roots)
         if thorough:
-            stack += [
-                p for p, env in table.environ.items() if env.get(MARKER_VARIABLE) == self.marker
-            ]
-            if self._group_is_ours():  # the child leads its own session and group
-                stack += [pid for pid in table.recent if self.root_pid in _session_ids(pid)]
-        found: set[int] = set()
-        while stack:
-            pid = stack.pop()
-            if pid in found or pid == me or pid not in table.processes:
-                continue
-            found.add(pid)
-            stack.extend(table.children.get(pid, ()))
+            found |= table.walk(self._strays(table, recent, found))
         alive = []
         for pid in found:
-            proc = self._known.setdefault(pid, table.processes[pid])
-            if _alive(proc):
+            if table.stats[pid].state == "Z":
+                if pid != self.root_pid and table.stats[pid].ppid == me:
+                    _reap(pid)  # re-parented to us and exited; the child is its watcher's to reap
+                continue
+            proc = self._known.get(pid) or _process(pid, table)
+            if proc is not None and _alive(proc):
+                self._known[pid] = proc
                 alive.append(proc)
-            elif pid != self.root_pid:  # asyncio's child watcher reaps the child itself
-                _reap_if_ours(proc, me)
         return alive
+
+    def _strays(self, table: ProcessTable, recent: list[int], found: set[int]) -> list[int]:
+        """Processes of this execution that left its session and lost their parents: adopted
+        by this process (the subreaper) or, without one, by anyone; told by their marker."""
+        adopter = os.getpid() if _subreaper_enabled else None
+        return [
+            pid
+            for pid in recent
+            if pid not in found
+            and (adopter is None or table.stats[pid].ppid == adopter)
+            and _carries_marker(pid, self.marker)
+        ]
 
     def usage(self, table: ProcessTable) -> TreeUsage:
         """CPU and memory of the whole tree now (CPU % since the previous call)."""
@@ -162,7 +202,7 @@ class ProcessTree:
         return tuple(sorted(p.pid for p in members))
 
     async def _collect(self) -> list[psutil.Process]:
-        table = await in_process_thread(ProcessTable.read, self.started)
+        table = await self._fresh_table()
         return self.members(table, thorough=True)
 
     @staticmethod
@@ -208,22 +248,29 @@ class ProcessTree:
 
 def _same(table: ProcessTable, pid: int, proc: psutil.Process) -> bool:
     """The pid in `table` is still the process we knew (not a reuse of its number)."""
-    current = table.processes.get(pid)
-    if current is None:
+    stat = table.stats.get(pid)
+    if stat is None:
         return False
-    if current is proc:
-        return True
     try:
-        return bool(current.create_time() == proc.create_time())
+        return abs(stat.started - proc.create_time()) < 0.001
     except psutil.Error:
         return False
 
 
-def _reap_if_ours(proc: psutil.Process, me: int) -> None:
+def _process(pid: int, table: ProcessTable) -> psutil.Process | None:
+    """A handle on `pid` that refuses to signal a later reuse of its number; None when the
+    process is gone or is not the one the table saw."""
+    try:
+        proc = psutil.Process(pid)
+    except psutil.Error:
+        return None
+    return proc if _same(table, pid, proc) else None
+
+
+def _reap(pid: int) -> None:
     """Collect an exited member re-parented to us (subreaper), so it does not stay a zombie."""
-    with contextlib.suppress(psutil.Error, OSError):
-        if proc.ppid() == me:
-            os.waitpid(proc.pid, os.WNOHANG)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, os.WNOHANG)
 
 
 def _alive(proc: psutil.Process) -> bool:
@@ -246,3 +293,8 @@ def _session_ids(pid: int) -> tuple[int | None, int | None]:
         return os.getpgid(pid), os.getsid(pid)
     except OSError:
         return None, None
+
+
+def _group_and_session(table: ProcessTable, pid: int) -> tuple[int, int]:
+    stat = table.stats[pid]
+    return stat.pgid, stat.sid

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from sidetui.core.processes.local.child import LocalChild
 from sidetui.core.processes.local.process_tree import ProcessTable
-from sidetui.core.workers import in_process_thread
 
 
 class TreeSampler:
     """One task for all children: one read of the process table per interval."""
 
-    def __init__(self, interval_s: Callable[[], float]):
+    def __init__(
+        self, interval_s: Callable[[], float], fresh_table: Callable[[], Awaitable[ProcessTable]]
+    ):
         self.interval_s = interval_s  # read before each sample: settings may change
+        self._fresh_table = fresh_table
         self._children: set[LocalChild] = set()
         self._task: asyncio.Task[None] | None = None
 
@@ -37,6 +39,6 @@ class TreeSampler:
             self._children = {c for c in self._children if not c.released}
             if not self._children:
                 return
-            table = await in_process_thread(ProcessTable.read)
+            table = await self._fresh_table()
             for child in list(self._children):
                 child.sample(table)
