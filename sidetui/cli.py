@@ -33,9 +33,11 @@ def milliseconds(text: str) -> int:
 
 
 def port(text: str) -> int:
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
-    return int(text)
+    """A number; `serve` says when it is not a port (0 to 65535)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
 
 
 def language(text: str) -> str:

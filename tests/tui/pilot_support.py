@@ -244,6 +244,13 @@ async def highlight(
     return entry
 
 
+async def enter_on(pilot: Pilot[None], app: SidetuiApp, name: str) -> None:
+    """`enter` on the catalog entry `name`, and let the app answer."""
+    await highlight(pilot, app, name)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def open_screen(
     pilot: Pilot[None], app: SidetuiApp, key: str, kind: type[ScreenT]
 ) -> ScreenT:

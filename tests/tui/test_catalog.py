@@ -15,6 +15,7 @@ from tests.tui.pilot_support import (
     catalog,
     catalog_names,
     driving,
+    enter_on,
     highlight,
     main,
     shown,
@@ -141,9 +142,7 @@ async def test_a_broken_entry_is_marked_with_its_error(
 async def test_enter_on_an_executor_explains_instead_of_launching(make_app: AppFactory) -> None:
     app = make_app()
     async with driving(app) as pilot:
-        await highlight(pilot, app, "recipe-runner")
-        await pilot.press("enter")
-        await pilot.pause()
+        await enter_on(pilot, app, "recipe-runner")
 
         assert isinstance(app.screen, MainScreen)
         assert app.manager.records == []

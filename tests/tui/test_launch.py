@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
+from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.screens.main import MainScreen
 from tests.helpers import needs_node, write_block
@@ -14,8 +16,8 @@ from tests.tui.pilot_support import (
     ECHO_PARAMS,
     AppFactory,
     driving,
+    enter_on,
     field_value,
-    highlight,
     open_dialog,
     pane,
     run,
@@ -28,6 +30,13 @@ from tests.tui.pilot_support import (
     view,
     wait_until,
 )
+
+
+async def typed_inputs_titled(pilot: Pilot[None], app: SidetuiApp) -> LaunchScreen:
+    """The typed-inputs dialog with its one required field, the title, filled in."""
+    dialog = await open_dialog(pilot, app, "typed-inputs")
+    await type_into(pilot, dialog.query_one("#in-title"), "T")
+    return dialog
 
 
 def error_shown(dialog: LaunchScreen, field: str) -> str:
@@ -95,8 +104,7 @@ async def test_a_count_that_is_not_an_integer_is_explained_as_it_is_typed(
     says which fields need attention, in the dialog, and starts nothing."""
     app = make_app()
     async with driving(app) as pilot:
-        dialog = await open_dialog(pilot, app, "typed-inputs")
-        await type_into(pilot, dialog.query_one("#in-title"), "T")
+        dialog = await typed_inputs_titled(pilot, app)
         await type_into(pilot, dialog.query_one("#in-count"), "abc")
         assert field_value(dialog, "count") == "abc"
         assert error_shown(dialog, "count") == "✘ expected integer (a whole number), got 'abc'"
@@ -278,8 +286,7 @@ async def test_free_params_are_typed_as_a_person_types_them(
 async def test_a_list_is_typed_the_way_people_write_one(make_app: AppFactory) -> None:
     app = make_app()
     async with driving(app) as pilot:
-        dialog = await open_dialog(pilot, app, "typed-inputs")
-        await type_into(pilot, dialog.query_one("#in-title"), "T")
+        dialog = await typed_inputs_titled(pilot, app)
         await type_into(pilot, dialog.query_one("#in-tags"), "Ada, Linus , 3")
         assert error_shown(dialog, "tags") == ""
         record = await run(pilot, app)
@@ -298,9 +305,7 @@ async def test_a_broken_entry_is_refused_before_any_form_opens(
     write_block(samples_project, "broken", "print(1)\n", {"entryPoint": "missing.py"})
     app = make_app()
     async with driving(app) as pilot:
-        await highlight(pilot, app, "broken")
-        await pilot.press("enter")
-        await pilot.pause()
+        await enter_on(pilot, app, "broken")
         assert isinstance(app.screen, MainScreen)
         refusals = [n.message for n in app._notifications if n.title == "Not launched"]
         assert refusals and refusals[0].startswith("broken is broken and cannot run: ")

@@ -110,6 +110,17 @@ async def run_and_look(pilot: Pilot[None], app: SidetuiApp, name: str) -> None:
     await click_row(pilot, app, record.side_execution_id)
 
 
+def asking_while_steady_runs(key: str) -> Drive:
+    """Launch `steady`; once it runs, press `key` and wait for the question it asks."""
+
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        record = await launch(pilot, app, "steady")
+        await until_running(pilot, app, record, lines=3)
+        await open_screen(pilot, app, key, ConfirmScreen)
+
+    return drive
+
+
 # -- projects ----------------------------------------------------------------------------------
 
 
@@ -286,12 +297,7 @@ def test_quit_asks_with_a_running_execution(
     """`q` with an execution still running asks first."""
     add_steady(samples_project)
 
-    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
-        record = await launch(pilot, app, "steady")
-        await until_running(pilot, app, record, lines=3)
-        await open_screen(pilot, app, "q", ConfirmScreen)
-
-    assert matches_snapshot(drive)
+    assert matches_snapshot(asking_while_steady_runs("q"))
 
 
 def test_command_palette_launch(matches_snapshot: Snapshot) -> None:
@@ -378,12 +384,7 @@ def test_new_block_dialog(matches_snapshot: Snapshot) -> None:
 def test_stop_all_asks(matches_snapshot: Snapshot, samples_project: Path) -> None:
     add_steady(samples_project)
 
-    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
-        record = await launch(pilot, app, "steady")
-        await until_running(pilot, app, record, lines=3)
-        await open_screen(pilot, app, "S", ConfirmScreen)
-
-    assert matches_snapshot(drive)
+    assert matches_snapshot(asking_while_steady_runs("S"))
 
 
 def test_empty_project(matches_snapshot: Snapshot, tmp_path: Path) -> None:

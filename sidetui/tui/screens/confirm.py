@@ -46,9 +46,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 def quitting(running: int) -> ConfirmScreen:
-    noun = "execution is" if running == 1 else "executions are"
     return ConfirmScreen(
-        f"{running} {noun} still running.",
+        f"{_executions(running, 'is', 'are')} still running.",
         "Stop them all (their whole process trees) and quit?",
         "Stop all and quit",
         "Stay",
@@ -56,18 +55,18 @@ def quitting(running: int) -> ConfirmScreen:
 
 
 def stopping_all(live: int) -> ConfirmScreen:
-    noun = "execution" if live == 1 else "executions"
-    return ConfirmScreen(
-        f"Stop {live} live {noun}?",
-        "Each one is stopped with its whole process tree.",
-        "Stop all",
-    )
+    question = "Each one is stopped with its whole process tree."
+    return ConfirmScreen(f"Stop {_executions(live, 'live')}?", question, "Stop all")
 
 
 def clearing(finished: int) -> ConfirmScreen:
-    noun = "execution" if finished == 1 else "executions"
-    return ConfirmScreen(
-        f"Clear {finished} finished {noun}?",
-        "They leave the table and the history for good; their log files stay.",
-        "Clear",
-    )
+    question = "They leave the table and the history for good; their log files stay."
+    return ConfirmScreen(f"Clear {_executions(finished, 'finished')}?", question, "Clear")
+
+
+def _executions(count: int, word: str, plural_word: str | None = None) -> str:
+    """`1 live execution`, `2 live executions`; with `plural_word`: `1 execution is`..."""
+    if plural_word is not None:
+        noun = "execution" if count == 1 else "executions"
+        return f"{count} {noun} {word if count == 1 else plural_word}"
+    return f"{count} {word} execution{'' if count == 1 else 's'}"

@@ -54,11 +54,9 @@ class LaunchScreen(PlainNotifications, StartDialog):
     """Fill in params and a timeout; ctrl+s starts, escape cancels."""
 
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start", id="launch.start",
-                tooltip="start, once every field is right (else each says what it needs)"),
-        Binding("escape", "cancel", "Cancel", id="launch.cancel",
-                tooltip="close, starting nothing (tab moves between fields)"),
-    ]  # fmt: skip
+        Binding("ctrl+s", "start", "Start", id="launch.start", tooltip="start, once all is right"),
+        Binding("escape", "cancel", "Cancel", id="launch.cancel", tooltip="close, start nothing"),
+    ]
 
     def __init__(self, entry: Entry, previous: dict[str, Any] | None = None):
         super().__init__()

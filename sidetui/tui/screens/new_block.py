@@ -41,8 +41,8 @@ class NewBlockScreen(ModalScreen[Path | None]):
             yield Select([(name, name) for name in LANGUAGES], value="python", allow_blank=False)
             yield Static("", id="new-error", classes="error")
             with Horizontal(id="buttons"):
-                yield Button("Create", variant="primary", id="create")
-                yield Button("Cancel", id="cancel")
+                yield Button("Create", variant="primary", action="screen.create")
+                yield Button("Cancel", action="screen.cancel")
             yield Static(Text("ctrl+s create · escape cancel", style="dim"))
 
     def on_mount(self) -> None:
@@ -56,12 +56,6 @@ class NewBlockScreen(ModalScreen[Path | None]):
 
     def on_input_submitted(self) -> None:
         self.action_create()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "create":
-            self.action_create()
-        else:
-            self.action_cancel()
 
     def action_create(self) -> None:
         name = self.query_one("#name", Input).value.strip()

@@ -22,6 +22,8 @@ Node = TreeNode[Entry | None]
 
 
 EMPTY_HINT = "+ new block"
+LAUNCH_TIP = "launch the highlighted entry: a form from its declared inputs"
+FILTER_TIP = "narrow the catalog as you type (every word must match)"
 
 
 class CatalogTree(Tree[Entry | None]):
@@ -29,11 +31,9 @@ class CatalogTree(Tree[Entry | None]):
     ActionBlocks of its own, the project gets a line offering to create one."""
 
     BINDINGS = [
-        Binding("enter", "select_cursor", "Launch", id="launch",
-                tooltip="launch the highlighted entry: a form from its declared inputs"),
-        Binding("slash", "screen.focus_filter", "Filter", id="filter",
-                tooltip="narrow the catalog as you type (every word must match)"),
-    ]  # fmt: skip
+        Binding("enter", "select_cursor", "Launch", id="launch", tooltip=LAUNCH_TIP),
+        Binding("slash", "screen.focus_filter", "Filter", id="filter", tooltip=FILTER_TIP),
+    ]
 
     class EntryHighlighted(Message):
         def __init__(self, entry: Entry | None):

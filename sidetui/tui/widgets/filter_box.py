@@ -10,11 +10,9 @@ from textual.widgets import Input
 
 class FilterBox(Input):
     BINDINGS = [
-        Binding("enter", "done", "Catalog", id="filter.done",
-                tooltip="back to the catalog, the filter kept"),
-        Binding("escape", "clear_filter", "Clear", id="filter.clear",
-                tooltip="clear the filter and go back to the catalog"),
-    ]  # fmt: skip
+        Binding("enter", "done", "Catalog", id="filter.done", tooltip="back, the filter kept"),
+        Binding("escape", "clear_filter", "Clear", id="filter.clear", tooltip="clear it, back"),
+    ]
 
     class Done(Message):
         """The person is done with the filter."""
