@@ -141,7 +141,7 @@ async def test_n_and_capital_n_step_from_the_current_match_through_every_one(
         steps = []
         for key in ("n", "n", "n", "n", "N", "N", "N", "N", "N"):
             await pilot.press(key)
-            steps.append((status_line(app).split(" · ")[-1], current_match(app)))
+            steps.append((status_line(app).split(" · ")[0], current_match(app)))
         assert steps == [
             ("2/4 matches for '57'", (30, 14)),
             ("3/4 matches for '57'", (31, 0)),

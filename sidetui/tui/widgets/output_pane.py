@@ -173,7 +173,7 @@ class OutputPane(Vertical):
                 parts.append(f"{self._merged_first:,} earlier")
             parts.append("following" if view.following else "paused (f: follow)")
         if summary := self.view.finder.summary():
-            parts.append(summary)
+            parts.insert(0, summary)  # first: a narrow pane cuts the end of the line
         text = " · ".join(parts)
         if text != self._status_text:  # a fixed-size line: repaint it, never re-lay the screen
             self._status_text = text
