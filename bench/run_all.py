@@ -21,6 +21,7 @@ BENCHMARKS = (
     "discovery",
     "memory",
     "protocol",
+    "log_filter",
     "sdk_invocations",
     "tui_latency",
     "tui_drain",

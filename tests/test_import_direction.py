@@ -12,6 +12,7 @@ from tests.import_graph import Graph, cycles, module_graph, package_graphs
 
 # sidetui.core's rooms, highest first: a room imports only rooms below it (and the leaves).
 CORE_LAYERS = (
+    ("rerun",),
     ("manager",),
     ("capabilities",),
     ("processes",),

@@ -1,6 +1,6 @@
 """The threads the engine's blocking work runs on, in separate pools: a stop or a status never
 waits behind a scan. Scans of the catalog get their own two threads; reads of the process table
-(for stops and for the tree sampler) get theirs."""
+(for stops and for the tree sampler) get theirs; so do searches of whole logs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ T = TypeVar("T")
 
 _scans = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sidetui-scan")
 _processes = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sidetui-processes")
+_searches = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sidetui-search")
 
 
 async def in_scan_thread(work: Callable[..., T], *args: object) -> T:
@@ -24,6 +25,11 @@ async def in_scan_thread(work: Callable[..., T], *args: object) -> T:
 async def in_process_thread(work: Callable[..., T], *args: object) -> T:
     """`work(*args)` on a process-table thread (quick, and never queued behind a scan)."""
     return await _run(_processes, work, *args)
+
+
+async def in_search_thread(work: Callable[..., T], *args: object) -> T:
+    """`work(*args)` on a search thread (a scan of a whole log: it may take long)."""
+    return await _run(_searches, work, *args)
 
 
 async def _run(pool: ThreadPoolExecutor, work: Callable[..., T], *args: object) -> T:

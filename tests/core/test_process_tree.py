@@ -173,3 +173,30 @@ async def test_usage_of_the_whole_tree_is_sampled(project, config) -> None:
         await asyncio.wait_for(sampled(), 10)
         assert record.usage.memory_rss > 1_000_000
         assert json.loads(json.dumps(record.to_dict()))["usage"]["processes"] == 3
+
+
+async def test_usage_is_kept_over_time_with_the_peak_memory(project, config) -> None:
+    config.tree_sample_ms = 50
+    script = """
+        import time
+        ballast = bytearray(60_000_000)  # held for a while, then let go
+        print("big", flush=True)
+        time.sleep(0.6)
+        del ballast
+        print("small", flush=True)
+        time.sleep(60)
+    """
+    write_block(project / "actionblocks", "balloon", script, PY)
+    async with SideExecutionManager(project, config=config) as manager:
+        execution_id = (await manager.start_with_action_block("balloon")).data["sideExecutionId"]
+        await wait_for_output(manager, execution_id, "small")
+        record = manager.get_record(execution_id)
+        await asyncio.sleep(0.3)  # samples after the memory was let go
+        samples = list(record.usage_history)
+        assert len(samples) >= 5
+        assert [s.time for s in samples] == sorted(s.time for s in samples)
+        assert record.peak_memory >= 60_000_000
+        assert record.peak_memory == max(s.memory_rss for s in samples)
+        assert samples[-1].memory_rss < record.peak_memory - 40_000_000
+        assert record.to_dict()["peakMemory"] == record.peak_memory
+        await manager.stop(execution_id)

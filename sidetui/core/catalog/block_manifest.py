@@ -179,11 +179,29 @@ def _entry_point(
 
 def _outside(path: Path, folder: Path) -> Path | None:
     """Where `path` really is when that is outside `folder` (absolute, `..` or a symlink)."""
+    if _plainly_inside(path, folder):
+        return None  # the common case, without resolving both paths
     try:
         real, home = path.resolve(), folder.resolve()
     except (OSError, RuntimeError):
         return None
     return None if real.is_relative_to(home) else real
+
+
+def _plainly_inside(path: Path, folder: Path) -> bool:
+    """`path` is below `folder` by name, without `..`, and none of its parts below is a link."""
+    try:
+        parts = path.relative_to(folder).parts
+    except ValueError:
+        return False
+    if ".." in parts:
+        return False
+    below = folder
+    for part in parts:
+        below = below / part
+        if below.is_symlink():
+            return False
+    return True
 
 
 def _runtime_for(folder: Path, entry_point: str | None, errors: list[str]) -> str | None:

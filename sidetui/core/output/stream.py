@@ -83,7 +83,7 @@ class OutputStream:
         """The line being written now (no newline yet): a progress bar, a prompt."""
         raw = b"".join(self._partial)
         if b"\r" in raw:
-            raw = _collapse_cr(raw)
+            raw = collapse_cr(raw)
         text, _ = codecs.utf_8_decode(raw, "replace", False)  # a character still arriving waits
         return text
 
@@ -222,7 +222,7 @@ class OutputStream:
             lines = raw.split(b"\n")[-self._tail_lines - 1 : -1]
             ends = ends[len(ends) - len(lines) :]
             if b"\r" in raw:
-                lines = [_collapse_cr(line) for line in lines]
+                lines = [collapse_cr(line) for line in lines]
             if lines and max(map(len, lines)) > self._line_max:
                 lines = [self._shorten(line, 0) for line in lines]
             size = sum(map(len, lines))
@@ -276,7 +276,7 @@ class OutputStream:
                 keep -= 1
 
 
-def _collapse_cr(line: bytes) -> bytes:
+def collapse_cr(line: bytes) -> bytes:
     """A line rewritten with `\\r` (a progress bar) shows its last version; `\\r\\n` is `\\n`."""
     line = line.rstrip(b"\r")
     cut = line.rfind(b"\r")

@@ -128,7 +128,7 @@ class Execution:
 
     def usage_sampled(self, usage: TreeUsage) -> None:
         if not self.settled.is_set():
-            self.record.usage = usage
+            self.record.add_usage(usage, time.time())
 
     # -- ending requests -------------------------------------------------------------------------
 

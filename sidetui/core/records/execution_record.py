@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sidetui.core.output import Interleaving, OutputStream
 from sidetui.core.records.block_message import BlockMessage
@@ -15,6 +16,7 @@ from sidetui.core.records.timestamps import iso_from_epoch
 
 MAX_NOTICES = 50
 MAX_MESSAGES = 1000
+USAGE_SAMPLES = 720  # kept for graphs: six minutes at the default sample interval
 
 
 class ExecutionKind(StrEnum):
@@ -37,6 +39,14 @@ class TreeUsage:
             "cpuPercent": round(self.cpu_percent, 1),
             "memoryRss": self.memory_rss,
         }
+
+
+class UsageSample(NamedTuple):
+    """The whole tree's CPU and memory at one moment (epoch seconds)."""
+
+    time: float
+    cpu_percent: float
+    memory_rss: int
 
 
 @dataclass(eq=False)
@@ -66,6 +76,8 @@ class ExecutionRecord:
     stdout: OutputStream | None = None
     stderr: OutputStream | None = None
     usage: TreeUsage = field(default_factory=TreeUsage)
+    usage_history: deque[UsageSample] = field(default_factory=lambda: deque(maxlen=USAGE_SAMPLES))
+    peak_memory: int = 0  # the most memory the whole tree held at a sample
     leftover_pids: tuple[int, ...] = ()  # processes that survived SIGKILL (should stay empty)
     notices: list[str] = field(default_factory=list)  # refused messages and the like
     messages: list[BlockMessage] = field(default_factory=list)  # what the block told its user
@@ -74,6 +86,12 @@ class ExecutionRecord:
     interleaving: Interleaving | None = None  # arrival order of stdout and stderr lines
     stored_log_paths: dict[str, str | None] = field(default_factory=dict)  # of a stored record
     from_history: bool = False  # read back from the history, not run by this manager
+
+    def add_usage(self, usage: TreeUsage, when: float) -> None:
+        """A sample of the tree: the latest, kept for graphs, and the peak so far."""
+        self.usage = usage
+        self.usage_history.append(UsageSample(when, usage.cpu_percent, usage.memory_rss))
+        self.peak_memory = max(self.peak_memory, usage.memory_rss)
 
     def add_notice(self, text: str) -> None:
         if len(self.notices) < MAX_NOTICES:
@@ -152,6 +170,7 @@ class ExecutionRecord:
             "logErrors": self.log_errors,
             "logsComplete": not self.log_errors,
             "usage": self.usage.to_dict(),
+            "peakMemory": self.peak_memory,
             "leftoverPids": list(self.leftover_pids),
             "notices": list(self.notices),
             "messages": [message.to_dict() for message in self.messages],
