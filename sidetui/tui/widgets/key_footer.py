@@ -9,6 +9,8 @@ that do not fit.
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -37,21 +39,18 @@ PRIORITY = (
 class KeyFooter(Footer):
     """The footer of the main screen."""
 
-    async def recompose(self) -> None:
-        await super().recompose()
-        self._fit()
+    def compose(self) -> ComposeResult:
+        keys = list(super().compose())
+        self._fit(keys)  # before they are shown: no frame with keys cut mid-word
+        yield from keys
 
     def on_resize(self) -> None:
-        self._fit()
+        self._fit(list(self.children))
 
-    def _fit(self) -> None:
-        keys = [
-            key for key in self.query_children(FooterKey) if not key.has_class("-command-palette")
-        ]
-        palette = sum(
-            _width(key) + 2 for key in self.query_children(FooterKey)
-            if key.has_class("-command-palette")
-        )  # fmt: skip
+    def _fit(self, widgets: list[Widget]) -> None:
+        keys = [key for key in widgets if isinstance(key, FooterKey)]
+        palette = sum(_width(key) + 2 for key in keys if key.has_class("-command-palette"))
+        keys = [key for key in keys if not key.has_class("-command-palette")]
         room = self.size.width - palette
         rank = {action: n for n, action in enumerate(PRIORITY)}
         order = sorted(keys, key=lambda key: rank.get(_action(key), len(PRIORITY)))
