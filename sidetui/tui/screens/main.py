@@ -77,7 +77,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield FilterBox(placeholder="/ filter the catalog", id="filter")
+                yield FilterBox("#catalog", placeholder="/ filter the catalog", id="filter")
                 yield CatalogTree(colours, id="catalog")
                 yield EntryDetails(self.presentation, id="details")
             with Vertical(id="right"):
@@ -207,9 +207,6 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
             self._search(event.value, forward=True)
-
-    def on_filter_box_done(self) -> None:
-        self.query_one(CatalogTree).focus()
 
     # -- moving around ---------------------------------------------------------------------------
 
