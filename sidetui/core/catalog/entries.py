@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sidetui.core.catalog.limits import ResourceLimits
 
@@ -30,6 +30,7 @@ class EntryKind(StrEnum):
 
 
 JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array")
+E = TypeVar("E", bound="Entry")
 
 
 @dataclass(frozen=True)
@@ -246,3 +247,12 @@ class Executor(ActionBlock):
             "linkedTo": self.linked_to,
             "metadata": {**self.metadata, "source": self.source.label},
         }
+
+
+def copy_with(entry: E, **changes: Any) -> E:
+    """`dataclasses.replace` for the fields the registry fills in, without running `__init__`
+    again (the entry's fields were made and checked once): it is done to every entry on every
+    load, so it must cost next to nothing."""
+    copy = object.__new__(type(entry))
+    copy.__dict__.update(entry.__dict__, **changes)
+    return copy

@@ -7,26 +7,30 @@ stay distinct.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 from sidetui.core.catalog.discovery import Root
-from sidetui.core.catalog.entries import Entry, Source
+from sidetui.core.catalog.entries import Entry, Source, copy_with
 
 
 def derive_group(group: list[Entry], roots: Sequence[Root]) -> dict[Path, Entry]:
     """Entries of one name with ids, shadowing and conflicts worked out from each other."""
     if not group:
         return {}
+    if len(group) == 1:  # most names: no one to shadow or conflict with
+        entry = group[0]
+        return {
+            entry.path: copy_with(entry, id=entry.base_id(), shadowed_by=None, conflicts_with=())
+        }
     by_source: dict[Source, list[Entry]] = defaultdict(list)
     for entry in group:
         by_source[entry.source].append(entry)
     top = max(by_source)
     winner_id = _id_of(min(by_source[top], key=lambda e: str(e.path)), by_source, roots)
     return {
-        entry.path: dataclasses.replace(
+        entry.path: copy_with(
             entry,
             id=_id_of(entry, by_source, roots),
             shadowed_by=None if source is top else winner_id,

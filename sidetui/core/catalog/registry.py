@@ -7,7 +7,6 @@ is refused), and incremental rescans that report what was added, changed and rem
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -15,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sidetui.core.catalog.discovery import DEFAULT_MAX_DEPTH, Root, is_skipped, scan
-from sidetui.core.catalog.entries import ActionBlock, Capability, Entry, EntryKind, Executor
+from sidetui.core.catalog.entries import (
+    ActionBlock,
+    Capability,
+    Entry,
+    EntryKind,
+    Executor,
+    copy_with,
+)
+from sidetui.core.catalog.manifest_cache import ManifestCache
 from sidetui.core.catalog.precedence import derive_group
 from sidetui.core.catalog.scan_budget import ScanBudget
 from sidetui.core.records.errors import ErrorCode, Refusal
@@ -36,12 +43,18 @@ class RegistryChange:
 class Registry:
     """Entries found under the roots, kept current by `rescan`."""
 
-    def __init__(self, roots: Sequence[Root], max_depth: int = DEFAULT_MAX_DEPTH):
+    def __init__(
+        self,
+        roots: Sequence[Root],
+        max_depth: int = DEFAULT_MAX_DEPTH,
+        cache_dir: Path | None = None,
+    ):
         # Most specific root first, so a path belongs to the innermost root that holds it.
         self.roots = sorted(
             {root.path: root for root in roots}.values(), key=lambda r: -len(r.path.parts)
         )
         self.max_depth = max_depth
+        self.cache_dir = cache_dir  # where `load` keeps parsed manifests (None: parse each time)
         self.loaded = False  # scanned at least once: until then it knows nothing
         self.scan_note: str | None = None  # why the last scan stopped short, if it did
         self._found: dict[Path, Entry] = {}  # as read from disk
@@ -126,11 +139,17 @@ class Registry:
         budget = budget or ScanBudget()
         for path in list(self._found):
             self._drop(path)
+        caches = []
         for root in self.roots:
+            cache = ManifestCache.for_root(self.cache_dir, root.path) if self.cache_dir else None
             for path, entry in scan(
-                root.path, root.source, self.max_depth, self._pruner(root), root.path, budget
+                root.path, root.source, self.max_depth, self._pruner(root), root.path, budget, cache
             ).items():
                 self._put(path, entry)
+            caches.append(cache)
+        for cache in caches:
+            if cache and not budget.stopped:  # a scan cut short saw only part of the files
+                cache.save()
         change = self._publish()
         self.loaded, self.scan_note = True, budget.stopped
         return change
@@ -255,7 +274,7 @@ class Registry:
             winner = by_name if by_name is not executor else by_type
             shadowed_by = winner.id if winner is not None else None
             if shadowed_by != executor.shadowed_by:
-                self._view[executor.path] = dataclasses.replace(executor, shadowed_by=shadowed_by)
+                self._view[executor.path] = copy_with(executor, shadowed_by=shadowed_by)
                 updated.append(self._view[executor.path])
         return updated
 
