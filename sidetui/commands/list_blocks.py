@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,9 @@ from sidetui.core.catalog.scan_budget import ScanBudget
 
 
 def main(args: argparse.Namespace) -> int:
+    # One scan, one print, then the process ends: the cyclic collector would only walk the
+    # growing catalog again and again (a sixth of the time of a large one), finding nothing.
+    gc.disable()
     registry = _scanned(args)
     if args.json:
         print_json(action_blocks_response(registry))

@@ -167,7 +167,7 @@ def _list_dir(
         with os.scandir(base) as listing:
             return list(listing), None, key[0]
     except OSError as error:
-        return None, error, 0
+        return None, error.with_traceback(None), 0  # its frames would hold the walk's locals
 
 
 def _real(path: Path) -> Path | None:

@@ -20,7 +20,10 @@ class Source(IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _SOURCE_LABELS[self]  # looked up: `self.name` costs microseconds, once an entry
+
+
+_SOURCE_LABELS = {source: source.name.lower() for source in Source}
 
 
 class EntryKind(StrEnum):
@@ -85,6 +88,10 @@ class Entry:
     linked_to: str | None = None  # reached through a symlink out of its root: where it leads
 
     kind: EntryKind = EntryKind.ACTION_BLOCK
+
+    def __post_init__(self) -> None:
+        if not self.id:  # its id alone in its name; the registry adds `@<folder>` to a conflict
+            object.__setattr__(self, "id", self.base_id())
 
     @property
     def valid(self) -> bool:
@@ -254,5 +261,5 @@ def copy_with(entry: E, **changes: Any) -> E:
     again (the entry's fields were made and checked once): it is done to every entry on every
     load, so it must cost next to nothing."""
     copy = object.__new__(type(entry))
-    copy.__dict__.update(entry.__dict__, **changes)
+    object.__setattr__(copy, "__dict__", {**entry.__dict__, **changes})
     return copy

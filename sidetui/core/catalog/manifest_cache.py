@@ -26,6 +26,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,6 +43,19 @@ _PLAIN = (str, int, float, bool, type(None))
 _decode = json.JSONDecoder().raw_decode  # `json.loads` without its checks of a str's start
 
 
+@dataclass(frozen=True)
+class CacheFolder:
+    """Where the caches of all roots are kept, and how old a file must be to be kept."""
+
+    folder: Path
+    settle_ns: int = SETTLE_NS
+
+    def for_root(self, root: Path) -> ManifestCache:
+        """The cache of `root` (one file per root, named by a hash of its path)."""
+        name = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
+        return ManifestCache(self.folder / f"{name}.json", root, self.settle_ns)
+
+
 class ManifestCache:
     """The cached values of one root's files for one load; `save()` keeps those it used."""
 
@@ -52,12 +66,6 @@ class ManifestCache:
         self._known = _read_records(file, self.root)
         self._used: dict[str, list[Any]] = {}
         self._added = False
-
-    @classmethod
-    def for_root(cls, folder: Path, root: Path, settle_ns: int = SETTLE_NS) -> ManifestCache:
-        """The cache of `root` kept in `folder` (one file per root, named by a hash of it)."""
-        name = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
-        return cls(folder / f"{name}.json", root, settle_ns)
 
     def read(
         self,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sidetui.core.catalog.discovery import Root
 from sidetui.core.catalog.entries import Source
+from sidetui.core.catalog.manifest_cache import CacheFolder
 from sidetui.core.catalog.registry import Registry
 from sidetui.core.config import EngineConfig
 
@@ -26,5 +27,5 @@ def roots_for(config: EngineConfig, project_dir: Path) -> list[Root]:
 
 def registry_for(config: EngineConfig, project_dir: Path) -> Registry:
     """A registry of the project's roots that keeps parsed manifests in the state folder."""
-    cache_dir = config.state_dir.expanduser() / CACHE_FOLDER
-    return Registry(roots_for(config, project_dir), config.scan_max_depth, cache_dir)
+    cache = CacheFolder(config.state_dir.expanduser() / CACHE_FOLDER)
+    return Registry(roots_for(config, project_dir), config.scan_max_depth, cache)
