@@ -1,8 +1,9 @@
 """Regenerate the README's screenshots: `.venv/bin/python screenshots/make.py [OUT_DIR]`.
 
 The app is built by the factory on a temporary copy of the bundled samples, with temporary state
-and global folders and no settings file, in deterministic mode (ids, pids, clock times, durations,
-CPU and memory masked), then driven with Pilot at 120x36:
+and global folders and no settings file, in its staged look: ids, pids, clock times, durations,
+CPU and memory are fixed values that look real (the snapshot tests mask them instead), so the
+pictures hold still from one run to the next. It is driven with Pilot at 120x36:
 
 - catalog.svg  the catalog and the details of the highlighted block
 - launch.svg   the launch dialog of typed-inputs with values filled in
@@ -22,8 +23,6 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from textual.widgets import TextArea  # noqa: E402
-
 from sidetui.config import Settings  # noqa: E402
 from sidetui.tui.app import SidetuiApp  # noqa: E402
 from sidetui.tui.factory import create_app  # noqa: E402
@@ -39,6 +38,7 @@ from tests.tui.pilot_support import (  # noqa: E402
     show_tab,
     started,
     steady_cursors,
+    type_into,
     until_running,
     until_shown,
     wait_until,
@@ -100,7 +100,7 @@ def build_app(workdir: Path) -> SidetuiApp:
     project = copy_samples(workdir / "actionblocks")
     write_block(project, "deploy-preview", DEPLOY_MAIN, DEPLOY_MANIFEST)
     config = scratch_config(workdir)
-    return create_app(project, settings=Settings(config), config=config, deterministic=True)
+    return create_app(project, settings=Settings(config), config=config, staged=True)
 
 
 # -- the pictures ----------------------------------------------------------------------------------
@@ -126,8 +126,9 @@ async def take(out_dir: Path, workdir: Path) -> list[Path]:
         await replace_value(pilot, app, "#in-title", "Release notes")
         await replace_value(pilot, app, "#in-count", "2")
         await pilot.click("#in-shout")
-        dialog.query_one("#in-tags", TextArea).text = '["docs", "v1.2"]'
-        await pilot.click("#in-title")
+        await type_into(pilot, dialog.query_one("#in-tags"), "docs, v1.2")
+        dialog.query_one("#in-title").focus()  # back at the top, where the form starts
+        await pilot.pause()
         await pilot.press("end")
         steady_cursors(app)
         await pilot.pause()

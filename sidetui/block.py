@@ -11,8 +11,10 @@ as soon as the function is defined, like an `if __name__ == "__main__":` at the 
 
 Run by sidetui, the block gets its invocation on the channel whose descriptor is in
 `NODE_CHANNEL_FD` (JSON lines, the framing of Node's IPC) and its return value goes back as the
-result; a raised exception is the error, with the traceback on stderr. Run by hand, the params come
-from `SIDE_EXECUTION_PARAMS` or the first argument (JSON) and the result is printed.
+result; a raised exception is the error, with the traceback on stderr. Run by hand
+(`python main.py '{"name": "Ada"}'`), the params come from the first argument or
+`SIDE_EXECUTION_PARAMS` (JSON), the defaults its `actionblock.yml` declares fill in the rest (as
+sidetui fills them in; this needs PyYAML, which sidetui installs), and the result is printed.
 
 While it runs, a block can tell its user something (`send_message`, `notify`: kept on the
 execution's record and shown by sidetui) and start another block as a nested execution, which
@@ -141,11 +143,12 @@ def _tell(message: dict[str, Any]) -> None:
         print(f"[{message['type']}] {message['message']}", file=sys.stderr)
 
 
-def run(handler: Handler) -> int:
-    """Serve one invocation with `handler`; the exit status to leave with (0 ok, 1 error)."""
+def run(handler: Handler, report: Callable[[BaseException], None] | None = None) -> int:
+    """Serve one invocation with `handler`; the exit status to leave with (0 ok, 1 error).
+    `report` writes a raised exception to stderr (default: its whole traceback)."""
     global _channel
     channel = _channel = Channel.from_environment()
-    invocation = _wait_for_invocation(channel) if channel else _invocation_from_environment()
+    invocation = _wait_for_invocation(channel) if channel else _invocation_by_hand(handler)
     params = invocation.get("params") or {}
     context = dict(invocation.get("threadContext") or {})
     context.update({key: invocation.get(key) for key in _CONTEXT_FIELDS})
@@ -161,9 +164,12 @@ def run(handler: Handler) -> int:
         if result is not None:
             reply["result"] = result
     except Exception as error:  # the block's failure is its result, not ours
-        import traceback
+        if report is not None:
+            report(error)
+        else:
+            import traceback
 
-        traceback.print_exc()
+            traceback.print_exc()
         message = str(error) or type(error).__name__
         code = getattr(error, "code", None) if isinstance(error, BlockError) else None
         reply["error"] = {"message": message, "code": code} if code else message
@@ -198,10 +204,52 @@ def _wait_for_invocation(channel: Channel) -> dict[str, Any]:
             return message
 
 
-def _invocation_from_environment() -> dict[str, Any]:
+def _invocation_by_hand(handler: Handler) -> dict[str, Any]:
+    """The params of a run by hand: from the command line or the environment, with the defaults
+    the block's manifest declares for the others."""
     raw = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("SIDE_EXECUTION_PARAMS", "{}")
     try:
         params = json.loads(raw)
     except ValueError:
+        print(f"sidetui.block: the params are not JSON: {raw!r}", file=sys.stderr)
         params = {}
-    return {"params": params if isinstance(params, dict) else {}}
+    params = params if isinstance(params, dict) else {}
+    code = getattr(handler, "__code__", None)
+    if code is not None:
+        folder = os.path.dirname(os.path.abspath(code.co_filename))
+        for name, value in _declared_defaults(folder).items():
+            if params.get(name) is None:
+                params[name] = value
+    return {"params": params}
+
+
+def _declared_defaults(folder: str) -> dict[str, Any]:
+    """The defaults of the inputs declared in `folder`'s actionblock.yml (or .yaml)."""
+    for manifest in ("actionblock.yml", "actionblock.yaml"):
+        path = os.path.join(folder, manifest)
+        if os.path.isfile(path):
+            break
+    else:
+        return {}
+    try:
+        import yaml
+    except ImportError:
+        print(f"sidetui.block: PyYAML is missing: the defaults in {manifest} are not applied",
+              file=sys.stderr)  # fmt: skip
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        print(f"sidetui.block: cannot read {manifest}: {error}", file=sys.stderr)
+        return {}
+    data = data if isinstance(data, dict) else {}
+    found = data.get("metadata")
+    metadata = found if isinstance(found, dict) else {}
+    inputs = metadata.get("inputs", data.get("inputs")) or []
+    return {
+        spec["name"]: spec["default"]
+        for spec in (inputs if isinstance(inputs, list) else [])
+        if isinstance(spec, dict) and isinstance(spec.get("name"), str)
+        and spec.get("default") is not None
+    }  # fmt: skip

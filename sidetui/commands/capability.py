@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from typing import Any
 
@@ -16,8 +17,10 @@ from sidetui.commands.follow import (
     stop_on_signals,
 )
 from sidetui.commands.table import entry_note, entry_state, render_table
-from sidetui.core import Refusal, Response
+from sidetui.core import EntryKind, Refusal, Response, SideExecutionManager
+from sidetui.core.catalog.entries import Capability
 from sidetui.core.records.errors import ErrorCode, ExecutionError
+from sidetui.core.terminal_text import neutralise
 
 
 def main(args: argparse.Namespace) -> int:
@@ -36,7 +39,13 @@ async def _list(args: argparse.Namespace) -> int:
         executors = await manager.capabilities.list_executors()
     data = {
         "capabilities": (capabilities.data or {})["capabilities"],
-        "executors": (executors.data or {})["executors"],
+        "executors": [
+            executor
+            for executor in (executors.data or {})["executors"]
+            if args.type is None
+            or args.type in executor["supportedTypes"]
+            or args.type in executor["serving"]
+        ],
     }
     if args.json:
         count = f"{len(data['capabilities'])} capabilities, {len(data['executors'])} executors"
@@ -51,11 +60,15 @@ async def _list(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace, params: dict[str, Any]) -> int:
     async with manager_from(args) as manager:
         capabilities = manager.capabilities
+        try:
+            args.type = args.type or _only_type(manager, args.name)
+        except Refusal as refusal:
+            return refused(args, Response.failure("startCapabilityResponse", refusal.error))
         started = await capabilities.start_capability(args.name, args.type, params, args.timeout)
         data = started.data or {}
         execution_id = data.get("executionId")
         if not execution_id or not data.get("sideExecutionId"):
-            return refused(args, started)
+            return refused(args, _narrowed(started, manager, args.name, args.type))
         side_id = data["sideExecutionId"]
         record = manager.get_record(side_id)
         echoes = [] if args.json or record is None else echoes_for(record.log_paths)
@@ -75,6 +88,7 @@ async def _run(args: argparse.Namespace, params: dict[str, Any]) -> int:
             Response("getExecutionStatusResponse", error is None, status.value, error, result)
         )
     else:
+        _print_result(completion.get("result"))
         fresh_line = "\n" if leaves_line_open_on_stderr(echoes) else ""
         reason = f": {execution.error}" if execution.error else ""
         seconds = record.duration_ms / 1000
@@ -84,6 +98,36 @@ async def _run(args: argparse.Namespace, params: dict[str, Any]) -> int:
             file=sys.stderr,
         )
     return EXIT_CODES.get(status, 1)
+
+
+def _only_type(manager: SideExecutionManager, name: str) -> str:
+    """The type of the capability `name` when only one type has it; `Refusal` otherwise."""
+    found = manager.registry.find(EntryKind.CAPABILITY, name)
+    assert isinstance(found, Capability)
+    return found.type
+
+
+def _narrowed(response: Response, manager: SideExecutionManager, name: str, kind: str) -> Response:
+    """A refusal for an unknown capability names those of its type (not those of every type)."""
+    if response.error is None or response.error.code is not ErrorCode.CAPABILITY_NOT_FOUND:
+        return response
+    known = sorted(
+        {e.name for e in manager.registry.entries() if isinstance(e, Capability) and e.type == kind}
+    )
+    listed = f": {', '.join(known)}" if known else ": there are none"
+    message = f"No {kind} capability named {name!r} (the {kind} capabilities{listed})"
+    return Response.failure(response.type, ExecutionError(ErrorCode.CAPABILITY_NOT_FOUND, message))
+
+
+def _print_result(result: Any) -> None:
+    """The result on stdout, after the output: text as it is (a skill's instructions), anything
+    else as JSON."""
+    if result is None:
+        return
+    text = result if isinstance(result, str) else json.dumps(result, indent=2, ensure_ascii=False)
+    if sys.stdout.isatty():
+        text = neutralise(text)
+    print(text.rstrip("\n"), flush=True)
 
 
 def _capability_table(capabilities: list[dict[str, Any]]) -> str:

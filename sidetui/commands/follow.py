@@ -9,7 +9,7 @@ import contextlib
 import json
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from typing import Any
 
 from sidetui.commands.common import (
@@ -29,7 +29,7 @@ from sidetui.commands.exit_codes import (
 from sidetui.commands.message_echo import MessageEcho
 from sidetui.core import ExecutionRecord, ExecutionStatus, Refusal, Response, SideExecutionManager
 from sidetui.core.output import LogFile, LogWriter
-from sidetui.core.output.descriptor_copy import DescriptorCopy, copy_to
+from sidetui.core.output.descriptor_copy import DescriptorCopy, clock_stamp, copy_to
 from sidetui.core.records import StartRequest
 from sidetui.core.terminal_text import one_line
 
@@ -47,20 +47,26 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 Starter = Callable[[dict[str, Any], list[Any] | None, Mapping[str, LogFile] | None], StartRequest]
 
 
-def run_execution(args: argparse.Namespace, start: Starter) -> int:
+# How a command runs once its params are read: start and follow (by default), or watch and rerun.
+Runner = Callable[
+    [argparse.Namespace, dict[str, Any], list[Any] | None, Starter], Coroutine[Any, Any, int]
+]
+
+
+def run_execution(args: argparse.Namespace, start: Starter, runner: Runner | None = None) -> int:
     """Parse the params, start, follow until settled; the exit code of the outcome."""
     try:
         params = parse_params(args.params, args.param)
         thread = read_thread_messages(getattr(args, "thread_messages", None))
     except Refusal as refusal:
         return refused(args, Response.failure("startSideExecutionResponse", refusal.error))
-    return asyncio.run(_run(args, params, thread, start))
+    return asyncio.run((runner or _run)(args, params, thread, start))
 
 
 async def _run(
     args: argparse.Namespace, params: dict[str, Any], thread: list[Any] | None, start: Starter
 ) -> int:
-    copies = None if args.json else live_copies()
+    copies = None if args.json else live_copies(getattr(args, "timestamps", False))
     async with manager_from(args) as manager:
         response = await manager.start(start(params, thread, copies))
         if response.data is None:
@@ -72,19 +78,37 @@ async def _run(
         if args.json:
             print_json(await manager.get_status(execution_id))
         else:
-            stderr = copies["stderr"] if copies else None
-            fresh_line = "\n" if stderr is not None and not stderr.ends_line else ""
-            print(fresh_line + summary(record), file=sys.stderr)
+            print_summary(record, copies)
         return EXIT_CODES.get(record.status, EXIT_FAILED)
 
 
-def live_copies() -> dict[str, DescriptorCopy]:
+def print_summary(record: ExecutionRecord, copies: Mapping[str, DescriptorCopy] | None) -> None:
+    """The summary line on stderr, on a line of its own after the child's output."""
+    stderr = copies["stderr"] if copies else None
+    fresh_line = "\n" if stderr is not None and not stderr.ends_line else ""
+    print(fresh_line + summary(record), file=sys.stderr)
+
+
+def live_copies(timestamps: bool = False) -> dict[str, DescriptorCopy]:
     """The child's stdout to ours and its stderr to ours, as the bytes arrive (on their own
-    writer thread: a slow terminal pauses the child, not the engine)."""
+    writer thread: a slow terminal pauses the child, not the engine); with `timestamps` each
+    line starts with the time it arrived."""
     sys.stdout.flush()
     sys.stderr.flush()
-    writer = LogWriter()
-    return {"stdout": copy_to(1, writer), "stderr": copy_to(2, writer)}
+    writer = _copy_writer()
+    stamp = clock_stamp if timestamps else None
+    return {"stdout": copy_to(1, writer, stamp), "stderr": copy_to(2, writer, stamp)}
+
+
+def _copy_writer() -> LogWriter:
+    """The one thread writing the copies of this process (each run of --watch reuses it)."""
+    global _writer
+    if _writer is None:
+        _writer = LogWriter()
+    return _writer
+
+
+_writer: LogWriter | None = None
 
 
 async def follow_until_settled(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sidetui.commands.follow import run_execution
+from sidetui.commands.watch_rerun import watch
 from sidetui.core.records import Lineage, StartRequest
 
 
@@ -14,4 +15,5 @@ def main(args: argparse.Namespace) -> int:
         lambda params, thread, copies: StartRequest(
             args.block, None, "", params, args.timeout, Lineage(), thread, copies
         ),
+        watch if getattr(args, "watch", False) else None,
     )

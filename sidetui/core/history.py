@@ -1,19 +1,28 @@
-"""Execution history on disk: the record of every settled execution, in SQLite.
+"""Execution history on disk: the record of every execution, in SQLite, shared by every sidetui
+process that uses the same state folder.
 
 The app shows earlier executions (of the app, of `sidetui run`, of agents) and their output, which
-stays in the log files. Records are stored without their output tails; the newest `keep` stay.
+stays in the log files; and, while they run, those of other sidetui processes on the project. A
+record is written when its execution runs (with the project and the process that runs it) and
+again once it has settled. Records are stored without their output tails; the newest `keep` stay.
 A history that cannot be opened or written is reported and then left alone: nothing depends on it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import psutil
+
+from sidetui.core.config import EngineConfig
 from sidetui.core.records.block_message import BlockMessage
 from sidetui.core.records.errors import ExecutionError, error_code
 from sidetui.core.records.execution_record import ExecutionKind, ExecutionRecord
@@ -27,19 +36,43 @@ CREATE TABLE IF NOT EXISTS executions (
     record TEXT NOT NULL
 )
 """
+# Where each execution ran: its project and the process running it (a table of its own, so that
+# the records keep the shape every version reads and writes; older rows have none).
+_PLACES = "CREATE TABLE IF NOT EXISTS places (id TEXT PRIMARY KEY, project TEXT, owner TEXT)"
 _LEFT_OUT = ("output", "errorOutput")
 _SIDES = ("-wal", "-shm")
 PARAMS_KEPT = 64 * 1024
+ORPHANED = "the sidetui process that ran it ended before it did: how it ended is not known"
+
+
+@dataclass(frozen=True)
+class PastExecution:
+    """A stored record, the project it ran in (None: not known) and the pid of the sidetui
+    process running it (None once it has ended)."""
+
+    record: ExecutionRecord
+    project: str | None
+    runner_pid: int | None
 
 
 class HistoryStore:
-    """The executions database of one state folder."""
+    """The executions database of one state folder, as one project's manager uses it."""
 
-    def __init__(self, path: Path, keep: int = 500):
+    def __init__(self, path: Path, keep: int = 500, project: Path | None = None):
         self.path = path
         self.keep = keep
+        self.project = project
         self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
+        self._owner = _process_identity(os.getpid())
+        self._seen_version: int | None = None
+
+    @classmethod
+    def of(cls, config: EngineConfig, project: Path) -> HistoryStore | None:
+        """The history a manager of `project` keeps with `config` (None when it keeps none)."""
+        if not config.history:
+            return None
+        return cls(config.state_dir / "history.sqlite3", config.history_keep, project)
 
     def open(self) -> None:
         try:
@@ -50,6 +83,7 @@ class HistoryStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
+            self._db.execute(_PLACES)
         except sqlite3.Error as error:
             self._fail(f"cannot open the history {self.path}: {error}")
 
@@ -57,6 +91,12 @@ class HistoryStore:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def status_changed(self, record: ExecutionRecord) -> None:
+        """An execution of this process changed status: once it runs, other processes on the
+        project see it (its end is written when it has settled)."""
+        if record.status is ExecutionStatus.RUNNING:
+            self.save(record)
 
     def save(self, record: ExecutionRecord) -> None:
         data = {k: v for k, v in record.to_dict().items() if k not in _LEFT_OUT}
@@ -68,16 +108,62 @@ class HistoryStore:
             "INSERT OR REPLACE INTO executions (id, started, record) VALUES (?, ?, ?)",
             (record.side_execution_id, record.start_time, json.dumps(data, default=str)),
         )
+        project = str(self.project) if self.project is not None else None
+        self._write(
+            "INSERT OR REPLACE INTO places (id, project, owner) VALUES (?, ?, ?)",
+            (record.side_execution_id, project, self._owner),
+        )
         self._write(
             "DELETE FROM executions WHERE id NOT IN "
             "(SELECT id FROM executions ORDER BY started DESC LIMIT ?)",
             (self.keep,),
         )
+        self._write("DELETE FROM places WHERE id NOT IN (SELECT id FROM executions)", ())
 
     def recent(self, limit: int = 50) -> list[ExecutionRecord]:
         """The newest stored executions, newest first, as records without output tails."""
         rows = self._read("SELECT record FROM executions ORDER BY started DESC LIMIT ?", (limit,))
         return [record for record in map(_parse, rows) if record is not None]
+
+    def past(
+        self,
+        limit: int = 50,
+        every_project: bool = False,
+        skip: Callable[[str], object] = lambda execution_id: None,
+    ) -> list[PastExecution]:
+        """The newest stored executions, newest first: of this project (rows of older versions,
+        which name no project, when their block was in it), or of `every_project`; without
+        those `skip` returns something for (the caller's own). A record of a process that has
+        ended without writing its end is shown `stopped`, with a notice saying so."""
+        project = str(self.project) if self.project is not None else ""
+        where = "" if every_project else "WHERE p.project = ? OR p.project IS NULL"
+        rows = self._read_rows(
+            "SELECT e.record, p.project, p.owner FROM executions e LEFT JOIN places p"
+            f" ON p.id = e.id {where} ORDER BY e.started DESC LIMIT ?",
+            (limit,) if every_project else (project, limit),
+        )
+        found: list[PastExecution] = []
+        for text, row_project, owner in rows:
+            record = _parse(text)
+            if record is None or skip(record.side_execution_id) is not None:
+                continue
+            if not every_project and row_project is None and not _inside(record, project):
+                continue
+            runner = None
+            if not record.status.is_final:
+                runner = _running_pid(owner)
+                if runner is None:
+                    record.status = ExecutionStatus.STOPPED
+                    record.notices.append(ORPHANED)
+            found.append(PastExecution(record, row_project, runner))
+        return found
+
+    def changed(self) -> bool:
+        """Whether another connection (another process) wrote since the last call; cheap."""
+        rows = self._read_rows("PRAGMA data_version", ())
+        changed = bool(rows) and rows[0][0] != self._seen_version
+        self._seen_version = rows[0][0] if rows else None
+        return changed
 
     def get(self, execution_id: str) -> ExecutionRecord | None:
         """The stored record of one execution, if it is kept."""
@@ -85,10 +171,13 @@ class HistoryStore:
         return _parse(rows[0]) if rows else None
 
     def _read(self, sql: str, args: tuple[Any, ...]) -> list[str]:
+        return [text for (text,) in self._read_rows(sql, args)]
+
+    def _read_rows(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         if self._db is None:
             return []
         try:
-            return [text for (text,) in self._db.execute(sql, args).fetchall()]
+            return list(self._db.execute(sql, args).fetchall())
         except sqlite3.Error as error:
             self._fail(f"cannot read the history: {error}")
             return []
@@ -96,6 +185,7 @@ class HistoryStore:
     def forget(self, execution_ids: list[str]) -> None:
         for execution_id in execution_ids:
             self._write("DELETE FROM executions WHERE id = ?", (execution_id,))
+            self._write("DELETE FROM places WHERE id = ?", (execution_id,))
 
     def _write(self, sql: str, args: tuple[Any, ...]) -> None:
         if self._db is None:
@@ -146,6 +236,28 @@ def record_from_dict(data: dict[str, Any]) -> ExecutionRecord:
     record.stored_log_paths = data.get("logPaths") or {}
     record.from_history = True
     return record
+
+
+def _process_identity(pid: int) -> str:
+    """`pid:start time`: a pid alone may name another process once the first has ended."""
+    try:
+        return f"{pid}:{psutil.Process(pid).create_time():.2f}"
+    except psutil.Error:
+        return f"{pid}:"
+
+
+def _running_pid(owner: str | None) -> int | None:
+    """The pid of the process an `owner` names, while that very process runs."""
+    pid_text, _, _ = (owner or "").partition(":")
+    if not pid_text.isdigit():
+        return None
+    pid = int(pid_text)
+    return pid if _process_identity(pid) == owner else None
+
+
+def _inside(record: ExecutionRecord, project: str) -> bool:
+    path = record.action_block_path
+    return path is not None and bool(project) and Path(path).is_relative_to(project)
 
 
 def _not_kept(data: dict[str, Any]) -> list[str]:

@@ -55,11 +55,7 @@ class SideExecutionManager:
         self.agent = agent or AgentIdentity()
         self.events = EventHub(config.subscriber_max_lines)
         self.registry = registry_for(config, self.project_dir)
-        self.history = (
-            HistoryStore(config.state_dir / "history.sqlite3", config.history_keep)
-            if config.history
-            else None
-        )
+        self.history = HistoryStore.of(config, self.project_dir)
         self._backend = process_backend(config)
         self._launcher = Launcher(config, self.agent, self.project_dir)
         self._executions = Executions(
@@ -67,7 +63,7 @@ class SideExecutionManager:
             self._backend,
             self._launcher,
             self.events,
-            lambda record: self.capabilities.side_status_changed(record),
+            self._status_changed,
             self._settled,
         )
         self.capabilities = CapabilityManager(
@@ -257,11 +253,10 @@ class SideExecutionManager:
         return forgotten
 
     def past_records(self, limit: int = 50) -> list[ExecutionRecord]:
-        """Executions from the history that this manager did not run, newest first."""
+        """This project's executions in the history that this manager did not run, newest first."""
         if self.history is None:
             return []
-        ours = self._executions.record
-        return [r for r in self.history.recent(limit) if ours(r.side_execution_id) is None]
+        return [past.record for past in self.history.past(limit, skip=self._executions.record)]
 
     def subscribe(
         self, execution_id: str | None = None, output: OutputWanted = True
@@ -286,6 +281,11 @@ class SideExecutionManager:
         return (self._bridge.url, self._bridge.api_token) if self._bridge.listening else None
 
     # -- wiring ----------------------------------------------------------------------------------
+
+    def _status_changed(self, record: ExecutionRecord) -> None:
+        self.capabilities.side_status_changed(record)
+        if self.history is not None:
+            self.history.status_changed(record)
 
     def _settled(self, record: ExecutionRecord) -> None:
         if self.history is not None:

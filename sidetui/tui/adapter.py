@@ -3,7 +3,8 @@
 Status, registry and capability events are posted as they come. Output is not copied here: the
 adapter asks the engine only to say *that* output arrived (`OutputChanged`), collects the
 executions it names, and posts one `OutputArrived` per interval; the output pane then reads the
-engine's tails of the one execution on screen. No widget is touched here.
+engine's tails of the one execution on screen. An execution that ended is followed until it has
+settled (its exit code comes after a result sent over a channel). No widget is touched here.
 """
 
 from __future__ import annotations
@@ -15,12 +16,19 @@ from textual.message_pump import MessagePump
 from sidetui.core import (
     MessageArrived,
     OutputChanged,
+    Refusal,
     RegistryChanged,
     SideExecutionManager,
     StatusChanged,
 )
 from sidetui.core.capabilities import CapabilityEvent
-from sidetui.tui.messages import CapabilityUpdated, ExecutionUpdated, OutputArrived, RegistryUpdated
+from sidetui.tui.messages import (
+    CapabilityUpdated,
+    ExecutionSettled,
+    ExecutionUpdated,
+    OutputArrived,
+    RegistryUpdated,
+)
 
 OUTPUT_INTERVAL_S = 0.1  # at most ten repaints a second of a flooding execution
 
@@ -33,6 +41,7 @@ class EngineAdapter:
         self.target = target
         self._changed: set[str] = set()
         self._flush: asyncio.TimerHandle | None = None
+        self._settling: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
         async with self.manager.subscribe(output="changes") as events:
@@ -42,10 +51,24 @@ class EngineAdapter:
                 elif isinstance(event, StatusChanged):
                     self._post_output_now()
                     self.target.post_message(ExecutionUpdated(event.record, event.previous))
+                    if event.status.is_final:
+                        self._follow_until_settled(event.execution_id)
                 elif isinstance(event, RegistryChanged):
                     self.target.post_message(RegistryUpdated(event.change))
                 elif isinstance(event, CapabilityEvent):
                     self.target.post_message(CapabilityUpdated(event))
+
+    def _follow_until_settled(self, execution_id: str) -> None:
+        task = asyncio.create_task(self._settled(execution_id), name=f"settle {execution_id}")
+        self._settling.add(task)
+        task.add_done_callback(self._settling.discard)
+
+    async def _settled(self, execution_id: str) -> None:
+        try:
+            record = await self.manager.wait_until_settled(execution_id)
+        except Refusal:  # forgotten meanwhile
+            return
+        self.target.post_message(ExecutionSettled(record))
 
     def _output_changed(self, execution_id: str) -> None:
         self._changed.add(execution_id)

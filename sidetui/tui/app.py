@@ -15,7 +15,8 @@ from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.commands import SidetuiCommands
 from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.presentation import Presentation
-from sidetui.tui.screens.confirm_quit import ConfirmQuitScreen
+from sidetui.tui.screens.confirm import quitting
+from sidetui.tui.screens.help import HelpScreen
 from sidetui.tui.screens.main import MainScreen
 
 
@@ -26,26 +27,35 @@ class SidetuiApp(PlainNotifications, App[None]):
     TITLE = "sidetui"
     COMMANDS = App.COMMANDS | {SidetuiCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("ctrl+q", "quit", "Quit", id="quit.now", show=False, priority=True),
-    ]
+        Binding("question_mark", "help", "Keys", id="help", tooltip="this list of every key"),
+        Binding("q", "quit", "Quit", id="quit",
+                tooltip="quit; with executions running, asks first (yes stops them all)"),
+        Binding("ctrl+q", "quit", "Quit", id="quit.now", show=False, priority=True,
+                tooltip="quit, from anywhere (a text field too); asks the same question"),
+    ]  # fmt: skip
 
     def __init__(
-        self, manager: SideExecutionManager, settings: Settings, deterministic: bool = False
+        self,
+        manager: SideExecutionManager,
+        settings: Settings,
+        looks: type[Presentation] = Presentation,
     ):
         super().__init__()
         self.manager = manager
         self.settings = settings
-        self.deterministic = deterministic
+        self.looks = looks
         self.sub_title = manager.project_dir.name
         self.main: MainScreen | None = None
         self.engine_ready = asyncio.Event()
 
+    @property
+    def keymap(self) -> dict[str, str]:
+        """Keys rebound from the configuration, by binding id."""
+        return self.settings.keys
+
     async def on_mount(self) -> None:
         self.set_keymap(self.settings.keys)
-        presentation = Presentation(
-            self.manager.project_dir, self.get_css_variables(), self.deterministic
-        )
+        presentation = self.looks(self.manager.project_dir, self.get_css_variables())
         self.main = MainScreen(self.manager, presentation)
         await self.push_screen(self.main)
         loop = asyncio.get_running_loop()
@@ -76,7 +86,11 @@ class SidetuiApp(PlainNotifications, App[None]):
         if not live:
             self.exit()
             return
-        self.push_screen(ConfirmQuitScreen(len(live)), self._quit_answered)
+        self.push_screen(quitting(len(live)), self._quit_answered)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
     def _quit_answered(self, stop_all: bool | None) -> None:
         if stop_all:

@@ -26,6 +26,9 @@ ACTIONS = (
     ("Open log in pager", "open_log", "the whole log file in $PAGER"),
     ("Clear finished", "clear_finished", "remove finished executions from the table"),
     ("Stop selected", "stop", "stop the selected execution and its whole tree"),
+    ("New block", "new_block", "create an ActionBlock in this project from a template"),
+    ("History of every project", "history_scope", "this project's executions, or every one's"),
+    ("Filter the catalog", "focus_filter", "type to narrow the catalog"),
 )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from sidetui.config import Settings, load_settings
 from sidetui.core import EngineConfig, SideExecutionManager
 from sidetui.tui.app import SidetuiApp
+from sidetui.tui.presentation import MaskedPresentation, Presentation, StagedPresentation
 
 
 def create_app(
@@ -17,10 +18,14 @@ def create_app(
     config: EngineConfig | None = None,
     global_dir: str | os.PathLike[str] | None = None,
     deterministic: bool = False,
+    staged: bool = False,
 ) -> SidetuiApp:
     """The app on `project_dir`. `deterministic` masks ids, pids, times and usage (for snapshot
-    tests and screenshots)."""
+    tests); `staged` shows fixed, real-looking ones instead (for the README's pictures)."""
     settings = settings or load_settings()
     config = config or settings.engine
     manager = SideExecutionManager(Path(project_dir or Path.cwd()), global_dir, config)
-    return SidetuiApp(manager, settings, deterministic)
+    looks: type[Presentation] = (
+        StagedPresentation if staged else MaskedPresentation if deterministic else Presentation
+    )
+    return SidetuiApp(manager, settings, looks)

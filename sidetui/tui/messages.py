@@ -17,6 +17,14 @@ class ExecutionUpdated(Message):
         self.previous = previous
 
 
+class ExecutionSettled(Message):
+    """Nothing of the execution runs any more: its exit code is known, its output complete."""
+
+    def __init__(self, record: ExecutionRecord):
+        super().__init__()
+        self.record = record
+
+
 class OutputArrived(Message):
     """New output for these executions (coalesced: one message for many batches)."""
 

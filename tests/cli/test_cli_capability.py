@@ -166,12 +166,14 @@ def test_list_json_is_one_envelope_of_capabilities_and_executors_with_validity(
     assert any("supportedTypes" in error for error in executors["no-types"]["errors"])
 
 
-def test_list_type_narrows_the_capabilities_only(cli: Runner, capabilities: Path) -> None:
+def test_list_type_narrows_the_capabilities_and_the_executors(
+    cli: Runner, capabilities: Path
+) -> None:
     ran = cli("capability", "list", "--type", "talent", "--json")
     assert ran.returncode == 0, ran
     data = envelope(ran, "listCapabilitiesResponse", True)["data"]
     assert [(c["type"], c["name"]) for c in data["capabilities"]] == [("talent", "other")]
-    assert {e["name"] for e in data["executors"]} == {"default", "no-types"}
+    assert {e["name"] for e in data["executors"]} == {"default"}  # the one serving talent
 
 
 def test_list_with_project_from_another_folder(
@@ -356,3 +358,52 @@ def test_sigint_stops_the_capability_with_130_and_its_tree_is_gone(
     assert pids_alive([executor_pid, grandchild]) == []
     summary = stderr.decode().strip().splitlines()[-1]
     assert "power/tree stopped" in summary
+
+
+# -- the first minutes -----------------------------------------------------------------------------
+
+SKILL = """---
+name: reviewing
+description: How to review a change.
+---
+# Reviewing
+
+Read the tests first.
+"""
+
+
+def test_run_prints_the_result_in_text_mode(cli: Runner, capabilities: Path) -> None:
+    """A capability's result is what it is for: a skill's instructions, a power's value."""
+    write_block(capabilities / ".claude" / "skills", "reviewing", files={"SKILL.md": SKILL})
+    ran = cli("capability", "run", "reviewing", "--type", "skill")
+    assert ran.returncode == 0, ran
+    assert "# Reviewing\n\nRead the tests first." in ran.out
+    assert "skill/reviewing completed" in ran.err
+
+    ran = cli("capability", "run", "words", "--type", "power", "--param", "text=a b c")
+    assert ran.returncode == 0, ran
+    assert ran.out.endswith('{\n  "words": 3\n}\n'), ran.out
+
+
+def test_run_needs_no_type_when_the_name_is_of_one_type(cli: Runner, capabilities: Path) -> None:
+    ran = cli("capability", "run", "words", "--param", "text=one two", "--json")
+    assert ran.returncode == 0, ran
+    assert completion_of(ran)["result"] == {"words": 2}
+
+
+def test_run_without_type_refuses_a_name_of_several_types(cli: Runner, capabilities: Path) -> None:
+    capability(capabilities, "talent", "words", ECHO, None)
+    ran = cli("capability", "run", "words", "--param", "text=one")
+    assert ran.returncode == 2, ran
+    assert "exists for several types (power, talent): give a type" in ran.err
+
+
+def test_an_unknown_capability_lists_those_of_its_type_only(
+    cli: Runner, capabilities: Path
+) -> None:
+    ran = cli("capability", "run", "nothing", "--type", "talent")
+    assert ran.returncode == 2, ran
+    assert ran.err.strip() == (
+        "sidetui: CAPABILITY_NOT_FOUND: No talent capability named 'nothing' "
+        "(the talent capabilities: other)"
+    )

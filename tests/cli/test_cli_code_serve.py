@@ -29,7 +29,14 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.cli.conftest import CLI, DEADLINE_S, Ran, cli_env
-from tests.helpers import PIDFILE_SLEEPER, file_text, needs_node, pids_alive, write_block
+from tests.helpers import (
+    NODE,
+    PIDFILE_SLEEPER,
+    file_text,
+    needs_node,
+    pids_alive,
+    write_block,
+)
 
 Runner = Callable[..., Ran]
 RECORD_KEYS = {
@@ -312,6 +319,62 @@ def test_code_unknown_language_is_a_usage_error(cli: Runner) -> None:
     assert ran.returncode == 2, ran
     assert "ruby" in ran.err
     assert log_files() == []
+
+
+@pytest.mark.parametrize(
+    ("alias", "code"),
+    [("py", "return 6 * 7"), ("python3", "return 6 * 7"), ("js", "return 6 * 7")],
+)
+def test_code_takes_the_usual_names_of_its_languages(cli: Runner, alias: str, code: str) -> None:
+    if alias == "js" and NODE is None:
+        pytest.skip("node is not installed")
+    ran = cli("code", code, "--language", alias, "--json")
+    assert ran.returncode == 0, ran
+    assert record_of(ran)["result"] == 42
+
+
+@needs_node
+def test_a_javascript_syntax_error_points_into_the_code(cli: Runner) -> None:
+    ran = cli("code", "const a = 1;\nreturn a +* 2;")
+    assert ran.returncode == 1, ran
+    assert "<inline code>, line 2:\nreturn a +* 2;\n          ^\n" in ran.err
+    assert "SyntaxError: Unexpected token '*' (line 2, column 11)" in ran.err
+    assert "inline.js" not in ran.err
+
+
+@needs_node
+def test_a_javascript_error_shows_the_frames_of_the_code_only(cli: Runner) -> None:
+    ran = cli("code", "const f = () => { throw new Error('boom'); };\nreturn f();")
+    assert ran.returncode == 1, ran
+    stack = ran.err.split("\nsidetui: ")[0].strip().splitlines()
+    assert stack == ["Error: boom", "    at f (<inline code>:1:25)", "    at <inline code>:2:8"]
+
+
+def test_a_python_error_shows_the_frames_of_the_code_only(cli: Runner) -> None:
+    code = "def half(n):\n    return n / 0\nreturn half(params['n'])"
+    ran = cli("code", code, "--language", "py", "--param", "n=4")
+    assert ran.returncode == 1, ran
+    shown = ran.err.split("\nsidetui: ")[0]
+    assert shown.splitlines()[0] == "Traceback (most recent call last):"
+    assert 'File "<inline code>", line 3, in __inline__' in shown
+    assert 'File "<inline code>", line 2, in half' in shown
+    assert "    return n / 0" in shown
+    assert shown.rstrip().endswith("ZeroDivisionError: division by zero")
+    assert "asyncio" not in shown and "block.py" not in shown and "inline.py" not in shown
+
+
+def test_a_python_syntax_error_shows_the_line_and_where(cli: Runner) -> None:
+    ran = cli("code", "x = (1", "--language", "python", "--json")
+    assert ran.returncode == 1, ran
+    record = record_of(ran)
+    assert record["error"]["code"] == "SYNTAX_ERROR"
+    assert record["error"]["message"] == "SyntaxError: '(' was never closed (line 1, column 5)"
+    assert record["errorOutput"].splitlines() == [
+        '  File "<inline code>", line 1',
+        "    x = (1",
+        "        ^",
+        "SyntaxError: '(' was never closed",
+    ]
 
 
 # -- serve -----------------------------------------------------------------------------------------

@@ -56,8 +56,10 @@ def log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         LineQuery("ok", invert=True),
         LineQuery("x" * 50),
     ],
-    ids=lambda q: f"{q.text[:12]}{'/re' if q.regex else ''}{'/case' if q.case_sensitive else ''}"
-    f"{'/invert' if q.invert else ''}",
+    ids=lambda q: (
+        f"{q.text[:12]}{'/re' if q.regex else ''}{'/case' if q.case_sensitive else ''}"
+        f"{'/invert' if q.invert else ''}"
+    ),
 )
 def test_the_scan_keeps_what_a_line_filter_keeps(log: Path, query: LineQuery) -> None:
     expected = reference(log, query)

@@ -71,9 +71,13 @@ def copy_samples(project: Path) -> Path:
 
 
 async def started(pilot: Pilot[None], app: SidetuiApp) -> None:
-    """The engine is open and the catalog shows what it found, its cursor on an entry."""
+    """The engine is open and the catalog shows what it found, its cursor on an entry (or, in a
+    project without blocks, on the offer to create one)."""
     await asyncio.wait_for(app.engine_ready.wait(), DEADLINE_S)
-    await wait_until(pilot, lambda: catalog(app).highlighted_entry is not None, "the catalog")
+    tree = catalog(app)
+    await wait_until(
+        pilot, lambda: tree.highlighted_entry is not None or tree.project_is_empty, "the catalog"
+    )
     await pilot.pause()
 
 
@@ -138,8 +142,8 @@ async def until_shown(pilot: Pilot[None], app: SidetuiApp, record: ExecutionReco
 async def until_running(
     pilot: Pilot[None], app: SidetuiApp, record: ExecutionRecord, lines: int
 ) -> None:
-    """Until the pane shows `lines` lines of `record`, still running, and the table its first
-    memory sample (shown as "-" until then, masked as "-M" after): a picture that holds still."""
+    """Until the pane shows `lines` lines of `record`, still running, and the table (where it
+    has a memory column) its first memory sample, masked or staged: a picture that holds still."""
     execution_id = record.side_execution_id
     await wait_until(
         pilot,
@@ -147,7 +151,10 @@ async def until_running(
             getattr(pane(app).record, "side_execution_id", None) == execution_id
             and pane(app).view.line_count == lines
             and status_cell(app, record).endswith("running")
-            and str(table(app).get_cell(execution_id, "mem")) == "-M"
+            and (
+                "mem" not in table(app).shown_columns
+                or str(table(app).get_cell(execution_id, "mem")) != "-"
+            )
         ),
         f"{lines} lines of {execution_id}, running",
     )
@@ -235,6 +242,13 @@ async def highlight(
     assert entry is not None
     assert entry.name == name
     return entry
+
+
+async def enter_on(pilot: Pilot[None], app: SidetuiApp, name: str) -> None:
+    """`enter` on the catalog entry `name`, and let the app answer."""
+    await highlight(pilot, app, name)
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 async def open_screen(

@@ -15,6 +15,7 @@ from tests.tui.pilot_support import (
     catalog,
     catalog_names,
     driving,
+    enter_on,
     highlight,
     main,
     shown,
@@ -141,9 +142,7 @@ async def test_a_broken_entry_is_marked_with_its_error(
 async def test_enter_on_an_executor_explains_instead_of_launching(make_app: AppFactory) -> None:
     app = make_app()
     async with driving(app) as pilot:
-        await highlight(pilot, app, "recipe-runner")
-        await pilot.press("enter")
-        await pilot.pause()
+        await enter_on(pilot, app, "recipe-runner")
 
         assert isinstance(app.screen, MainScreen)
         assert app.manager.records == []
@@ -151,3 +150,24 @@ async def test_enter_on_an_executor_explains_instead_of_launching(make_app: AppF
             n.message.startswith("An executor runs capabilities (types: recipe)")
             for n in app._notifications
         )
+
+
+async def test_the_details_follow_the_filter_to_the_entry_it_leaves(make_app: AppFactory) -> None:
+    """Filtering can put another entry under a cursor that did not move: the details show it,
+    and say so when nothing matches."""
+    app = make_app()
+    async with driving(app) as pilot:
+        await highlight(pilot, app, "codebolt-style")
+        assert "codebolt-style" in details_text(app)
+
+        await type_into(pilot, main(app).query_one("#filter"), "fails")
+        await pilot.pause()
+        assert catalog_names(app) == ["fails"]
+        assert "codebolt-style" not in details_text(app)
+        assert "Does a little work, then fails" in details_text(app)
+
+        await type_into(pilot, main(app).query_one("#filter"), "no such thing")
+        await pilot.pause()
+        assert catalog_names(app) == []
+        assert "fails" not in details_text(app)
+        assert "Nothing matches 'no such thing'" in details_text(app)

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
+
 from sidetui.core import EngineConfig
 from sidetui.tui.app import SidetuiApp
+from sidetui.tui.screens.confirm import ConfirmScreen
 from tests.helpers import pids_alive, write_block
 from tests.tui.pilot_support import (
     STUBBORN,
     AppFactory,
     driving,
     launch,
+    main,
     open_dialog,
+    open_screen,
     pane,
     run,
     run_to_end,
     settled,
+    show_tab,
+    shown,
     start_block,
     status_cell,
     table,
@@ -99,7 +106,7 @@ async def test_stop_ends_the_whole_tree_grandchildren_too(
         assert pids_alive([record.pid or 0, grandchild]) == []
 
 
-async def test_capital_s_stops_every_execution(make_app: AppFactory) -> None:
+async def test_capital_s_asks_then_stops_every_execution(make_app: AppFactory) -> None:
     app = make_app()
     async with driving(app) as pilot:
         first = await start_block(app, "countdown", {"seconds": 60})
@@ -108,7 +115,15 @@ async def test_capital_s_stops_every_execution(make_app: AppFactory) -> None:
             await wait_for_output(pilot, record, "s left")
         await wait_until(pilot, lambda: table(app).row_count == 2, "two rows")
 
-        await pilot.press("S")
+        question = await open_screen(pilot, app, "S", ConfirmScreen)
+        assert "Stop 2 live executions?" in shown(question.query_one(Static))
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert app.screen is main(app)
+        assert [first.status.value, second.status.value] == ["running", "running"]
+
+        await open_screen(pilot, app, "S", ConfirmScreen)
+        await pilot.press("y")
         for record in (first, second):
             await settled(pilot, app, record.side_execution_id)
 
@@ -170,7 +185,7 @@ async def test_the_dialog_offers_the_last_params_again(make_app: AppFactory) -> 
         await pilot.press("escape")
 
 
-async def test_x_clears_finished_executions_and_keeps_running_ones(
+async def test_x_asks_then_clears_finished_executions_and_keeps_running_ones(
     make_app: AppFactory,
 ) -> None:
     app = make_app()
@@ -183,7 +198,20 @@ async def test_x_clears_finished_executions_and_keeps_running_ones(
         await wait_for_output(pilot, running, "s left")
         await wait_until(pilot, lambda: table(app).row_count == 3, "three rows")
 
-        await pilot.press("x")
+        question = await open_screen(pilot, app, "x", ConfirmScreen)
+        assert "Clear 2 finished executions?" in shown(question.query_one(Static))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table(app).row_count == 3
+        assert len(app.manager.records) == 3
+        assert app.manager.history is not None
+        assert {r.side_execution_id for r in app.manager.history.recent()} >= {
+            done.side_execution_id,
+            failed.side_execution_id,
+        }
+
+        await open_screen(pilot, app, "x", ConfirmScreen)
+        await pilot.press("y")
         await pilot.pause()
 
         assert [r.side_execution_id for r in app.manager.records] == [running.side_execution_id]
@@ -286,3 +314,21 @@ async def test_s_with_nothing_selected_says_so(make_app: AppFactory) -> None:
         await pilot.press("s")
         await pilot.pause()
         assert ("No execution is selected.", "information") in notifications(app)
+
+
+async def test_exit_shows_once_a_block_that_returned_its_result_has_exited(
+    make_app: AppFactory,
+) -> None:
+    """A result sent over the channel ends the execution before its process exits: the exit code
+    comes later, and the table and the details show it then."""
+    app = make_app()
+    async with driving(app) as pilot:
+        await show_tab(pilot, app, "details")
+        record = await run_to_end(pilot, app, "python-helper", {"text": "to be or not to be"})
+        assert record.status.value == "completed"
+        assert record.exit_code == 0
+
+        exit_cell = lambda: str(table(app).get_cell(record.side_execution_id, "exit"))  # noqa: E731
+        await wait_until(pilot, lambda: exit_cell() == "0", "exit 0 in the table")
+        details = shown(main(app).query_one("#execution-details-body"))
+        assert "exit       0" in details or "exit 0" in " ".join(details.split())

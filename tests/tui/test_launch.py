@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
+from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.screens.main import MainScreen
 from tests.helpers import needs_node, write_block
@@ -14,6 +16,7 @@ from tests.tui.pilot_support import (
     ECHO_PARAMS,
     AppFactory,
     driving,
+    enter_on,
     field_value,
     open_dialog,
     pane,
@@ -27,6 +30,13 @@ from tests.tui.pilot_support import (
     view,
     wait_until,
 )
+
+
+async def typed_inputs_titled(pilot: Pilot[None], app: SidetuiApp) -> LaunchScreen:
+    """The typed-inputs dialog with its one required field, the title, filled in."""
+    dialog = await open_dialog(pilot, app, "typed-inputs")
+    await type_into(pilot, dialog.query_one("#in-title"), "T")
+    return dialog
 
 
 def error_shown(dialog: LaunchScreen, field: str) -> str:
@@ -87,27 +97,32 @@ async def test_missing_required_title_is_explained_in_place(make_app: AppFactory
         assert app.manager.records == []
 
 
-async def test_a_count_that_is_not_an_integer_is_explained_in_place(
+async def test_a_count_that_is_not_an_integer_is_explained_as_it_is_typed(
     make_app: AppFactory,
 ) -> None:
+    """Letters in an integer field are kept and explained at once, not dropped; ctrl+s then
+    says which fields need attention, in the dialog, and starts nothing."""
     app = make_app()
     async with driving(app) as pilot:
-        dialog = await open_dialog(pilot, app, "typed-inputs")
-        await type_into(pilot, dialog.query_one("#in-title"), "T")
-        # The integer field refuses letters as they are typed; "-" alone gets through.
-        await type_into(pilot, dialog.query_one("#in-count"), "abc-")
-        assert field_value(dialog, "count") == "-"
+        dialog = await typed_inputs_titled(pilot, app)
+        await type_into(pilot, dialog.query_one("#in-count"), "abc")
+        assert field_value(dialog, "count") == "abc"
+        assert error_shown(dialog, "count") == "✘ expected integer (a whole number), got 'abc'"
+
         await pilot.press("ctrl+s")
         await pilot.pause()
-
         assert app.screen is dialog
-        assert error_shown(dialog, "count") == "✘ expected integer, got '-'"
         assert error_shown(dialog, "title") == ""
+        assert shown(dialog.query_one("#problems", Static)).strip() == (
+            "✘ 1 field needs attention: count"
+        )
         assert app.manager.records == []
 
         await type_into(pilot, dialog.query_one("#in-count"), "1")
+        assert error_shown(dialog, "count") == ""
         record = await run(pilot, app)
         assert record.params["count"] == 1
+        assert not [n for n in app._notifications if "attention" in n.message]
 
 
 async def test_every_invalid_field_is_explained_at_once(make_app: AppFactory) -> None:
@@ -164,7 +179,7 @@ async def test_free_json_params_refuse_invalid_json_in_place(
     async with driving(app) as pilot:
         dialog = await open_dialog(pilot, app, "echo-params")
         area = dialog.query_one("#in-__params__")
-        assert area.text == "{}"
+        assert area.text == ""  # empty means no params; the placeholder shows the form
 
         await type_into(pilot, area, '{"a": ')
         await pilot.press("ctrl+s")
@@ -218,7 +233,7 @@ async def test_json_and_boolean_fields(make_app: AppFactory) -> None:
     app = make_app()
     async with driving(app) as pilot:
         dialog = await open_dialog(pilot, app, "typed-inputs")
-        assert dialog.query_one("#in-tags").text == "[]"  # the default, as JSON
+        assert field_value(dialog, "tags") == ""  # the default, an empty list
         await type_into(pilot, dialog.query_one("#in-title"), "hi")
         await type_into(pilot, dialog.query_one("#in-tags"), "[1,")
         await type_into(pilot, dialog.query_one("#in-options"), "[]")
@@ -242,3 +257,56 @@ async def test_json_and_boolean_fields(make_app: AppFactory) -> None:
         assert record.params["options"] == {"k": 1}
         assert record.params["shout"] is True
         assert "1. HI" in record.output
+
+
+async def test_free_params_are_typed_as_a_person_types_them(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    """No prefilled `{}` to type after; the next time, the last params are offered, selected,
+    so that typing replaces them."""
+    write_block(samples_project, "echo-params", ECHO_PARAMS, {"description": "no inputs"})
+    app = make_app()
+    async with driving(app) as pilot:
+        dialog = await open_dialog(pilot, app, "echo-params")
+        assert app.focused is dialog.query_one("#in-__params__")
+        await pilot.press(*'{"name": "Ada"}')
+        record = await run(pilot, app)
+        assert record.params == {"name": "Ada"}
+
+        dialog = await open_dialog(pilot, app, "echo-params")
+        area = dialog.query_one("#in-__params__")
+        assert app.focused is area
+        assert '"Ada"' in area.text
+        await pilot.press(*'{"name": "Linus"}')
+        record = await run(pilot, app)
+        assert record.params == {"name": "Linus"}
+
+
+@needs_node
+async def test_a_list_is_typed_the_way_people_write_one(make_app: AppFactory) -> None:
+    app = make_app()
+    async with driving(app) as pilot:
+        dialog = await typed_inputs_titled(pilot, app)
+        await type_into(pilot, dialog.query_one("#in-tags"), "Ada, Linus , 3")
+        assert error_shown(dialog, "tags") == ""
+        record = await run(pilot, app)
+        assert record.params["tags"] == ["Ada", "Linus", 3]
+
+        dialog = await open_dialog(pilot, app, "typed-inputs")  # offered again as typed
+        assert field_value(dialog, "tags") == '["Ada", "Linus", 3]'
+        await type_into(pilot, dialog.query_one("#in-tags"), '["a, b", "c"]')
+        record = await run(pilot, app)
+        assert record.params["tags"] == ["a, b", "c"]
+
+
+async def test_a_broken_entry_is_refused_before_any_form_opens(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    write_block(samples_project, "broken", "print(1)\n", {"entryPoint": "missing.py"})
+    app = make_app()
+    async with driving(app) as pilot:
+        await enter_on(pilot, app, "broken")
+        assert isinstance(app.screen, MainScreen)
+        refusals = [n.message for n in app._notifications if n.title == "Not launched"]
+        assert refusals and refusals[0].startswith("broken is broken and cannot run: ")
+        assert "missing.py" in refusals[0]

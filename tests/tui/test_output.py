@@ -18,6 +18,7 @@ from tests.tui.pilot_support import (
     HAYSTACK,
     TICKER,
     AppFactory,
+    click_row,
     driving,
     launch,
     main,
@@ -25,7 +26,9 @@ from tests.tui.pilot_support import (
     run_to_end,
     screen_lines,
     settled,
+    show_tab,
     shown,
+    until_shown,
     view,
     wait_until,
     wheel_up,
@@ -71,6 +74,7 @@ async def test_search_jumps_between_matches_with_enter_n_and_capital_n(
         search = main(app).query_one("#search", Input)
         assert not search.display
 
+        await pilot.click("#output")
         await pilot.press("slash")
         assert search.display
         assert app.focused is search
@@ -101,11 +105,85 @@ async def test_search_jumps_between_matches_with_enter_n_and_capital_n(
         assert "needle-120" in visible(app)
 
 
+CRASH = """
+    print("starting")
+    raise RuntimeError("the disk is full")
+"""
+
+DENSE = """
+    for i in range(80):
+        if i == 30:
+            print("57.5 s left · 57 again")  # two matches on one line
+        elif i in (31, 33):
+            print(f"57.{i % 2 * 5} s left")
+        else:
+            print("hay")
+"""
+
+
+def current_match(app: SidetuiApp) -> tuple[int, int] | None:
+    return view(app).finder.current
+
+
+async def test_n_and_capital_n_step_from_the_current_match_through_every_one(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    """Matches closer together than half a screen, two on one line: `n` visits each in order
+    and wraps, `N` goes back one at a time; the status line counts what is highlighted."""
+    write_block(samples_project, "dense", DENSE, {"description": "close matches"})
+    app = make_app()
+    async with driving(app) as pilot:
+        await run_to_end(pilot, app, "dense")
+        await pilot.click("#output")
+        await pilot.press("slash", *"57", "enter", "escape")
+        assert "1/4 matches for '57'" in status_line(app)
+        assert current_match(app) == (30, 0)
+        steps = []
+        for key in ("n", "n", "n", "n", "N", "N", "N", "N", "N"):
+            await pilot.press(key)
+            steps.append((status_line(app).split(" · ")[0], current_match(app)))
+        assert steps == [
+            ("2/4 matches for '57'", (30, 14)),
+            ("3/4 matches for '57'", (31, 0)),
+            ("4/4 matches for '57'", (33, 0)),
+            ("1/4 matches for '57'", (30, 0)),  # past the last: the first
+            ("4/4 matches for '57'", (33, 0)),  # before the first: the last
+            ("3/4 matches for '57'", (31, 0)),
+            ("2/4 matches for '57'", (30, 14)),
+            ("1/4 matches for '57'", (30, 0)),
+            ("4/4 matches for '57'", (33, 0)),
+        ]
+
+
+@pytest.mark.usefixtures("ticker")
+async def test_n_keeps_stepping_one_match_at_a_time_while_output_arrives(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with driving(app) as pilot:
+        record, output = await ticking(pilot, app)
+        await pilot.click("#output")
+        await pilot.press("slash", *"tick", "enter", "escape")  # every line matches once
+        visited = [output.finder.current]
+        numbers = [output.finder.position()[0]]
+        for _ in range(6):
+            await pilot.press("n")
+            visited.append(output.finder.current)
+            numbers.append(output.finder.position()[0])
+            assert f"{numbers[-1]}/" in status_line(app)
+        first_line = visited[0][0]
+        assert visited == [(first_line + step, 0) for step in range(7)]
+        assert numbers == list(range(numbers[0], numbers[0] + 7))
+        await app.manager.stop(record.side_execution_id)
+        await settled(pilot, app, record.side_execution_id)
+
+
 @pytest.mark.usefixtures("haystack")
 async def test_search_without_match_says_so(make_app: AppFactory) -> None:
     app = make_app()
     async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
+        await pilot.click("#output")
         await pilot.press("slash", *"pin", "enter")
         assert "no match for 'pin'" in status_line(app)
 
@@ -137,6 +215,7 @@ async def test_search_highlights_the_matches(make_app: AppFactory) -> None:
     async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
         plain = on_screen(next(iter(view(app).render_line(0))).style)
+        await pilot.click("#output")
         await pilot.press("slash", *"needle", "enter")
         matches = drawn_colours(app, "needle")
         assert matches, "the match is drawn as a segment of its own"
@@ -148,6 +227,7 @@ async def test_a_highlighted_match_stays_readable(make_app: AppFactory) -> None:
     app = make_app()
     async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
+        await pilot.click("#output")
         await pilot.press("slash", *"needle", "enter")
         matches = drawn_colours(app, "needle")
         assert matches
@@ -366,9 +446,51 @@ async def test_search_counts_do_not_follow_to_another_execution(make_app: AppFac
     app = make_app()
     async with driving(app) as pilot:
         await run_to_end(pilot, app, "haystack")
+        await pilot.click("#output")
         await pilot.press("slash", *"needle", "enter", "escape")
         assert "1/3 matches for 'needle'" in status_line(app)
 
         await run_to_end(pilot, app, "hello-python")
         assert pane(app).record is app.manager.records[0]
         assert "1/3 matches" not in status_line(app)
+
+
+async def test_a_finished_execution_that_printed_nothing_says_so(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    write_block(samples_project, "silent", "pass\n", {"description": "prints nothing"})
+    app = make_app()
+    async with driving(app) as pilot:
+        await run_to_end(pilot, app, "silent")
+        assert visible(app)[0] == "It printed nothing on stdout."
+        await show_tab(pilot, app, "stderr")
+        assert visible(app)[0] == "It printed nothing on stderr."
+
+
+async def test_an_execution_opens_on_the_tab_that_explains_its_end(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    """A failure opens its result (the error, and the stderr lines before the one it quotes) -
+    when it ends on screen and when it is selected later; others open on the tab chosen last."""
+    write_block(samples_project, "crash", CRASH, {"description": "raises"})
+    app = make_app()
+    async with driving(app) as pilot:
+        failed = await run_to_end(pilot, app, "crash")
+        await until_shown(pilot, app, failed)
+        assert pane(app).tab == "result"
+        result = shown(main(app).query_one("#result-body"), width=200)
+        assert "PROCESS_CRASHED" in result
+        assert "RuntimeError: the disk is full" in result
+        said = result.split("its last lines on stderr:")[1]
+        assert "raise RuntimeError" in said
+        assert "RuntimeError: the disk is full" not in said  # the message quotes it already
+
+        completed = await run_to_end(pilot, app, "hello-python")
+        await until_shown(pilot, app, completed)
+        assert pane(app).tab == "stdout"  # the tab chosen last, not the one opened for us
+
+        await click_row(pilot, app, failed.side_execution_id)
+        assert pane(app).tab == "result"
+        await show_tab(pilot, app, "stderr")  # chosen by hand: kept from now on
+        await click_row(pilot, app, completed.side_execution_id)
+        assert pane(app).tab == "stderr"

@@ -7,6 +7,7 @@ from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from sidetui.tui.app import SidetuiApp
+from sidetui.tui.screens.confirm import ConfirmScreen
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.screens.main import MainScreen
 from tests.helpers import pids_alive
@@ -90,6 +91,8 @@ async def test_stop_all_stops_every_execution(make_app: AppFactory) -> None:
         second = await running_countdown(pilot, app)
 
         await palette(pilot, app, "stop all", "Stop all")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
         for record in (first, second):
             await settled(pilot, app, record.side_execution_id)
 
@@ -105,6 +108,9 @@ async def test_screen_actions_run_from_the_palette(make_app: AppFactory) -> None
         assert table(app).row_count == 1
 
         await palette(pilot, app, "clear fin", "Clear finished")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        await pilot.pause()
 
         assert app.manager.records == []
         assert table(app).row_count == 0

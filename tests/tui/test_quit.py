@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from sidetui.tui.app import SidetuiApp
-from sidetui.tui.screens.confirm_quit import ConfirmQuitScreen
+from sidetui.tui.screens.confirm import ConfirmScreen
 from sidetui.tui.screens.main import MainScreen
 from tests.helpers import pids_alive
 from tests.tui.pilot_support import (
@@ -52,7 +52,7 @@ async def test_n_and_escape_stay_with_everything_running(make_app: AppFactory) -
         record = await running_countdown(pilot, app)
 
         for answer in ("n", "escape"):
-            await open_screen(pilot, app, "q", ConfirmQuitScreen)
+            await open_screen(pilot, app, "q", ConfirmScreen)
             await pilot.press(answer)
             await pilot.pause()
             assert isinstance(app.screen, MainScreen)
@@ -72,8 +72,8 @@ async def test_q_then_y_stops_everything_and_quits(make_app: AppFactory) -> None
         first = await running_countdown(pilot, app)
         second = await running_countdown(pilot, app)
 
-        question = await open_screen(pilot, app, "q", ConfirmQuitScreen)
-        assert question.running == 2
+        question = await open_screen(pilot, app, "q", ConfirmScreen)
+        assert question.headline == "2 executions are still running."
         await pilot.press("y")
         await exited(app)
         # Stopped by the answer, before the app ended (not by its teardown).
@@ -87,7 +87,7 @@ async def test_ctrl_q_asks_too(make_app: AppFactory) -> None:
     async with driving(app) as pilot:
         record = await running_countdown(pilot, app)
 
-        await open_screen(pilot, app, "ctrl+q", ConfirmQuitScreen)
+        await open_screen(pilot, app, "ctrl+q", ConfirmScreen)
         await pilot.press("y")
         await exited(app)
         assert record.status.value == "stopped"

@@ -18,12 +18,14 @@ from pathlib import Path
 import pytest
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
 
 from sidetui.core import EngineConfig
 from sidetui.tui.app import SidetuiApp
-from sidetui.tui.screens.confirm_quit import ConfirmQuitScreen
+from sidetui.tui.screens.confirm import ConfirmScreen
+from sidetui.tui.screens.help import HelpScreen
 from sidetui.tui.screens.inline_code import InlineCodeScreen
+from sidetui.tui.screens.new_block import NewBlockScreen
 from tests.helpers import needs_node, write_block
 from tests.tui.pilot_support import (
     SIZE,
@@ -45,6 +47,7 @@ from tests.tui.pilot_support import (
 )
 
 SMALL = (80, 24)
+WIDE = (220, 60)
 
 # A block that prints a few fixed lines and then waits: running, but a stable picture.
 STEADY = """\
@@ -85,11 +88,11 @@ Snapshot = Callable[..., bool]  # the `matches_snapshot` fixture
 
 @pytest.fixture
 def matches_snapshot(make_app: AppFactory, snap_compare) -> Snapshot:
-    """`matches_snapshot(drive, size=SIZE)`: the app built now (after the test has written its
-    project), started and driven, looks as its snapshot does."""
+    """`matches_snapshot(drive, size=SIZE, project=None)`: the app built now (after the test has
+    written its project), started and driven, looks as its snapshot does."""
 
-    def compare(drive: Drive, size: tuple[int, int] = SIZE) -> bool:
-        app = make_app()
+    def compare(drive: Drive, size: tuple[int, int] = SIZE, project: Path | None = None) -> bool:
+        app = make_app(project)
 
         async def run_before(pilot: Pilot[None]) -> None:
             await started(pilot, app)
@@ -105,6 +108,17 @@ async def run_and_look(pilot: Pilot[None], app: SidetuiApp, name: str) -> None:
     record = await run_to_end(pilot, app, name)
     await until_shown(pilot, app, record)
     await click_row(pilot, app, record.side_execution_id)
+
+
+def asking_while_steady_runs(key: str) -> Drive:
+    """Launch `steady`; once it runs, press `key` and wait for the question it asks."""
+
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        record = await launch(pilot, app, "steady")
+        await until_running(pilot, app, record, lines=3)
+        await open_screen(pilot, app, key, ConfirmScreen)
+
+    return drive
 
 
 # -- projects ----------------------------------------------------------------------------------
@@ -215,7 +229,7 @@ def test_launch_dialog_required_and_json_errors(matches_snapshot: Snapshot) -> N
 
     async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
         dialog = await open_dialog(pilot, app, "typed-inputs")
-        dialog.query_one("#in-tags", TextArea).text = '{"not": "a list"}'
+        dialog.query_one("#in-tags", Input).value = '{"not": "a list"}'
         dialog.query_one("#in-options", TextArea).text = "[1, 2]"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: dialog.query_one("#err-title").display, "the errors")
@@ -283,12 +297,7 @@ def test_quit_asks_with_a_running_execution(
     """`q` with an execution still running asks first."""
     add_steady(samples_project)
 
-    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
-        record = await launch(pilot, app, "steady")
-        await until_running(pilot, app, record, lines=3)
-        await open_screen(pilot, app, "q", ConfirmQuitScreen)
-
-    assert matches_snapshot(drive)
+    assert matches_snapshot(asking_while_steady_runs("q"))
 
 
 def test_command_palette_launch(matches_snapshot: Snapshot) -> None:
@@ -320,3 +329,70 @@ def test_small_terminal(matches_snapshot: Snapshot) -> None:
         await run_and_look(pilot, app, "hello-python")
 
     assert matches_snapshot(drive, size=SMALL)
+
+
+def test_wide_terminal(matches_snapshot: Snapshot, samples_project: Path) -> None:
+    """220x60: every column, names as wide as they need, the rest for each outcome."""
+    add_steady(samples_project)
+
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await run_and_look(pilot, app, "fails")
+        counted = await run_to_end(pilot, app, "python-helper", {"text": "to be or not to be"})
+        await until_shown(pilot, app, counted)
+        record = await launch(pilot, app, "steady")
+        await until_running(pilot, app, record, lines=3)
+        await click_row(pilot, app, record.side_execution_id)
+
+    assert matches_snapshot(drive, size=WIDE)
+
+
+def test_small_terminal_with_output_focused(matches_snapshot: Snapshot) -> None:
+    """80x24 with the focus in the output: its border lit, the footer's keys for it, whole."""
+
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await run_and_look(pilot, app, "hello-python")
+        await pilot.press("enter")  # from the executions, to the output
+        await pilot.pause()
+
+    assert matches_snapshot(drive, size=SMALL)
+
+
+def test_help_screen(matches_snapshot: Snapshot) -> None:
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await open_screen(pilot, app, "question_mark", HelpScreen)
+
+    assert matches_snapshot(drive)
+
+
+def test_help_screen_small(matches_snapshot: Snapshot) -> None:
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await open_screen(pilot, app, "question_mark", HelpScreen)
+
+    assert matches_snapshot(drive, size=SMALL)
+
+
+def test_new_block_dialog(matches_snapshot: Snapshot) -> None:
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await open_screen(pilot, app, "a", NewBlockScreen)
+        await pilot.press(*"greet")
+        steady_cursors(app)
+        await pilot.pause()
+
+    assert matches_snapshot(drive, size=SMALL)
+
+
+def test_stop_all_asks(matches_snapshot: Snapshot, samples_project: Path) -> None:
+    add_steady(samples_project)
+
+    assert matches_snapshot(asking_while_steady_runs("S"))
+
+
+def test_empty_project(matches_snapshot: Snapshot, tmp_path: Path) -> None:
+    """A project without blocks says what to do, and offers to create one."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await pilot.pause()
+
+    assert matches_snapshot(drive, project=empty)

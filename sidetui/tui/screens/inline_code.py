@@ -32,8 +32,8 @@ class InlineCodeScreen(StartDialog):
     """Write code and start it with ctrl+s; escape cancels."""
 
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start", id="code.start"),
-        Binding("escape", "cancel", "Cancel", id="code.cancel"),
+        Binding("ctrl+s", "start", "Start", id="code.start", tooltip="run the code"),
+        Binding("escape", "cancel", "Cancel", id="code.cancel", tooltip="close, running nothing"),
     ]
 
     def __init__(self, previous: LaunchRequest | None = None):

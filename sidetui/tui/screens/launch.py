@@ -1,11 +1,17 @@
-"""The launch dialog: a form from the entry's declared inputs, checked before anything starts."""
+"""The launch dialog: a form from the entry's declared inputs, checked before anything starts.
+
+Each field is checked as it is typed (a number field keeps what was typed and says what is wrong
+with it, rather than dropping keys); ctrl+s checks them all against the declared inputs and starts
+only when every one is right, else says in place what each needs.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -15,23 +21,41 @@ from textual.widgets import Input, Label, Static, Switch, TextArea
 from sidetui.core import Entry, InputSpec, Refusal
 from sidetui.core.catalog.entries import Capability
 from sidetui.core.catalog.inputs import validate_params
+from sidetui.core.terminal_text import strip_ansi
+from sidetui.tui.field_values import FieldProblem, field_text, read_field, read_timeout
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.screens.start_dialog import StartDialog
 
 FREE_PARAMS = "__params__"
-INPUT_TYPES: dict[str, Literal["integer", "number", "text"]] = {
-    "integer": "integer",
-    "number": "number",
-}  # what an Input can check as you type; other types are text, checked on start
+HINTS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a, b, c  or JSON: [...]",
+}
+
+
+class JsonArea(TextArea):
+    """A JSON editor whose prefilled text is selected when it gets the focus from the keyboard,
+    so that typing replaces it instead of adding to it."""
+
+    edited = False
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        if self.text and not self.edited:
+            self.select_all()
+
+    def on_text_area_changed(self) -> None:
+        self.edited = True
 
 
 class LaunchScreen(PlainNotifications, StartDialog):
     """Fill in params and a timeout; ctrl+s starts, escape cancels."""
 
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start", id="launch.start"),
-        Binding("escape", "cancel", "Cancel", id="launch.cancel"),
+        Binding("ctrl+s", "start", "Start", id="launch.start", tooltip="start, once all is right"),
+        Binding("escape", "cancel", "Cancel", id="launch.cancel", tooltip="close, start nothing"),
     ]
 
     def __init__(self, entry: Entry, previous: dict[str, Any] | None = None):
@@ -39,31 +63,38 @@ class LaunchScreen(PlainNotifications, StartDialog):
         self.entry = entry
         self.inputs: tuple[InputSpec, ...] = tuple(getattr(entry, "inputs", ()))
         self.previous = previous or {}
+        self._kinds = {spec.name: spec.type for spec in self.inputs} | {"timeout": "timeout"}
 
     def compose(self) -> ComposeResult:
         entry = self.entry
         kind = f"{entry.type} capability" if isinstance(entry, Capability) else "ActionBlock"
         with Vertical(id="dialog"):
             yield Static(
-                Text.assemble(("Launch ", "bold"), (entry.name, "bold"), (f"  {kind}", "dim"))
+                Text.assemble(
+                    ("Launch ", "bold"), (strip_ansi(entry.name), "bold"), (f"  {kind}", "dim")
+                )
             )
             if entry.description:
-                yield Static(Text(entry.description, style="dim"), classes="description")
+                yield Static(
+                    Text(strip_ansi(entry.description), style="dim"), classes="description"
+                )
             with VerticalScroll(id="fields"):
                 for spec in self.inputs:
                     yield from self._field(spec)
                 if not self.inputs:
-                    yield Label(Text("params (a JSON object)", style="bold"))
-                    yield TextArea(
-                        json.dumps(self.previous or {}, indent=2),
+                    yield Label(Text("params (a JSON object; empty: none)", style="bold"))
+                    yield JsonArea(
+                        json.dumps(self.previous, indent=2) if self.previous else "",
                         language="json",
                         id=f"in-{FREE_PARAMS}",
                         classes="json",
+                        placeholder='{"name": "value"}',
                     )
                     yield Static("", id=f"err-{FREE_PARAMS}", classes="error")
                 yield Label(Text("timeout (ms, empty: the default, 0: none)", style="bold"))
-                yield Input(placeholder=_default_timeout(entry), type="integer", id="in-timeout")
+                yield Input(placeholder=_default_timeout(entry), id="in-timeout")
                 yield Static("", id="err-timeout", classes="error")
+            yield Static("", id="problems", classes="error")
             yield from self.buttons()
             yield Static(Text("ctrl+s start · escape cancel · tab next field", style="dim"))
 
@@ -73,29 +104,39 @@ class LaunchScreen(PlainNotifications, StartDialog):
     def _field(self, spec: InputSpec) -> list[Widget]:
         error_colour = self.app.theme_variables.get("text-error", "red")[:7]
         star = Text(" *", style=f"bold {error_colour}") if spec.required else Text("")
-        label = Text.assemble((spec.name, "bold"), star, (f"  {spec.type}", "italic dim"))
+        label = Text.assemble((strip_ansi(spec.name), "bold"), star)
+        label.append(f"  {spec.type}", style="italic dim")
         if spec.description:
-            label.append(f"  {spec.description}", style="dim")
+            label.append(f"  {strip_ansi(spec.description)}", style="dim")
         value = self.previous.get(spec.name, spec.default if spec.has_default else None)
         widgets: list[Widget] = [Label(label)]
         field_id = f"in-{spec.name}"
         if spec.type == "boolean":
             widgets.append(Switch(value=bool(value), id=field_id))
-        elif spec.type in ("object", "array"):
-            text = json.dumps(value, indent=2) if value is not None else ""
-            widgets.append(TextArea(text, language="json", id=field_id, classes="json"))
+        elif spec.type == "object":
+            text = json.dumps(value, indent=2) if value else ""
+            widgets.append(
+                JsonArea(text, language="json", id=field_id, classes="json", placeholder="{}")
+            )
         else:
-            kind = INPUT_TYPES.get(spec.type, "text")
-            widgets.append(Input("" if value is None else str(value), type=kind, id=field_id))
+            hint = HINTS.get(spec.type, "")
+            widgets.append(Input(field_text(spec.type, value), placeholder=hint, id=field_id))
         widgets.append(Static("", id=f"err-{spec.name}", classes="error"))
         return widgets
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A one-line field says at once what is wrong with what it holds (or nothing)."""
+        name = (event.input.id or "").removeprefix("in-")
+        problems: dict[str, str] = {}
+        self._read_input(name, event.value.strip(), problems)
+        self._show(name, problems.get(name, ""))
 
     def action_start(self) -> None:
         """Check every field; start only when all are valid, else explain each in place, all at
         once: a field that cannot be read keeps that reason, the others get the manifest's."""
         problems: dict[str, str] = {}
         params = self._read_params(problems)
-        timeout = self._read_timeout(problems)
+        timeout = self._read_input("timeout", self._raw("timeout"), problems)
         if FREE_PARAMS not in problems:
             try:
                 params = validate_params(self.inputs, params)
@@ -110,23 +151,27 @@ class LaunchScreen(PlainNotifications, StartDialog):
         entry = self.entry
         if isinstance(entry, Capability):
             request = LaunchRequest("capability", entry.name, params, timeout, entry.type)
-        else:
-            target = entry.id if entry.conflicts_with else entry.name
+        else:  # by id when its name means another block (shadowing it, or two of one name)
+            target = entry.id if entry.conflicts_with or entry.shadowed_by else entry.name
             request = LaunchRequest("block", target, params, timeout)
         self.dismiss(request)
 
+    def _raw(self, name: str) -> str:
+        return self.query_one(f"#in-{name}", Input).value.strip()
+
+    def _read_input(self, name: str, raw: str, problems: dict[str, str]) -> Any:
+        """The value of a one-line field (None when empty); its problem into `problems`."""
+        try:
+            if name == "timeout":
+                return read_timeout(raw)
+            return read_field(self._kinds.get(name, "string"), raw) if raw else None
+        except FieldProblem as problem:
+            problems[name] = str(problem)
+            return None
+
     def _read_params(self, problems: dict[str, str]) -> dict[str, Any]:
         if not self.inputs:
-            raw = self.query_one(f"#in-{FREE_PARAMS}", TextArea).text.strip() or "{}"
-            try:
-                value = json.loads(raw)
-            except json.JSONDecodeError as error:
-                problems[FREE_PARAMS] = f"not JSON: {error}"
-                return {}
-            if not isinstance(value, dict):
-                problems[FREE_PARAMS] = "params must be a JSON object: {...}"
-                return {}
-            return value
+            return self._read_free_params(problems)
         params: dict[str, Any] = {}
         for spec in self.inputs:
             widget = self.query_one(f"#in-{spec.name}")
@@ -140,47 +185,44 @@ class LaunchScreen(PlainNotifications, StartDialog):
                     except json.JSONDecodeError as error:
                         problems[spec.name] = f"not JSON: {error.msg} (line {error.lineno})"
             elif isinstance(widget, Input):
-                raw = widget.value.strip()
-                if raw:
-                    params[spec.name] = _typed(spec.type, raw, problems, spec.name)
+                value = self._read_input(spec.name, widget.value.strip(), problems)
+                if value is not None:
+                    params[spec.name] = value
         return params
 
-    def _read_timeout(self, problems: dict[str, str]) -> int | None:
-        raw = self.query_one("#in-timeout", Input).value.strip()
-        if not raw:
-            return None
+    def _read_free_params(self, problems: dict[str, str]) -> dict[str, Any]:
+        raw = self.query_one(f"#in-{FREE_PARAMS}", TextArea).text.strip() or "{}"
         try:
-            value = int(raw)
-        except ValueError:
-            problems["timeout"] = "a whole number of milliseconds"
-            return None
-        if value < 0:
-            problems["timeout"] = "0 or more"
+            value = json.loads(raw)
+        except json.JSONDecodeError as error:
+            problems[FREE_PARAMS] = f"not JSON: {error}"
+            return {}
+        if not isinstance(value, dict):
+            problems[FREE_PARAMS] = "params must be a JSON object: {...}"
+            return {}
         return value
+
+    def _show(self, name: str, message: str) -> None:
+        found = self.query(f"#err-{name}")
+        if found:
+            error = found.first(Static)
+            error.update(Text(f"✘ {message}", style="bold") if message else "")  # colour: CSS
+            error.display = bool(message)
 
     def _show_problems(self, problems: dict[str, str]) -> None:
         for error in self.query(".error").results(Static):
             name = (error.id or "").removeprefix("err-")
-            message = problems.get(name, "")
-            error.update(Text(f"✘ {message}", style="bold") if message else "")  # colour: CSS
-            error.display = bool(message)
+            if error.id != "problems":
+                self._show(name, problems.get(name, ""))
+        summary = self.query_one("#problems", Static)
+        summary.display = bool(problems)
         if problems:
-            first = next(iter(problems))
-            target = f"#in-{first}"
+            names = ", ".join("params" if n == FREE_PARAMS else n for n in problems)
+            noun = "field needs" if len(problems) == 1 else "fields need"
+            summary.update(Text(f"✘ {len(problems)} {noun} attention: {names}", style="bold"))
+            target = f"#in-{next(iter(problems))}"
             if self.query(target):
                 self.query_one(target).focus()
-            self.notify(f"{len(problems)} field(s) need attention", severity="warning")
-
-
-def _typed(kind: str, raw: str, problems: dict[str, str], name: str) -> Any:
-    try:
-        if kind == "integer":
-            return int(raw)
-        if kind == "number":
-            return float(raw)
-    except ValueError:
-        problems[name] = f"expected {kind}, got {raw!r}"
-    return raw
 
 
 def _default_timeout(entry: Entry) -> str:

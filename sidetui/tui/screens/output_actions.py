@@ -37,6 +37,9 @@ class OutputActions(Screen[None]):
             (back if back is not None and back.is_attached else self.query_one(OutputView)).focus()
             event.stop()
 
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(OutputPane).open_tab(tab)
+
     def action_search_next(self) -> None:
         self._search(self.query_one("#search", Input).value, forward=True)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -20,8 +21,19 @@ from sidetui.core.catalog.entries import Capability, Executor
 Node = TreeNode[Entry | None]
 
 
+EMPTY_HINT = "+ new block"
+LAUNCH_TIP = "launch the highlighted entry: a form from its declared inputs"
+FILTER_TIP = "narrow the catalog as you type (every word must match)"
+
+
 class CatalogTree(Tree[Entry | None]):
-    """Everything that can be run, grouped by kind; `enter` asks to launch the entry."""
+    """Everything that can be run, grouped by kind; `enter` asks to launch the entry. Without
+    ActionBlocks of its own, the project gets a line offering to create one."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Launch", id="launch", tooltip=LAUNCH_TIP),
+        Binding("slash", "screen.focus_filter", "Filter", id="filter", tooltip=FILTER_TIP),
+    ]
 
     class EntryHighlighted(Message):
         def __init__(self, entry: Entry | None):
@@ -33,6 +45,9 @@ class CatalogTree(Tree[Entry | None]):
             super().__init__()
             self.entry = entry
 
+    class NewBlockRequested(Message):
+        """`enter` on the line offering to create a block."""
+
     def __init__(self, colours: dict[str, str], *, id: str | None = None):
         super().__init__("catalog", id=id)
         self.show_root = False
@@ -40,6 +55,8 @@ class CatalogTree(Tree[Entry | None]):
         self.colours = colours
         self._entries: list[Entry] = []
         self._filter = ""
+        self._announced: Entry | None = None  # the entry the details were last told about
+        self._hint: Node | None = None  # the offer to create a block, in an empty project
 
     @property
     def highlighted_entry(self) -> Entry | None:
@@ -49,6 +66,24 @@ class CatalogTree(Tree[Entry | None]):
     def set_entries(self, entries: Iterable[Entry]) -> None:
         self._entries = list(entries)
         self._rebuild()
+
+    @property
+    def project_is_empty(self) -> bool:
+        """No ActionBlock of the project's own (the catalog offers to create one)."""
+        return self._hint is not None
+
+    def select_path(self, path: Path) -> bool:
+        """Put the cursor on the entry in the folder `path`, if it is shown."""
+        for line in range(self.last_line + 1):
+            node = self.get_node_at_line(line)
+            if node is not None and node.data is not None and node.data.path == path:
+                self.cursor_line = line
+                return True
+        return False
+
+    @property
+    def filter(self) -> str:
+        return self._filter
 
     def set_filter(self, text: str) -> None:
         self._filter = text.strip().lower()
@@ -64,7 +99,10 @@ class CatalogTree(Tree[Entry | None]):
         blocks = [e for e in chosen if isinstance(e, ActionBlock) and not isinstance(e, Executor)]
         capabilities = [e for e in chosen if isinstance(e, Capability)]
         executors = [e for e in chosen if isinstance(e, Executor)]
-        self._group(self.root, "ActionBlocks", blocks, collapsed)
+        group = self._group(self.root, "ActionBlocks", blocks, collapsed)
+        self._hint = None
+        if not self._filter and not any(e.source is Source.PROJECT for e in blocks):
+            self._hint = group.add_leaf(Text(EMPTY_HINT, style="dim italic"), data=None)
         by_type: dict[str, list[Entry]] = {}
         for capability in capabilities:
             by_type.setdefault(capability.type or "?", []).append(capability)
@@ -77,6 +115,15 @@ class CatalogTree(Tree[Entry | None]):
                 if not group.children:
                     group.remove()
         self._restore_cursor(keep, was_at)
+        self._announce(self.highlighted_entry)
+
+    def _announce(self, entry: Entry | None) -> None:
+        """Tell the details about the highlighted entry when it is another one (a rebuild or a
+        filter can change it without moving the cursor; with none, what is said instead may
+        change)."""
+        if entry is not self._announced or entry is None:
+            self._announced = entry
+            self.post_message(self.EntryHighlighted(entry))
 
     def _group(
         self,
@@ -133,7 +180,10 @@ class CatalogTree(Tree[Entry | None]):
                     self.cursor_line = line
                     return
                 entry_lines.append(line)
-        if not entry_lines:
+        hint = self._hint
+        if path is None and hint is not None and hint.line >= 0:
+            self.cursor_line = hint.line  # an empty project: the offer to create a block first
+        elif not entry_lines:
             self.cursor_line = 0
         elif path is None:
             self.cursor_line = entry_lines[0]
@@ -142,9 +192,11 @@ class CatalogTree(Tree[Entry | None]):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Entry | None]) -> None:
         event.stop()
-        self.post_message(self.EntryHighlighted(event.node.data))
+        self._announce(self.highlighted_entry)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Entry | None]) -> None:
         event.stop()
         if event.node.data is not None:
             self.post_message(self.LaunchRequested(event.node.data))
+        elif event.node is self._hint:
+            self.post_message(self.NewBlockRequested())

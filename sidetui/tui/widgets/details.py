@@ -26,8 +26,9 @@ class EntryDetails(VerticalScroll):
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
 
-    def show(self, entry: Entry | None) -> None:
-        self._body.update(self.describe(entry) if entry is not None else Text(""))
+    def show(self, entry: Entry | None, instead: RenderableType = "") -> None:
+        """Describe `entry`; without one, show what `instead` says."""
+        self._body.update(self.describe(entry) if entry is not None else instead)
         self.scroll_home(animate=False)
 
     def describe(self, entry: Entry) -> RenderableType:
@@ -62,7 +63,7 @@ class EntryDetails(VerticalScroll):
         inputs = getattr(entry, "inputs", ())
         if inputs:
             parts += [Text("inputs", style="bold underline"), _inputs_table(inputs)]
-        readme = _readme(entry)
+        readme = _without_repeats(_readme(entry), entry)
         if readme:
             parts += [Text(""), Markdown(readme)]
         return Group(*parts)
@@ -80,6 +81,20 @@ def _inputs_table(inputs: tuple[InputSpec, ...]) -> Table:
             Text(f"{spec.description}{default}"),
         )
     return table
+
+
+def _without_repeats(readme: str, entry: Entry) -> str:
+    """The README without what the details show above it already: a first heading that is the
+    entry's name, and a first paragraph that is its description."""
+    lines = readme.strip().splitlines()
+    if lines and lines[0].startswith("#") and lines[0].lstrip("#").strip() == entry.name:
+        lines = lines[1:]
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    if " ".join(" ".join(lines[:end]).split()) == " ".join(entry.description.split()):
+        lines = lines[end:]
+    return "\n".join(lines).strip()
 
 
 def _readme(entry: Entry) -> str:

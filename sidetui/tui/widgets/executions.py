@@ -1,33 +1,26 @@
 """The executions table: one row per execution, newest first, each execution started by another
-right under its parent (indented); live columns kept current."""
+right under its parent (indented); live columns kept current; as many columns as fit."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
 from sidetui.core import ExecutionRecord
+from sidetui.core.terminal_text import one_line
 from sidetui.tui.presentation import Presentation
-
-COLUMNS = (  # key, header, width with its one-cell gap (None: the names take what the others
-    # leave); fixed widths never re-lay the screen as values change. At 120 columns the
-    # executions pane is 80 wide, and the names still get 13 cells.
-    ("id", "ID", 9),
-    ("name", "NAME", None),
-    ("status", "STATUS", 12),
-    ("pid", "PID", 8),
-    ("started", "STARTED", 9),
-    ("time", "TIME", 7),
-    ("cpu", "CPU", 6),
-    ("mem", "MEM", 8),
-    ("exit", "EXIT", 5),
-)
-NAME_MIN_WIDTH = 12
+from sidetui.tui.widgets.execution_columns import Layout, layout, outcome
 
 
 class ExecutionsTable(DataTable[str | Text]):
     """Executions as rows keyed by their id."""
+
+    BINDINGS = [
+        Binding("enter", "screen.focus_output", "Output", id="show_output",
+                tooltip="go to the selected execution's output"),
+    ]  # fmt: skip
 
     class Selected(Message):
         def __init__(self, record: ExecutionRecord | None):
@@ -41,26 +34,35 @@ class ExecutionsTable(DataTable[str | Text]):
         self._order: list[str] = []  # newest first
         self._rows: list[str] = []  # as shown: children under their parents
         self._depth: dict[str, int] = {}
-        self._name_width = NAME_MIN_WIDTH
+        self._layout: Layout = layout(80, 0)
+        self.origins: dict[str, str] = {}  # execution id: where it ran, when not here
 
     def on_mount(self) -> None:
         self._add_columns()
 
     def on_resize(self) -> None:
-        """Give the name column the width the others leave, so the table fills its pane
-        without a horizontal scrollbar (until the pane is too narrow for NAME_MIN_WIDTH)."""
-        fixed = sum(width for _, _, width in COLUMNS if width)
-        room = self.content_size.width - self.styles.scrollbar_size_vertical - fixed
-        if max(NAME_MIN_WIDTH, room) != self._name_width:
-            self._name_width = max(NAME_MIN_WIDTH, room)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The columns that fit the pane (the names take what the others leave), so the table
+        fills it without a horizontal scrollbar."""
+        room = self.content_size.width - self.styles.scrollbar_size_vertical
+        longest = max((len(self._name_of(r)) for r in self._records.values()), default=0)
+        fitted = layout(room, longest)
+        if fitted != self._layout:
+            self._layout = fitted
             keep = self.selected_id
             self.clear(columns=True)
             self._add_columns()
             self._rebuild(keep)
 
     def _add_columns(self) -> None:
-        for key, label, width in COLUMNS:
-            self.add_column(label, key=key, width=width or self._name_width)
+        for key, label, width in self._layout:
+            self.add_column(label, key=key, width=width)
+
+    @property
+    def shown_columns(self) -> tuple[str, ...]:
+        return tuple(key for key, _, _ in self._layout)
 
     @property
     def selected_record(self) -> ExecutionRecord | None:
@@ -78,6 +80,7 @@ class ExecutionsTable(DataTable[str | Text]):
         the cursor on it (the user launched it), otherwise the cursor stays on its execution."""
         execution_id = record.side_execution_id
         if execution_id in self._records:
+            self._records[execution_id] = record  # the same, or read again from the history
             for key, value in self._cells(record).items():
                 self.update_cell(execution_id, key, value)
             if select:
@@ -87,6 +90,18 @@ class ExecutionsTable(DataTable[str | Text]):
         self._records[execution_id] = record
         self._order.insert(0, execution_id)
         self._rebuild(execution_id if select else keep)
+        self._fit()
+
+    def select_newest(self) -> None:
+        """The cursor on the newest execution, in sight."""
+        if self._rows:
+            self.move_cursor(row=0)
+            self.scroll_home(animate=False)
+
+    def update_record(self, record: ExecutionRecord) -> None:
+        """Bring the row of `record` up to date, if it is shown."""
+        if record.side_execution_id in self._records:
+            self.upsert(record)
 
     def remove_executions(self, execution_ids: set[str]) -> None:
         keep = self.selected_id
@@ -104,7 +119,8 @@ class ExecutionsTable(DataTable[str | Text]):
             if not record.status.is_final or record.end_time is None:
                 cells = self._cells(record)
                 for key in ("status", "pid", "time", "cpu", "mem"):
-                    self.update_cell(execution_id, key, cells[key])
+                    if key in cells:
+                        self.update_cell(execution_id, key, cells[key])
 
     def _rebuild(self, select: str | None) -> None:
         self.clear()
@@ -116,33 +132,39 @@ class ExecutionsTable(DataTable[str | Text]):
         self.post_message(self.Selected(self.selected_record))
 
     def _cells(self, record: ExecutionRecord) -> dict[str, str | Text]:
+        """The cells of the columns shown."""
         show = self.presentation
-        live = not record.status.is_final or record.status.value == "stopping"
-        exit_code = record.exit_code if record.exit_code is not None else record.signal
-        if isinstance(exit_code, str):
-            exit_code = exit_code.removeprefix("SIG")  # KILL, TERM: the column is 4 wide
-        return {
-            "id": show.execution_id(record.side_execution_id, short=True),
-            "name": self._fitted_name(
-                record.action_block, self._depth.get(record.side_execution_id, 0)
-            ),
+        execution_id = record.side_execution_id
+        live = not record.from_history and (not record.status.is_final or record.end_time is None)
+        cells: dict[str, str | Text] = {
+            "id": show.execution_id(execution_id, short=True),
+            "name": self._fitted_name(record, self._depth.get(execution_id, 0)),
             "status": show.status(record.status),
-            "pid": show.pid(record.pid),
-            "started": show.clock(record.start_time),
-            "time": show.duration(record.duration_ms),
-            "cpu": show.cpu(record.usage.cpu_percent, live),
-            "mem": show.memory(record.usage.memory_rss, live),
-            "exit": "-" if exit_code is None else str(exit_code),
+            "pid": show.pid(record.pid, execution_id),
+            "started": show.started(record),
+            "time": show.duration(record),
+            "cpu": show.cpu(record, live),
+            "mem": show.memory(record, live),
+            "exit": show.exit(record).removeprefix("SIG") or "-",  # KILL, TERM: 4 cells
+            "outcome": outcome(record),
         }
+        return {key: cells[key] for key in self.shown_columns}
 
-    def _fitted_name(self, name: str, depth: int) -> Text:
-        """The name (indented under its parent) cut with an ellipsis to leave the one-cell gap
-        before the status."""
+    def _name_of(self, record: ExecutionRecord) -> str:
+        return one_line(record.action_block) + self.origins.get(record.side_execution_id, "")
+
+    def _fitted_name(self, record: ExecutionRecord, depth: int) -> Text:
+        """The name (indented under its parent, with where it ran when not here) cut with an
+        ellipsis to leave the one-cell gap before the status."""
         text = Text()
         if depth:
             text.append("  " * (depth - 1) + "└ ", style="dim")
-        text.append(name)
-        text.truncate(self._name_width - 1, overflow="ellipsis")
+        text.append(one_line(record.action_block))
+        origin = self.origins.get(record.side_execution_id)
+        if origin:
+            text.append(origin, style="dim")
+        name_width = next(width for key, _, width in self._layout if key == "name")
+        text.truncate(name_width - 1, overflow="ellipsis")
         return text
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -3,13 +3,8 @@ error, and its details; a status line; and the search bar."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.json import JSON
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -18,6 +13,7 @@ from textual.widgets import ContentSwitcher, Input, Label, Static, Tab, Tabs
 from sidetui.core import EngineConfig, ExecutionRecord
 from sidetui.core.output import OutputStream, tail_of_log
 from sidetui.tui.presentation import Presentation
+from sidetui.tui.widgets.execution_summary import details_of, explaining_tab, result_of
 from sidetui.tui.widgets.messages import messages_of
 from sidetui.tui.widgets.output_view import OutputView
 
@@ -43,9 +39,8 @@ class OutputPane(Vertical):
         self._status_text = ""
         self.record: ExecutionRecord | None = None
         self._merged_first = 0
-        self.search_term = ""
-        self._search_state = ""
-        self._searched_key: object = None  # the view content the search state is about
+        self.preferred_tab = "stdout"  # the tab the person chose last
+        self._opened_for_them: str | None = None  # a tab opened by the pane, not by the person
 
     def compose(self) -> ComposeResult:
         yield Tabs(*(Tab(name, id=f"tab-{name}") for name in TABS), id="output-tabs")
@@ -67,7 +62,40 @@ class OutputPane(Vertical):
         return active.removeprefix("tab-") if active else "stdout"
 
     def show_execution(self, record: ExecutionRecord | None) -> None:
-        self.record = record
+        """Show `record`; another one opens on the tab that explains how it ended, else on the
+        tab chosen last."""
+        if record is not self.record:
+            self.record = record
+            self._open((record and explaining_tab(record)) or self.preferred_tab)
+        self.refresh_output()
+
+    def status_changed(self) -> None:
+        """The shown execution changed status: once it has ended, a failure (or a result that
+        says more than its output) opens the tab that explains it."""
+        record = self.record
+        if record is not None and self.tab in STREAM_TABS:
+            explaining = explaining_tab(record)
+            if explaining is not None:
+                self._open(explaining)
+        self.refresh_output()
+
+    def open_tab(self, tab: str) -> None:
+        """The person asks for `tab`."""
+        self.preferred_tab = tab
+        self.query_one(Tabs).active = f"tab-{tab}"
+
+    def _open(self, tab: str) -> None:
+        if tab != self.tab:
+            self._opened_for_them = tab
+            self.query_one(Tabs).active = f"tab-{tab}"
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        tab = self.tab
+        if tab == self._opened_for_them:
+            self._opened_for_them = None
+        else:
+            self.preferred_tab = tab
         self.refresh_output()
 
     def refresh_output(self) -> None:
@@ -78,9 +106,7 @@ class OutputPane(Vertical):
         view = self.view
         if tab in STREAM_TABS:
             key = (record.side_execution_id if record else None, tab)
-            view.placeholder = (
-                "Nothing printed yet." if record else "Launch something: enter on the catalog."
-            )
+            view.placeholder = _nothing_shown(record, tab)
             if record is None:
                 view.show(key, [])
             elif tab == "merged" and record.from_history:
@@ -98,23 +124,28 @@ class OutputPane(Vertical):
         elif tab == "messages":
             self.query_one("#messages-body", Static).update(messages_of(record, self.presentation))
         elif tab == "result":
-            self.query_one("#result-body", Static).update(self._result())
+            self.query_one("#result-body", Static).update(result_of(record, self.presentation))
         else:
-            self.query_one("#execution-details-body", Static).update(self._details())
+            details = details_of(record, self.presentation)
+            self.query_one("#execution-details-body", Static).update(details)
         self._update_status()
 
     def _logged(self, record: ExecutionRecord, tab: str) -> list[str]:
-        """An earlier execution's output, read back from its log file once."""
+        """An execution's output read back from its log file: once for an earlier one, at each
+        refresh for one that another sidetui process runs."""
         key = (record.side_execution_id, tab)
-        if key not in self._log_cache:
-            path = record.log_paths.get(tab)
-            config = self.tail_config
-            self._log_cache[key] = (
-                tail_of_log(Path(path), config.tail_lines, config.tail_bytes, config.line_max_bytes)
-                if path
-                else []
-            )
-        return self._log_cache[key]
+        if key in self._log_cache:
+            return self._log_cache[key]
+        path = record.log_paths.get(tab)
+        config = self.tail_config
+        lines = (
+            tail_of_log(Path(path), config.tail_lines, config.tail_bytes, config.line_max_bytes)
+            if path and Path(path).exists()
+            else []
+        )
+        if record.status.is_final:  # else it runs elsewhere, and its log grows
+            self._log_cache[key] = lines
+        return lines
 
     def on_output_view_following_changed(self, event: OutputView.FollowingChanged) -> None:
         event.stop()
@@ -122,28 +153,8 @@ class OutputPane(Vertical):
 
     def search(self, term: str, forward: bool = True) -> None:
         """Go to the next (or previous) match of `term` and say where it is; "" ends the search."""
-        view = self.view
-        if not term:
-            view.search("")
-            self._search_state, self._searched_key = "", None
-        else:
-            number, total = view.search(term, forward)
-            self._search_state = (
-                f"{number}/{total} matches for {term!r}" if total else f"no match for {term!r}"
-            )
-            self._searched_key = view.key
+        self.view.search(term, forward)
         self._update_status()
-
-    def _search_summary(self) -> str:
-        """The search state; for other content than the search went through, just a count."""
-        view = self.view
-        if self._search_state and view.key != self._searched_key:
-            term, total = view.search_term, view.match_count
-            self._search_state = (
-                f"{total} matches for {term!r}" if total else f"no match for {term!r}"
-            )
-            self._searched_key = view.key
-        return self._search_state
 
     def _update_status(self) -> None:
         parts: list[str] = []
@@ -161,74 +172,21 @@ class OutputPane(Vertical):
             if tab == "merged" and self._merged_first:
                 parts.append(f"{self._merged_first:,} earlier")
             parts.append("following" if view.following else "paused (f: follow)")
-        if summary := self._search_summary():
-            parts.append(summary)
+        if summary := self.view.finder.summary():
+            parts.insert(0, summary)  # first: a narrow pane cuts the end of the line
         text = " · ".join(parts)
         if text != self._status_text:  # a fixed-size line: repaint it, never re-lay the screen
             self._status_text = text
             self.query_one("#output-status", Label).update(Text(text, style="dim"), layout=False)
 
-    def _result(self) -> RenderableType:
-        record = self.record
-        if record is None:
-            return Text("")
-        if not record.status.is_final:
-            return Text(f"{record.status.value}…", style="dim")
-        if record.error is not None:
-            colour = self.presentation.colours.get("text-error", "red")
-            parts: list[RenderableType] = [
-                Text(str(record.error.code), style=f"bold {colour}"),
-                Text(record.error.message),
-            ]
-        else:
-            parts = [Text("result", style="bold"), _json(record.result)]
-        for notice in record.notices:
-            parts.append(Text(f"note: {notice}", style="dim"))
-        return Group(*parts)
 
-    def _details(self) -> RenderableType:
-        record = self.record
-        if record is None:
-            return Text("")
-        show = self.presentation
-        table = Table.grid(padding=(0, 1))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        rows: list[tuple[str, Any]] = [
-            ("id", show.execution_id(record.side_execution_id)),
-            ("kind", record.kind.value),
-            ("runs", record.action_block),
-            (
-                "block path",
-                show.path(record.action_block_path) if record.action_block_path else "-",
-            ),
-            ("status", show.status(record.status)),
-            ("pid", show.pid(record.pid)),
-            ("started", show.clock(record.start_time)),
-            ("ended", show.clock(record.end_time)),
-            ("duration", show.duration(record.duration_ms)),
-            ("exit", record.exit_code if record.exit_code is not None else record.signal or "-"),
-            ("timeout", f"{record.timeout} ms" if record.timeout else "none"),
-            ("thread", "…" if show.deterministic else record.thread_id),
-            ("started by", _parent(record, show)),
-            ("params", _json(record.params)),
-        ]
-        rows += [
-            (f"{name} log", show.path(path))
-            for name, path in record.log_paths.items()
-            if path and not show.deterministic
-        ]
-        if record.leftover_pids:
-            rows.append(("survivors", ", ".join(map(str, record.leftover_pids))))
-        for label, value in rows:
-            table.add_row(label, value if isinstance(value, Text | JSON) else Text(str(value)))
-        return table
-
-
-def _parent(record: ExecutionRecord, show: Presentation) -> str:
-    if record.parent_execution_id:
-        return f"execution {show.execution_id(record.parent_execution_id)}"
-    return f"{record.parent_agent_id or '-'}"
+def _nothing_shown(record: ExecutionRecord | None, tab: str) -> str:
+    """What an empty stream tab says."""
+    if record is None:
+        return "Launch something: enter on the catalog."
+    if not record.status.is_final:
+        return "Nothing printed yet."
+    return f"It printed nothing on {tab}." if tab != "merged" else "It printed nothing."
 
 
 def _lines_of(stream: OutputStream | None) -> tuple[list[str], int]:
@@ -239,10 +197,3 @@ def _lines_of(stream: OutputStream | None) -> tuple[list[str], int]:
     if partial:
         lines.append(partial)
     return lines, stream.first_line_number
-
-
-def _json(value: Any) -> RenderableType:
-    try:
-        return JSON(json.dumps(value, ensure_ascii=False, default=str))
-    except (TypeError, ValueError):
-        return Text(repr(value))

@@ -21,6 +21,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from sidetui.core.terminal_text import neutralise, strip_ansi
+from sidetui.tui.widgets.output_search import OutputSearch
 
 MAX_WIDTH = 4_000  # columns of horizontal scrolling, however long a line is
 STDERR_MARK = "▍"
@@ -45,10 +46,8 @@ class OutputView(ScrollView, can_focus=True):
         self._lines: Sequence[str] = ()
         self._stderr: Sequence[bool] | None = None
         self._first = 0  # number of _lines[0] in the whole stream
-        self._cache: LRUCache[tuple[int, str], Strip] = LRUCache(1_000)
-        self._search = ""
-        self._matches: list[int] | None = None  # line numbers (absolute) that match
-        self._match = -1
+        self._cache: LRUCache[tuple[int, str, int], Strip] = LRUCache(1_000)
+        self.finder = OutputSearch()
         self._adjusting = False
         self._style: Style | None = None
         self.placeholder = ""
@@ -66,13 +65,13 @@ class OutputView(ScrollView, can_focus=True):
         if key != self._key:
             self._key = key
             self._cache.clear()
-            self._match = -1
+            self.finder.forget_content()
             self.following = True
             dropped = 0
         else:
             dropped = first_number - self._first  # lines that left the tail since last time
         self._lines, self._first, self._stderr = lines, first_number, stderr
-        self._matches = None
+        self.finder.update(lines, first_number)
         self._adjusting = True  # the content moves, not the reader: `following` stays as it is
         try:
             self._resize(Size(min(MAX_WIDTH, max(map(len, lines), default=0) + 2), len(lines)))
@@ -95,14 +94,6 @@ class OutputView(ScrollView, can_focus=True):
     def key(self) -> object:
         """What is shown: (execution id, tab)."""
         return self._key
-
-    @property
-    def search_term(self) -> str:
-        return self._search
-
-    @property
-    def match_count(self) -> int:
-        return len(self._match_numbers())
 
     @property
     def line_count(self) -> int:
@@ -156,44 +147,31 @@ class OutputView(ScrollView, can_focus=True):
 
     # -- search --------------------------------------------------------------------------------
 
-    def search(self, term: str, forward: bool = True) -> tuple[int, int]:
-        """Highlight `term` and go to its next (or previous) match; (match number, matches)."""
-        if term != self._search:
-            self._search, self._matches, self._match = term, None, -1
+    def search(self, term: str, forward: bool = True) -> None:
+        """Highlight `term` and make its next (or previous) occurrence current, from the current
+        one (from the lines on screen for a new term); scroll to it when it is out of sight."""
+        if self.finder.set_term(term):
             self._cache.clear()
+            self.finder.update(self._lines, self._first)
             self.refresh()
-        matches = self._match_numbers()
-        if not matches:
-            return 0, 0
-        here = (
-            self._first + round(self.scroll_y) + (self.size.height // 2 if self._match >= 0 else 0)
-        )
-        if forward:
-            later = [
-                i for i, n in enumerate(matches) if n > here or (self._match < 0 and n >= here)
-            ]
-            self._match = later[0] if later else 0
-        else:
-            earlier = [i for i, n in enumerate(matches) if n < here]
-            self._match = earlier[-1] if earlier else len(matches) - 1
-        target = matches[self._match] - self._first
+        before = self.finder.current
+        top = self._first + round(self.scroll_y)
+        found = self.finder.step(forward, top, top + self.size.height - 1)
+        if found is None:
+            return
+        if found != before:
+            self._cache.clear()  # the current occurrence is drawn apart from the others
+            self.refresh()
         self.following = False
-        self.scroll_to(y=max(0, target - self.size.height // 2), animate=False, immediate=True)
-        return self._match + 1, len(matches)
-
-    def _match_numbers(self) -> list[int]:
-        if self._matches is None:
-            term = self._search.lower()
-            self._matches = (
-                [
-                    self._first + i
-                    for i, line in enumerate(self._lines)
-                    if term in strip_ansi(line).lower()
-                ]
-                if term
-                else []
-            )
-        return self._matches
+        line, column = found[0] - self._first, found[1]
+        height, width = self.size.height, self.size.width
+        x = self.scroll_x
+        if not x <= column < x + width - len(term):
+            x = max(0, column - width // 3)
+        y = self.scroll_y
+        if not y <= line < y + height:
+            y = max(0, line - height // 2)
+        self.scroll_to(x=x, y=y, animate=False, immediate=True)
 
     # -- rendering -----------------------------------------------------------------------------
 
@@ -225,12 +203,19 @@ class OutputView(ScrollView, can_focus=True):
 
     def _strip(self, index: int, style: Style) -> Strip:
         selection = self.text_selection
-        key = (self._first + index, self._search)
+        number = self._first + index
+        current = self.finder.current
+        current_column = current[1] if current is not None and current[0] == number else -1
+        key = (number, self.finder.term, current_column)
         if selection is None and key in self._cache:
             return self._cache[key]
-        text = Text.from_ansi(neutralise(self._lines[index]), no_wrap=True, end="")
-        if self._search:
-            text.highlight_words([self._search], self._match_style(), case_sensitive=False)
+        line = self._lines[index]
+        text = Text.from_ansi(neutralise(line), no_wrap=True, end="")
+        if self.finder.term:
+            size = len(self.finder.term)
+            for column in self.finder.columns(line):
+                chosen = column == current_column
+                text.stylize(self._match_style(chosen), column, column + size)
         if selection is not None and (span := selection.get_span(index)) is not None:
             start, end = span
             text.stylize(self._selection_style(), start, None if end == -1 else end)
@@ -245,10 +230,18 @@ class OutputView(ScrollView, can_focus=True):
         colour = self.app.theme_variables.get("text-error", "#ff0000")[:7]
         return Strip([Segment(STDERR_MARK, style + Style(color=colour, bold=True))], 1)
 
-    def _match_style(self) -> Style:
-        """Search matches: the theme's accent, with text in its contrasting colour."""
-        accent = Color.parse(self.app.theme_variables.get("accent", "#ffa62b"))
-        return Style(color=accent.get_contrast_text().rich_color, bgcolor=accent.rich_color)
+    def _match_style(self, current: bool = False) -> Style:
+        """Search matches: the theme's accent (the current one: its warning colour, underlined),
+        with text in the contrasting colour."""
+        variables = self.app.theme_variables
+        name, fallback = ("warning", "#ffa62b") if current else ("accent", "#0178d4")
+        background = Color.parse(variables.get(name, fallback))
+        return Style(
+            color=background.get_contrast_text().rich_color,
+            bgcolor=background.rich_color,
+            bold=current,
+            underline=current,
+        )
 
     def _selection_style(self) -> Style:
         """The theme's selection background, keeping the text's own colours: the theme's

@@ -1,0 +1,52 @@
+"""The keys of the main screen: what each does (its description for the footer, its tooltip for
+the help screen) and its id, by which the configuration rebinds it.
+
+They are priority bindings: a key runs its action at once rather than after crossing every
+widget's queue (under a flood of output that is the difference between 10 ms and 300 ms); the
+screen lets them through to a text field while one has the focus.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+OUTPUT_TABS = ("stdout", "stderr", "merged", "messages", "result", "details")
+
+
+def _key(key: str, action: str, description: str, tooltip: str, show: bool = True) -> Binding:
+    return Binding(key, action, description, show=show, priority=True, tooltip=tooltip, id=action)
+
+
+MAIN_BINDINGS = [
+    _key("s", "stop", "Stop", "stop the selected execution and its whole process tree; "
+         "again while it stops: kill at once"),
+    _key("S", "stop_all", "Stop all", "stop every live execution (asks first)"),
+    _key("r", "rerun", "Re-run", "start the selected execution again with the same params"),
+    _key("i", "inline_code", "Code", "write and run JavaScript or Python (params in scope)"),
+    _key("a", "new_block", "New block", "create an ActionBlock in this project from a template"),
+    _key("slash", "search", "Search", "search the output (in the catalog: filter it)"),
+    _key("n", "search_next", "Next", "the next match of the search", show=False),
+    _key("N", "search_previous", "Previous", "the previous match of the search", show=False),
+    _key("f", "follow", "Follow", "follow the end of the output, or stay put"),
+    _key("c", "copy", "Copy", "copy the selection (drag with the mouse), else the whole tab"),
+    _key("o", "open_log", "Pager", "the whole log of the tab's stream in $PAGER"),
+    _key("x", "clear_finished", "Clear", "remove finished executions from the table and the "
+         "history (asks first; their logs stay)"),
+    _key("h", "history_scope", "Projects", "show the executions of every project, or of this "
+         "one only (again)"),
+    *(
+        Binding(
+            str(number),
+            f"show_tab('{tab}')",
+            tab,
+            show=False,
+            priority=True,
+            tooltip=f"show the {tab} tab of the output",
+            id=f"tab.{tab}",
+        )
+        for number, tab in enumerate(OUTPUT_TABS, start=1)
+    ),
+]  # fmt: skip
+
+# Every one is a key that types a character: they step aside while a text field has the focus.
+SINGLE_KEY_ACTIONS = frozenset(binding.action.split("(")[0] for binding in MAIN_BINDINGS)
