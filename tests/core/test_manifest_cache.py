@@ -74,8 +74,8 @@ def plant(cache_folder: CacheFolder, project: Path) -> Path:
     file = cache_file(cache_folder, project)
     document = json.loads(file.read_text())
     for record in document["files"].values():
-        if record[0] == "yaml":
-            record[6] = json.dumps({"name": "b", "description": CACHED})
+        if record[0].startswith("yaml "):
+            record[-1] = json.dumps({"name": "b", "description": CACHED})
     file.write_text(json.dumps(document))  # the same file: its mode stays 0600
     return file
 
@@ -156,7 +156,7 @@ def test_a_file_younger_than_the_settle_time_is_not_kept(project, tmp_path) -> N
     assert description(project, young) == REAL
     kept = cache_file(young, project)
     files = json.loads(kept.read_text())["files"] if kept.exists() else {}
-    assert not any(record[0] == "yaml" for record in files.values())
+    assert not any(record[0].startswith("yaml ") for record in files.values())
 
     manifest = tmp_path / "actionblock.yml"
     manifest.write_text("name: b\n")
@@ -225,7 +225,7 @@ def test_a_record_of_the_wrong_shape_is_parsed_again(project, cache_folder) -> N
     file = plant(cache_folder, project)
     document = json.loads(file.read_text())
     for record in document["files"].values():
-        record[6] = json.dumps(["not", "a", "mapping"])
+        record[-1] = json.dumps(["not", "a", "mapping"])
     file.write_text(json.dumps(document))
     assert description(project, cache_folder) == REAL
 

@@ -25,7 +25,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,7 +36,7 @@ from sidetui import __version__
 
 T = TypeVar("T")
 FORMAT = "sidetui-catalog-cache"
-VERSION = 1
+VERSION = 2
 PARSER = f"sidetui {__version__}, PyYAML {yaml.__version__}"
 SETTLE_NS = 3_000_000_000  # younger files are parsed every time
 _PLAIN = (str, int, float, bool, type(None))
@@ -64,7 +64,7 @@ class ManifestCache:
         self.root = str(root)
         self.settle_ns = settle_ns
         self._known = _read_records(file, self.root)
-        self._used: dict[str, list[Any]] = {}
+        self._used: dict[str, list[str]] = {}
         self._added = False
 
     def read(
@@ -77,22 +77,25 @@ class ManifestCache:
     ) -> T:
         """`parse(path)`, or the value it gave for this very file before; `info` is the file's
         `os.stat` taken before the call. `valid` checks a cached value's shape."""
-        key = [kind, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        key = (
+            f"{kind} {info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns} "
+            f"{info.st_ctime_ns}"
+        )  # one string, not six objects: a record costs less to read and to keep
         record = self._known.get(path)
-        if record is not None and record[:6] == key:
+        if record is not None and record[0] == key:
             try:
-                value, end = _decode(record[6])
+                value, end = _decode(record[1])
             except (ValueError, TypeError, RecursionError):
                 value, end = None, -1
             else:
-                if end == len(record[6]) and valid(value):
+                if end == len(record[1]) and valid(value):
                     self._used[path] = record
                     return value  # type: ignore[no-any-return]
         value = parse(path)
         settled = time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= self.settle_ns
         if settled and stat.S_ISREG(info.st_mode) and _is_plain(value):
             with contextlib.suppress(ValueError, RecursionError):  # too deep: parsed next time
-                self._used[path] = [*key, json.dumps(value)]
+                self._used[path] = [key, json.dumps(value)]
                 self._added = True
         return value
 
@@ -100,18 +103,21 @@ class ManifestCache:
         """Write what this load used, unless it is what the file already holds."""
         if not self._added and len(self._used) == len(self._known):
             return
-        document = {
-            "format": FORMAT,
-            "version": VERSION,
-            "parser": PARSER,
-            "root": self.root,
-            "files": self._used,
-        }
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
-            _replace(self.file, json.dumps(document, separators=(",", ":")))
+            _replace(self.file, self._document())
+
+    def _document(self) -> Iterator[str]:
+        """The cache file's JSON in pieces, one a record: never all of it in memory at once."""
+        head = {"format": FORMAT, "version": VERSION, "parser": PARSER, "root": self.root}
+        yield json.dumps(head, separators=(",", ":"))[:-1] + ',"files":{'
+        separator = ""
+        for path, record in self._used.items():
+            yield f"{separator}{json.dumps(path)}:{json.dumps(record, separators=(',', ':'))}"
+            separator = ","
+        yield "}}"
 
 
-def _read_records(file: Path, root: str) -> dict[str, list[Any]]:
+def _read_records(file: Path, root: str) -> dict[str, list[str]]:
     """The records of a cache file that is ours and of this format; {} for anything else."""
     try:
         descriptor = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
@@ -140,11 +146,11 @@ def _read_records(file: Path, root: str) -> dict[str, list[Any]]:
     return {
         path: record
         for path, record in files.items()
-        if isinstance(record, list) and len(record) == 7 and isinstance(record[6], str)
+        if isinstance(record, list) and len(record) == 2 and all(type(r) is str for r in record)
     }
 
 
-def _replace(file: Path, text: str) -> None:
+def _replace(file: Path, text: Iterable[str]) -> None:
     """`file` holds `text` at once, private: written beside it, then renamed over it."""
     folder = file.parent
     missing = [folder, *(p for p in folder.parents)]
@@ -155,7 +161,7 @@ def _replace(file: Path, text: str) -> None:
     descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=folder)  # 0600
     try:
         with open(descriptor, "w", encoding="ascii") as handle:
-            handle.write(text)
+            handle.writelines(text)
         os.replace(temporary, file)
     except BaseException:
         with contextlib.suppress(OSError):

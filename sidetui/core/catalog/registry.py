@@ -58,11 +58,11 @@ class Registry:
         self.loaded = False  # scanned at least once: until then it knows nothing
         self.scan_note: str | None = None  # why the last scan stopped short, if it did
         self._found: dict[Path, Entry] = {}  # as read from disk
-        self._groups: dict[tuple[str, ...], set[Path]] = defaultdict(set)  # by shadow key
+        self._groups: dict[tuple[str, ...], list[Path]] = defaultdict(list)  # by shadow key
         self._dirty: set[tuple[str, ...]] = set()  # groups to work out again
         self._view: dict[Path, Entry] = {}  # with ids, shadowing and conflicts
         self._view_groups: dict[tuple[str, ...], tuple[Path, ...]] = {}  # tuples: most hold one
-        self._named: dict[tuple[EntryKind, str], set[Path]] = defaultdict(set)  # look-up indexes
+        self._named: dict[tuple[EntryKind, str], list[Path]] = defaultdict(list)  # indexes
         self._ids: dict[str, Path] = {}
         self._sorted: list[Path] | None = None  # `_found`'s folders in text order, made on demand
 
@@ -203,7 +203,7 @@ class Registry:
     def _put(self, path: Path, entry: Entry) -> None:
         self._drop(path)
         self._found[path] = entry
-        self._groups[entry.shadow_key].add(path)
+        self._groups[entry.shadow_key].append(path)  # lists: most groups hold one
         self._dirty.add(entry.shadow_key)
         if self._sorted is not None:
             insort(self._sorted, path, key=os.fspath)
@@ -211,7 +211,7 @@ class Registry:
     def _drop(self, path: Path) -> None:
         entry = self._found.pop(path, None)
         if entry is not None:
-            self._groups[entry.shadow_key].discard(path)
+            self._groups[entry.shadow_key].remove(path)
             self._dirty.add(entry.shadow_key)
             if self._sorted is not None:
                 del self._sorted[bisect_left(self._sorted, os.fspath(path), key=os.fspath)]
@@ -246,7 +246,8 @@ class Registry:
                     changed.append(entry)
                     self._unindex(before)
                 view[path] = entry
-                named[(entry.kind, entry.name)].add(path)
+                if path not in (listed := named[(entry.kind, entry.name)]):
+                    listed.append(path)
                 ids[entry.id] = path
             if (shown := self._view_groups.get(key)) is not None:
                 for path in [p for p in shown if p not in now]:
@@ -278,7 +279,8 @@ class Registry:
         return RegistryChange(tuple(added), tuple(changed), tuple(removed))
 
     def _unindex(self, entry: Entry) -> None:
-        self._named[(entry.kind, entry.name)].discard(entry.path)
+        if entry.path in (listed := self._named[(entry.kind, entry.name)]):
+            listed.remove(entry.path)
         if self._ids.get(entry.id) == entry.path:
             del self._ids[entry.id]
 
