@@ -246,8 +246,8 @@ class Registry:
                     changed.append(entry)
                     self._unindex(before)
                 view[path] = entry
-                if path not in (listed := named[(entry.kind, entry.name)]):
-                    listed.append(path)
+                if path not in (same_name := named[(entry.kind, entry.name)]):
+                    same_name.append(path)
                 ids[entry.id] = path
             if (shown := self._view_groups.get(key)) is not None:
                 for path in [p for p in shown if p not in now]:
