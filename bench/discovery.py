@@ -104,19 +104,18 @@ def walk_and_read(project: Path) -> tuple[float, int]:
     return clock() - start, count
 
 
-def child(code: str, args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Spawn to exit (s) and peak RSS (MiB) of `python -c code args`. The child reports its own
-    VmHWM at exit: `wait4`'s maxrss would count the parent's memory the child had before exec."""
+def child(code: str, args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Spawn to exit (s), peak RSS (MiB) and lines printed of `python -c code args`. The child
+    reports its own VmHWM at exit: `wait4`'s maxrss counts what it had before exec."""
     start = clock()
     ran = subprocess.run(
-        [sys.executable, "-c", PEAK + code, *args],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
-    )  # fmt: skip
+        [sys.executable, "-c", PEAK + code, *args], env=env, capture_output=True, check=True
+    )
     elapsed = clock() - start
-    return elapsed, int(ran.stderr.split()[-2]) / 1024  # "VmHWM:  N kB"
+    return elapsed, int(ran.stderr.split()[-2]) / 1024, ran.stdout.count(b"\n")  # "N kB"
 
 
-def list_runs(root: Path, project: Path, rounds: int) -> dict[str, list[tuple[float, float]]]:
+def list_runs(root: Path, project: Path, rounds: int) -> dict[str, list[tuple[float, float, int]]]:
     """`sidetui list` cold and warm against the walk in a child, `rounds` times interleaved."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
@@ -124,7 +123,7 @@ def list_runs(root: Path, project: Path, rounds: int) -> dict[str, list[tuple[fl
     cli = ["list", "--global-dir", str(root / "global"), "--state-dir", str(state), "--project"]
     child(SIDETUI, [*cli, str(root / "global")], env)  # warm-up: bytecode
     cli.append(str(project))
-    runs: dict[str, list[tuple[float, float]]] = {"walk": [], "cold": [], "warm": []}
+    runs: dict[str, list[tuple[float, float, int]]] = {"walk": [], "cold": [], "warm": []}
     for _ in range(rounds):
         runs["walk"].append(child(WALK, [str(project)], env))
         shutil.rmtree(state, ignore_errors=True)
@@ -179,8 +178,8 @@ async def main() -> None:
                     found[name].add(seen)
 
         large = generated(root / "large", big)
-        ready_at = time.time_ns() + SETTLE_NS
         changes = change_costs(generated(root / "small", 100), large, edits)
+        ready_at = time.time_ns() + SETTLE_NS  # the edited block too
         await asyncio.sleep(max(0, ready_at - time.time_ns()) / 1e9)
         lists = list_runs(root, large, rounds)
 
@@ -193,9 +192,11 @@ async def main() -> None:
             live["manager"] += await live_manager(root, names, 0.2, write_generated)
 
     walk = median(loads["walk"]) * 1000
-    ms = {side: median([t for t, _ in runs]) * 1000 for side, runs in lists.items()}
-    mib = {side: median([m for _, m in runs]) for side, runs in lists.items()}
+    ms = {side: median([t for t, _, _ in runs]) * 1000 for side, runs in lists.items()}
+    mib = {side: median([m for _, m, _ in runs]) for side, runs in lists.items()}
     cost = {side: median(values) * 1000 for side, values in changes.items()}
+    peaks = {side: [round(m, 1) for _, m, _ in runs] for side, runs in lists.items()}
+    printed = {side: sorted({n for _, _, n in runs}) for side, runs in lists.items()}
     rows = [
         Row(f"cold Registry.load() of {count:,} blocks, no cache", median(loads["cold"]) * 1000,
             walk, "ms", ("ratio", "<=", 3)),
@@ -222,7 +223,8 @@ async def main() -> None:
         f" {found['cold']}, warm {found['warm']}; manifests read by the walk {found['walk']}",
         f"list: {rounds} rounds (walk, cold, warm) after a warm-up; baseline: a child python"
         f" doing the os.walk reference; seconds per run: "
-        + "; ".join(f"{s} {', '.join(f'{t:.2f}' for t, _ in r)}" for s, r in lists.items()),
+        + "; ".join(f"{s} {', '.join(f'{t:.2f}' for t, _, _ in r)}" for s, r in lists.items())
+        + f"; peak MiB {peaks}; lines printed {printed} (a header and one a block)",
         f"change: {edits} samples per side, alternating; edit p95 large"
         f" {p95(changes['edit large']) * 1000:.2f} ms, small"
         f" {p95(changes['edit small']) * 1000:.2f} ms",
