@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from _common import (
@@ -104,18 +106,32 @@ def walk_and_read(project: Path) -> tuple[float, int]:
     return clock() - start, count
 
 
-def child(code: str, args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Spawn to exit (s), peak RSS (MiB) and lines printed of `python -c code args`. The child
-    reports its own VmHWM at exit: `wait4`'s maxrss counts what it had before exec."""
+@dataclass
+class Ran:
+    """One child: spawn to exit and CPU time (user + sys) in s, peak RSS in MiB, lines printed."""
+
+    seconds: float
+    cpu: float
+    mib: float
+    lines: int
+
+
+def child(code: str, args: list[str], env: dict[str, str]) -> Ran:
+    """`python -c code args`, run to its end. The child reports its own VmHWM at exit: `wait4`'s
+    maxrss would count what it had before exec (the parent's memory)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = clock()
     ran = subprocess.run(
         [sys.executable, "-c", PEAK + code, *args], env=env, capture_output=True, check=True
     )
     elapsed = clock() - start
-    return elapsed, int(ran.stderr.split()[-2]) / 1024, ran.stdout.count(b"\n")  # "N kB"
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    kib = int(ran.stderr.split()[-2])  # "VmHWM:  N kB"
+    return Ran(elapsed, cpu, kib / 1024, ran.stdout.count(b"\n"))
 
 
-def list_runs(root: Path, project: Path, rounds: int) -> dict[str, list[tuple[float, float, int]]]:
+def list_runs(root: Path, project: Path, rounds: int) -> dict[str, list[Ran]]:
     """`sidetui list` cold and warm against the walk in a child, `rounds` times interleaved."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
@@ -123,7 +139,7 @@ def list_runs(root: Path, project: Path, rounds: int) -> dict[str, list[tuple[fl
     cli = ["list", "--global-dir", str(root / "global"), "--state-dir", str(state), "--project"]
     child(SIDETUI, [*cli, str(root / "global")], env)  # warm-up: bytecode
     cli.append(str(project))
-    runs: dict[str, list[tuple[float, float, int]]] = {"walk": [], "cold": [], "warm": []}
+    runs: dict[str, list[Ran]] = {"walk": [], "cold": [], "warm": []}
     for _ in range(rounds):
         runs["walk"].append(child(WALK, [str(project)], env))
         shutil.rmtree(state, ignore_errors=True)
@@ -192,11 +208,14 @@ async def main() -> None:
             live["manager"] += await live_manager(root, names, 0.2, write_generated)
 
     walk = median(loads["walk"]) * 1000
-    ms = {side: median([t for t, _, _ in runs]) * 1000 for side, runs in lists.items()}
-    mib = {side: median([m for _, m, _ in runs]) for side, runs in lists.items()}
+    ms = {side: median([r.seconds for r in runs]) * 1000 for side, runs in lists.items()}
+    cpu = {side: median([r.cpu for r in runs]) * 1000 for side, runs in lists.items()}
+    mib = {side: median([r.mib for r in runs]) for side, runs in lists.items()}
     cost = {side: median(values) * 1000 for side, values in changes.items()}
-    peaks = {side: [round(m, 1) for _, m, _ in runs] for side, runs in lists.items()}
-    printed = {side: sorted({n for _, _, n in runs}) for side, runs in lists.items()}
+    each = {
+        side: ", ".join(f"{r.seconds:.2f}/{r.cpu:.2f}/{r.mib:.1f}/{r.lines}" for r in runs)
+        for side, runs in lists.items()
+    }
     rows = [
         Row(f"cold Registry.load() of {count:,} blocks, no cache", median(loads["cold"]) * 1000,
             walk, "ms", ("ratio", "<=", 3)),
@@ -206,6 +225,8 @@ async def main() -> None:
             ("value", "<", 1000)),
         Row(f"sidetui list of {big:,} blocks, warm cache", ms["warm"], ms["walk"], "ms",
             ("value", "<", 1000)),
+        Row("sidetui list, cold: CPU time (user + sys)", cpu["cold"], cpu["walk"], "ms"),
+        Row("sidetui list, warm cache: CPU time (user + sys)", cpu["warm"], cpu["walk"], "ms"),
         Row("sidetui list peak RSS, cold", mib["cold"], mib["walk"], "MiB", ("value", "<", 60)),
         Row("sidetui list peak RSS, warm cache", mib["warm"], mib["walk"], "MiB",
             ("value", "<", 60)),
@@ -222,9 +243,9 @@ async def main() -> None:
         f"load: median of {scans} runs per side, alternating; valid blocks found cold"
         f" {found['cold']}, warm {found['warm']}; manifests read by the walk {found['walk']}",
         f"list: {rounds} rounds (walk, cold, warm) after a warm-up; baseline: a child python"
-        f" doing the os.walk reference; seconds per run: "
-        + "; ".join(f"{s} {', '.join(f'{t:.2f}' for t, _, _ in r)}" for s, r in lists.items())
-        + f"; peak MiB {peaks}; lines printed {printed} (a header and one a block)",
+        " doing the os.walk reference; each run as seconds/CPU seconds/peak MiB/lines printed"
+        f" (a full list prints {big + 1:,}): "
+        + "; ".join(f"{side} {runs}" for side, runs in each.items()),
         f"change: {edits} samples per side, alternating; edit p95 large"
         f" {p95(changes['edit large']) * 1000:.2f} ms, small"
         f" {p95(changes['edit small']) * 1000:.2f} ms",

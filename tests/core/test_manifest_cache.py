@@ -19,6 +19,7 @@ from sidetui.core.catalog.discovery import Root
 from sidetui.core.catalog.manifest_cache import CacheFolder, ManifestCache
 from sidetui.core.catalog.manifest_io import load_yaml_mapping
 from sidetui.core.catalog.registry import Registry
+from sidetui.core.catalog.scan_budget import ScanBudget
 from tests.helpers import write_block
 
 REAL = "The description in the file."
@@ -126,6 +127,25 @@ def test_only_the_files_a_load_used_are_kept(project, cache_folder) -> None:
     kept = json.loads(cache_file(cache_folder, project).read_text())["files"]
     assert str(second / "actionblock.yml") not in kept
     assert str(project / "actionblocks" / "b" / "actionblock.yml") in kept
+
+
+def test_a_load_cut_short_keeps_what_it_parsed_and_what_it_did_not_reach(project, cache_folder):
+    for name in "cdefg":
+        write_block(project / "actionblocks", name, "print('hi')", f"name: {name}\n")
+
+    def kept() -> int:
+        file = cache_file(cache_folder, project)
+        return len(json.loads(file.read_text())["files"]) if file.exists() else 0
+
+    cut_short = Registry([Root(project, Source.PROJECT)], cache=cache_folder)
+    cut_short.load(ScanBudget(max_folders=4))  # the root, actionblocks and two blocks
+    assert cut_short.scan_note and len(cut_short.action_blocks()) == 2
+    assert kept() == 2  # a large tree fills its cache over a few slow loads
+    loaded(project, cache_folder)
+    assert kept() == 6
+    cut_short = Registry([Root(project, Source.PROJECT)], cache=cache_folder)
+    cut_short.load(ScanBudget(max_folders=4))
+    assert kept() == 6  # nothing new: the file is left as it is, the rest not dropped
 
 
 # -- what invalidates a value ---------------------------------------------------------------------

@@ -99,10 +99,14 @@ class ManifestCache:
                 self._added = True
         return value
 
-    def save(self) -> None:
-        """Write what this load used, unless it is what the file already holds."""
-        if not self._added and len(self._used) == len(self._known):
+    def save(self, complete: bool = True) -> None:
+        """Write what this load used, unless it is what the file already holds. A load cut short
+        (`complete` False) keeps the records it did not reach as well: the next one may get
+        further, so a large tree fills its cache over a few slow loads."""
+        if not self._added and (not complete or len(self._used) == len(self._known)):
             return
+        if not complete:
+            self._used = {**self._known, **self._used}
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
             _replace(self.file, self._document())
 

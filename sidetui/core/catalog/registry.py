@@ -150,8 +150,8 @@ class Registry:
                 self._put(path, entry)
             caches.append(cache)
         for cache in caches:
-            if cache and not budget.stopped:  # a scan cut short saw only part of the files
-                cache.save()
+            if cache:
+                cache.save(complete=not budget.stopped)
         change = self._publish()
         self.loaded, self.scan_note = True, budget.stopped
         return change
