@@ -88,7 +88,14 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self.query_one(CatalogTree).focus()
-        self.set_interval(1.0, self.query_one(ExecutionsTable).tick)
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """Once a second: the table's live columns, and the graphs of a running execution."""
+        self.query_one(ExecutionsTable).tick()
+        pane = self.query_one(OutputPane)
+        if pane.tab == "details" and pane.record is not None and not pane.record.status.is_final:
+            pane.refresh_output()
 
     def engine_ready(self, adapter: EngineAdapter) -> None:
         """The manager is open: show what it found, and the history, newest first."""
