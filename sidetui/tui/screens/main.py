@@ -22,6 +22,7 @@ from sidetui.core import ExecutionRecord, SideExecutionManager
 from sidetui.core.terminal_text import one_line
 from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.bindings import MAIN_BINDINGS, SINGLE_KEY_ACTIONS
+from sidetui.tui.block_watches import BlockWatches
 from sidetui.tui.end_notice import EndNotices
 from sidetui.tui.history_feed import HistoryFeed
 from sidetui.tui.keys import binding_with_id, keys_of
@@ -64,6 +65,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self.manager = manager
         self.presentation = presentation
         self.feed = HistoryFeed(manager)
+        self.watches = BlockWatches(manager, self.watch_started, self.watch_failed)
         self.adapter: EngineAdapter | None = None
         self._requests: dict[str, LaunchRequest] = {}
         self._last_params: dict[str, dict[str, Any]] = {}
@@ -93,6 +95,9 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self.query_one("#search", Input).display = False
         self.query_one(CatalogTree).focus()
         self.set_interval(1.0, self._tick)
+
+    def on_unmount(self) -> None:
+        self.watches.close()
 
     def _tick(self) -> None:
         """Once a second: the table's live columns, and the graphs of a running execution."""

@@ -15,6 +15,8 @@ from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.execution_columns import Layout, layout, outcome
 from sidetui.tui.widgets.execution_tree import TreeRows, tree_prefix, tree_rows
 
+WATCHED = "⟳ "  # before the name of a run of a watched block
+
 
 class ExecutionsTable(DataTable[str | Text]):
     """Executions as rows keyed by their id."""
@@ -39,6 +41,7 @@ class ExecutionsTable(DataTable[str | Text]):
         self._order: list[str] = []  # newest first
         self._tree = TreeRows()  # as shown: children under their parents
         self.folded: set[str] = set()  # parents whose children are not shown
+        self.watched: set[str] = set()  # runs of blocks that run again on a change (marked)
         self._layout: Layout = layout(80, 0)
         self.origins: dict[str, str] = {}  # execution id: where it ran, when not here
 
@@ -203,8 +206,22 @@ class ExecutionsTable(DataTable[str | Text]):
         return prefix + one_line(record.action_block) + self.origins.get(execution_id, "")
 
     def _prefix(self, execution_id: str) -> Text:
-        error = self.presentation.colours.get("text-error", "red")
-        return tree_prefix(execution_id, self._tree, self._records, self.folded, error)
+        colours = self.presentation.colours
+        error = colours.get("text-error", "red")
+        text = tree_prefix(execution_id, self._tree, self._records, self.folded, error)
+        if execution_id in self.watched:
+            text.append(WATCHED, style=f"bold {colours.get('text-accent', 'magenta')}")
+        return text
+
+    def mark_watched(self, execution_ids: set[str]) -> None:
+        """Mark the runs of watched blocks (and unmark the others)."""
+        changed = (self.watched ^ execution_ids) & set(self._tree.rows)
+        self.watched = set(execution_ids)
+        for execution_id in changed:
+            if "name" in self.shown_columns:
+                self.update_cell(
+                    execution_id, "name", self._fitted_name(self._records[execution_id])
+                )
 
     def _fitted_name(self, record: ExecutionRecord) -> Text:
         """The name (indented under its parent; a parent's fold mark and count of ended children
