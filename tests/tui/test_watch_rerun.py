@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
+
 from sidetui.core import ExecutionStatus
 from sidetui.tui.app import SidetuiApp
+from sidetui.tui.screens.help import HelpScreen
 from sidetui.tui.widgets.executions import WATCHED
 from tests.helpers import pids_alive, write_block
 from tests.tui.pilot_support import (
@@ -15,7 +18,9 @@ from tests.tui.pilot_support import (
     click_row,
     driving,
     launch,
+    open_screen,
     settled,
+    shown,
     table,
     wait_for_output,
     wait_until,
@@ -76,3 +81,14 @@ async def test_an_edit_reruns_the_watched_block_and_w_again_stops_watching(
 
         await pilot.press("s")
         await settled(pilot, app, second.side_execution_id)
+
+
+async def test_the_help_lists_the_watch_and_fold_keys(make_app: AppFactory) -> None:
+    app = make_app()
+    async with driving(app) as pilot:
+        help_screen = await open_screen(pilot, app, "question_mark", HelpScreen)
+        text = "\n".join(shown(static, width=140) for static in help_screen.query(Static))
+        watch = next(line for line in text.splitlines() if line.rstrip().endswith(" watch"))
+        assert watch.startswith("W ") and "an edit in its folder" in watch
+        fold = next(line for line in text.splitlines() if line.rstrip().endswith("fold_children"))
+        assert fold.startswith("space ") and "fold or unfold" in fold

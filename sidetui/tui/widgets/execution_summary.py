@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rich.console import ConsoleRenderable, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.json import JSON
 from rich.table import Table
 from rich.text import Text
@@ -86,7 +86,7 @@ def details_of(record: ExecutionRecord | None, show: Presentation) -> Renderable
     if record.leftover_pids:
         rows.append(("survivors", ", ".join(map(str, record.leftover_pids))))
     for label, value in rows:
-        table.add_row(label, value if isinstance(value, ConsoleRenderable) else Text(str(value)))
+        table.add_row(label, Text(value) if isinstance(value, str) else value)
     return table
 
 

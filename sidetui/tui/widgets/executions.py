@@ -24,7 +24,7 @@ class ExecutionsTable(DataTable[str | Text]):
     BINDINGS = [
         Binding("enter", "screen.focus_output", "Output", id="show_output",
                 tooltip="go to the selected execution's output"),
-        Binding("space", "toggle_children", "Fold", id="fold_children",
+        Binding("space", "toggle_children", "Fold", id="fold_children", show=False,
                 tooltip="fold or unfold the executions the selected one started (on one of "
                 "them: fold its parent)"),
     ]  # fmt: skip

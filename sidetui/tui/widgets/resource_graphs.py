@@ -12,7 +12,7 @@ from textual.renderables.sparkline import Sparkline
 
 from sidetui.core import ExecutionRecord
 from sidetui.core.records.execution_record import UsageSample
-from sidetui.tui.presentation import Presentation, human_size
+from sidetui.tui.presentation import Presentation
 
 GRAPH_WIDTH = 36  # cells: one sample each until there are more, then the busiest of several
 LOW, HIGH = Color.parse("#4EBF71"), Color.parse("#E0533D")
@@ -27,8 +27,9 @@ def resource_rows(record: ExecutionRecord, show: Presentation) -> list[tuple[str
     if live and samples:
         rows.append(("cpu", _graph(samples, "cpu", show.cpu(record, True))))
         rows.append(("memory", _graph(samples, "mem", show.memory(record, True))))
-    if record.peak_memory:
-        rows.append(("peak memory", Text(human_size(record.peak_memory))))
+    peak = show.peak_memory(record)
+    if peak:
+        rows.append(("peak memory", Text(peak)))
     return rows
 
 
