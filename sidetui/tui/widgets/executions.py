@@ -95,10 +95,12 @@ class ExecutionsTable(DataTable[str | Text]):
         execution_id = record.side_execution_id
         if execution_id in self._records:
             self._records[execution_id] = record  # the same, or read again from the history
-            if select and execution_id not in self._tree.rows:
+            if select and execution_id not in self._tree.depth:  # folded away: unfold it
                 self._unfold_to(execution_id)
+                self._rebuild(execution_id)
+                return
             for shown in (execution_id, *self._parents_of(execution_id)):
-                if shown in self._tree.rows:  # a parent counts its children's endings
+                if shown in self._tree.depth:  # a parent counts its children's endings
                     for key, value in self._cells(self._records[shown]).items():
                         self.update_cell(shown, key, value)
             if select:
@@ -136,7 +138,7 @@ class ExecutionsTable(DataTable[str | Text]):
     def tick(self) -> None:
         """Refresh the columns that move while an execution lives (time, CPU, memory)."""
         for execution_id, record in self._records.items():
-            if execution_id not in self._tree.rows:
+            if execution_id not in self._tree.depth:
                 continue
             if not record.status.is_final or record.end_time is None:
                 cells = self._cells(record)
@@ -215,7 +217,7 @@ class ExecutionsTable(DataTable[str | Text]):
 
     def mark_watched(self, execution_ids: set[str]) -> None:
         """Mark the runs of watched blocks (and unmark the others)."""
-        changed = (self.watched ^ execution_ids) & set(self._tree.rows)
+        changed = (self.watched ^ execution_ids) & self._tree.depth.keys()
         self.watched = set(execution_ids)
         for execution_id in changed:
             if "name" in self.shown_columns:
