@@ -4,6 +4,7 @@ with nothing left running."""
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ print(version, json.loads(os.environ["SIDE_EXECUTION_PARAMS"])["n"], child.pid, 
 time.sleep(60)
 """
 NOISE = ("node_modules/dep.js", ".git/index", "__pycache__/main.cpython-311.pyc")
+STAMPED_DONE = re.compile(rb"\d\d:\d\d:\d\d\.\d{3} done\n")
 QUIET_S = 1.0  # longer than the debounce (300 ms) and a watch step: a rerun would have started
 
 
@@ -69,20 +71,22 @@ def test_an_edit_reruns_noise_does_not_and_ctrl_c_leaves_nothing(
     assert "stopped after" in said.splitlines()[-2], said  # the second run's summary
 
 
-def test_ctrl_c_between_runs_ends_with_the_last_runs_code(project: Path, tmp_path: Path) -> None:
-    write_block(
+def test_ctrl_c_between_runs_ends_with_the_last_runs_code_and_stamps_stay(
+    project: Path, tmp_path: Path
+) -> None:
+    folder = write_block(
         project / "actionblocks", "quick", "print('done', flush=True)", {"entryPoint": "main.py"}
     )
     stderr_path = tmp_path / "cli.stderr"
     with stderr_path.open("wb") as stderr:
-        process = popen_cli("run", "quick", "--watch", cwd=project, stderr=stderr)
+        process = popen_cli("run", "quick", "--watch", "--timestamps", cwd=project, stderr=stderr)
     try:
         assert process.stdout is not None
-        assert read_line_within(process.stdout) == b"done\n"
-        deadline = time.monotonic() + DEADLINE_S
-        while "watching for changes" not in stderr_path.read_text():
-            assert time.monotonic() < deadline, stderr_path.read_text()
-            time.sleep(0.05)
+        for runs in (1, 2):
+            assert STAMPED_DONE.fullmatch(read_line_within(process.stdout))  # each run stamped
+            _wait_for(stderr_path, "watching for changes", runs)
+            if runs == 1:
+                (folder / "notes.txt").write_text("an edit")
         process.send_signal(signal.SIGINT)
         assert process.wait(DEADLINE_S) == 0
     finally:
@@ -96,3 +100,11 @@ def test_watch_is_refused_with_json(cli: Runner, project: Path) -> None:
     ran = cli("run", "quick", "--watch", "--json")
     assert ran.returncode == 2, ran
     assert "--watch" in ran.err and ran.out == ""
+
+
+def _wait_for(path: Path, text: str, times: int) -> None:
+    """Until the file holds `text` `times` times (the CLI's stderr, as it goes)."""
+    deadline = time.monotonic() + DEADLINE_S
+    while path.read_text().count(text) < times:
+        assert time.monotonic() < deadline, path.read_text()
+        time.sleep(0.05)
