@@ -25,12 +25,15 @@ from tests.tui.pilot_support import (
 )
 
 MIB = 1024 * 1024
-# Holds 64 MiB in a child of its own (the whole tree counts), burns CPU, and runs until stopped.
+# Holds 64 MiB itself (allocated once it runs) and 16 MiB in a child of its own (the whole tree
+# counts), burns CPU, and runs until stopped.
 HOG = """
 import subprocess, sys, time
 holder = subprocess.Popen([sys.executable, "-c",
-    "import time; held = b'x' * (64 * 1024 * 1024); time.sleep(60)"])
+    "import time; held = b'x' * (16 * 1024 * 1024); time.sleep(60)"])
 print("holding", flush=True)
+time.sleep(0.3)
+held = b"x" * (64 * 1024 * 1024)
 end = time.time() + 60
 while time.time() < end:
     sum(range(10000))
@@ -67,7 +70,14 @@ async def test_a_running_execution_graphs_cpu_and_memory_and_keeps_its_peak(
             bars = [c for c in row(text, "memory") if c in SPARK]
             return record.peak_memory > 64 * MIB and len(bars) >= 3
 
-        await wait_until(pilot, graphed, "the graphs, refreshed as samples come")
+        try:
+            await wait_until(pilot, graphed, "the graphs, refreshed as samples come")
+        except AssertionError:
+            samples = len(record.usage_history)
+            raise AssertionError(
+                f"peak {record.peak_memory}, {samples} samples, {record.status.value}, "
+                f"tab {pane(app).tab}:\n{details_text(app)}"
+            ) from None
         text = details_text(app)
         for label in ("cpu", "memory"):
             bars = [c for c in row(text, label) if c in SPARK]
@@ -89,7 +99,7 @@ async def test_peak_memory_round_trips_through_the_history(
     engine_config.tree_sample_ms = 100
     project = hog_project(tmp_path)
     async with SideExecutionManager(project, config=engine_config) as manager:
-        started = await manager.start_with_action_block("hog", {}, 1_500)
+        started = await manager.start_with_action_block("hog", {}, 3_000)
         assert started.data is not None, started.message
         record = await manager.wait_until_settled(started.data["sideExecutionId"])
     assert record.status is ExecutionStatus.TIMEOUT
