@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 ACTIONS = (
     ("Stop all", "stop_all", "stop every live execution and its whole tree"),
     ("Re-run", "rerun", "start the selected execution again with the same params"),
+    ("Watch and rerun", "watch", "rerun the selected execution's block on each edit (or stop)"),
     ("Inline code", "inline_code", "run a JavaScript or Python snippet"),
     ("Search output", "search", "find text in the output"),
     ("Toggle follow", "follow", "follow the end of the output, or stay put"),

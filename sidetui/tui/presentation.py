@@ -71,6 +71,10 @@ class Presentation:
         size = record.usage.memory_rss
         return human_size(size) if live and size else "-"
 
+    def peak_memory(self, record: ExecutionRecord) -> str:
+        """The most its tree held ("" when never measured: the row is left out)."""
+        return human_size(record.peak_memory) if record.peak_memory else ""
+
     def exit(self, record: ExecutionRecord) -> str:
         """The exit code, or the signal that ended it; "" while there is neither."""
         if record.exit_code is not None:
@@ -126,6 +130,10 @@ class MaskedPresentation(Presentation):
     def memory(self, record: ExecutionRecord, live: bool) -> str:
         return "-M" if live else "-"
 
+    def peak_memory(self, record: ExecutionRecord) -> str:
+        """Masked while it runs; left out once it has ended (a quick run may have no sample)."""
+        return "-M" if record.peak_memory and not record.status.is_final else ""
+
     def thread(self, thread_id: str | None) -> str:
         return "…"
 
@@ -178,6 +186,9 @@ class StagedPresentation(MaskedPresentation):
     def memory(self, record: ExecutionRecord, live: bool) -> str:
         n = self._cast(record.side_execution_id)
         return human_size((18.4 + 5.3 * n) * 1024 * 1024) if live else "-"
+
+    def peak_memory(self, record: ExecutionRecord) -> str:
+        return human_size((31.7 + 5.3 * self._cast(record.side_execution_id)) * 1024 * 1024)
 
     def thread(self, thread_id: str | None) -> str:
         return "thread_1773324120000_0d5a3f7e"
