@@ -1,6 +1,6 @@
-"""Watch and rerun in the app: W on an execution watches its block; an edit in the block's folder
+"""Watch and rerun in the app: w on an execution watches its block; an edit in the block's folder
 stops the run in progress (its whole tree) and runs it again with the same params, selected and
-marked; noise does not count; W again stops watching."""
+marked; noise does not count; w again stops watching."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ async def test_an_edit_reruns_the_watched_block_and_w_again_stops_watching(
         grandchild = int(first.output.split()[1])
         await click_row(pilot, app, first.side_execution_id)
 
-        await pilot.press("W")
+        await pilot.press("w")
         await wait_until(pilot, lambda: marked(app, first.side_execution_id), "the mark")
         assert any(n.message.startswith("Watching edited") for n in app._notifications)
 
@@ -73,7 +73,7 @@ async def test_an_edit_reruns_the_watched_block_and_w_again_stops_watching(
         )
         assert marked(app, second.side_execution_id)
 
-        await pilot.press("W")
+        await pilot.press("w")
         await wait_until(pilot, lambda: not marked(app, second.side_execution_id), "no mark")
         (folder / "version.txt").write_text("v3")
         await pilot.pause(QUIET_S)
@@ -89,6 +89,6 @@ async def test_the_help_lists_the_watch_and_fold_keys(make_app: AppFactory) -> N
         help_screen = await open_screen(pilot, app, "question_mark", HelpScreen)
         text = "\n".join(shown(static, width=140) for static in help_screen.query(Static))
         watch = next(line for line in text.splitlines() if line.rstrip().endswith(" watch"))
-        assert watch.startswith("W ") and "an edit in its folder" in watch
+        assert watch.startswith("w ") and "an edit in its folder" in watch
         fold = next(line for line in text.splitlines() if line.rstrip().endswith("fold_children"))
         assert fold.startswith("space ") and "fold or unfold" in fold
