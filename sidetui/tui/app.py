@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 from sidetui.config import Settings
 from sidetui.core import SideExecutionManager
+from sidetui.core.terminal_text import one_line
 from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.commands import SidetuiCommands
 from sidetui.tui.plain import PlainNotifications
@@ -44,7 +45,7 @@ class SidetuiApp(PlainNotifications, App[None]):
         self.manager = manager
         self.settings = settings
         self.looks = looks
-        self.sub_title = manager.project_dir.name
+        self.sub_title = one_line(manager.project_dir.name)
         self.main: MainScreen | None = None
         self.engine_ready = asyncio.Event()
 
