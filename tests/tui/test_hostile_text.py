@@ -38,6 +38,7 @@ MARKUP = "[bold red]H[/]"
 SHOWN = one_line(CORPUS)  # ABCDE F<U+202E>G<U+2066>[bold red]H[/]
 IN_TEXT = f"ABCDEF{SHOWN_BIDI}G<U+2066>{MARKUP}"  # the same in multi-line text (no backspace)
 SIZE = (200, 80)  # room for the corpus on one line in every pane, and for the README
+MOVING_CONTROLS = "\b\r\t\v\f"  # in text, fine; on the terminal they move the cursor
 # What Textual itself writes around what it draws: colours (SGR), cursor moves to a row and
 # column, private modes (synchronized output, the cursor) and pointer shapes.
 TEXTUAL_OWN = re.compile(r"\x1b\[[0-9;]*m|\x1b\[\d+;\d+H|\x1b\[\?\d+[hl]|\x1b\]22;[a-z-]+\x07")
@@ -133,7 +134,7 @@ class Terminal:
 
     def assert_clean(self, since: int = 0) -> str:
         drawn = self.drawn(since)
-        leaked = forbidden_in(drawn)
+        leaked = forbidden_in(drawn) + [c.encode() for c in MOVING_CONTROLS if c in drawn]
         assert leaked == [], f"{leaked} reached the terminal: {_around(drawn, leaked[0])}"
         return drawn
 
