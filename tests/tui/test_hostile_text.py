@@ -16,6 +16,7 @@ from typing import Any
 from textual.command import CommandPalette
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from sidetui.core import ExecutionRecord, ExecutionStatus
 from sidetui.core.terminal_text import one_line
@@ -24,6 +25,7 @@ from sidetui.tui.screens.launch import LaunchScreen
 from tests.helpers import write_block
 from tests.hostile_text import CORPUS, SHOWN_BIDI, forbidden_in
 from tests.tui.pilot_support import (
+    ECHO_PARAMS,
     AppFactory,
     catalog,
     open_screen,
@@ -31,6 +33,7 @@ from tests.tui.pilot_support import (
     settled,
     start,
     started,
+    type_into,
     wait_until,
 )
 
@@ -247,3 +250,27 @@ async def test_every_place_that_shows_outside_text_shows_it_neutralised(
         await pilot.press("escape")
 
         terminal.assert_clean()
+
+
+async def test_inputs_of_any_name_get_a_field_of_their_own(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Names that cannot name a widget, that repeat, or that are the dialog's own."""
+    names = ["timeout", "two words", "__params__", "title", "title"]
+    inputs = [{"name": name, "type": "string"} for name in names]
+    project = tmp_path / "project"
+    manifest = {"entryPoint": "main.py", "metadata": {"inputs": inputs}}
+    write_block(project / "actionblocks", "odd-names", ECHO_PARAMS, manifest)
+    app = make_app(project)
+    async with recording(app) as (pilot, _):
+        await cursor_to(pilot, app, "odd-names")
+        dialog = await open_screen(pilot, app, "enter", LaunchScreen)
+        fields = list(dialog.query("#fields Input").results(Input))
+        assert [field.id for field in fields] == [
+            "in-field-0", "in-field-1", "in-field-2", "in-title", "in-field-4", "in-timeout",
+        ]  # fmt: skip
+        for field, text in zip(fields, ("a", "b", "c", "d", "e", "9000"), strict=True):
+            await type_into(pilot, field, text)
+        record = await launched(pilot, app)
+    assert record.timeout == 9000
+    assert record.params == {"timeout": "a", "two words": "b", "__params__": "c", "title": "e"}
