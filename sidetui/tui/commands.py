@@ -1,7 +1,7 @@
 """The command palette: `Launch <name>` for every catalog entry, `Stop <id>` for every live
 execution, `Stop all`, and every action of the main screen. Names and descriptions come from the
 project: they are neutralised and never read as markup (the palette reads a plain string as
-markup, so titles go in as Content and help as escaped markup)."""
+markup, so titles go in as Content and help with every bracket escaped)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
-from textual.markup import escape
 
 from sidetui.core import Entry
 from sidetui.core.catalog.entries import Capability, Executor
@@ -71,14 +70,14 @@ class SidetuiCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self._commands():
-            yield DiscoveryHit(Content(title), callback, text=title, help=escape(help_text))
+            yield DiscoveryHit(Content(title), callback, text=title, help=_literal(help_text))
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
         for title, callback, help_text in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, _highlighted(matcher, title), callback, title, escape(help_text))
+                yield Hit(score, _highlighted(matcher, title), callback, title, _literal(help_text))
 
 
 def _highlighted(matcher: Matcher, title: str) -> Content:
@@ -90,6 +89,12 @@ def _highlighted(matcher: Matcher, title: str) -> Content:
         if not title[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
+
+
+def _literal(text: str) -> str:
+    """Markup that shows `text` as it is: every `[` escaped (Textual's `escape` leaves `[B]`,
+    `[$name]` and `[ x ]` to be read as styles)."""
+    return text.replace("[", "\\[")
 
 
 def _what(entry: Entry) -> str:

@@ -38,6 +38,7 @@ from tests.tui.pilot_support import (
 )
 
 MARKUP = "[bold red]H[/]"
+STYLE_MARKUP = "[B]I[/B]"  # markup that Textual's own `escape` leaves as markup
 SHOWN = one_line(CORPUS)  # ABCDE F<U+202E>G<U+2066>[bold red]H[/]
 IN_TEXT = f"ABCDEF{SHOWN_BIDI}G<U+2066>{MARKUP}"  # the same in multi-line text (no backspace)
 SIZE = (200, 80)  # room for the corpus on one line in every pane, and for the README
@@ -79,7 +80,7 @@ def hostile_project(root: Path) -> Path:
     ]
     manifest = {
         "name": CORPUS,
-        "description": CORPUS,
+        "description": f"{CORPUS} {STYLE_MARKUP}",
         "version": CORPUS,
         "entryPoint": "main.py",
         "metadata": {"inputs": inputs},
@@ -243,7 +244,8 @@ async def test_every_place_that_shows_outside_text_shows_it_neutralised(
 
         mark = terminal.mark()  # the command palette: its entries, listed and searched
         await open_screen(pilot, app, "ctrl+p", CommandPalette)
-        await terminal.assert_shows(pilot, mark, f"Launch {SHOWN}", f"ActionBlock · {SHOWN}")
+        help_line = f"ActionBlock · {SHOWN} {STYLE_MARKUP}"
+        await terminal.assert_shows(pilot, mark, f"Launch {SHOWN}", help_line)
         mark = terminal.mark()
         await pilot.press(*"Launch")
         await terminal.assert_shows(pilot, mark, f"Launch {SHOWN}")
