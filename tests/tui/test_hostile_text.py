@@ -71,9 +71,10 @@ def execute(params):
 
 
 def hostile_project(root: Path) -> Path:
-    """A project (its folder's name hostile too) with a hostile block, a broken block whose
-    error quotes the corpus, and a hostile capability."""
-    project = root / CORPUS.replace("\x00", "").replace("/", "|")
+    """A project with a hostile block, a broken block whose error quotes the corpus, and a
+    hostile capability; the project's folder and the hostile block's are named with it too."""
+    folder_name = CORPUS.replace("\x00", "").replace("/", "|")  # what a file name can hold
+    project = root / folder_name
     inputs = [
         {"name": CORPUS, "type": "string", "description": CORPUS, "default": CORPUS},
         {"name": "fail", "type": "boolean", "default": False, "description": "fail"},
@@ -88,7 +89,7 @@ def hostile_project(root: Path) -> Path:
     text = CORPUS.replace("\x00", "")  # a file with a NUL is not text: it is not shown at all
     readme = f"# hostile\n\nIts README: {text}\n\n- {text}\n"
     blocks = project / "actionblocks"
-    write_block(blocks, "hostile", HOSTILE_BLOCK, manifest, {"README.md": readme})
+    write_block(blocks, folder_name, HOSTILE_BLOCK, manifest, {"README.md": readme})
     write_block(blocks, "broken", None, {"name": "broken", "entryPoint": f"{CORPUS}.py"})
     power = {"name": f"power {CORPUS}", "type": "power", "description": CORPUS}
     write_block(
@@ -202,6 +203,7 @@ async def test_every_place_that_shows_outside_text_shows_it_neutralised(
         mark = terminal.mark()  # the catalog and the details: name, description, README, inputs
         await cursor_to(pilot, app, CORPUS)
         await terminal.assert_shows(pilot, mark, f"├ {SHOWN}", f"version {SHOWN}")
+        await terminal.assert_shows(pilot, mark, "path    actionblocks/ABCDE F")  # its folder
         await terminal.assert_shows(pilot, mark, f"Its README: {IN_TEXT}")
 
         mark = terminal.mark()  # the launch dialog: title, description, labels, default
