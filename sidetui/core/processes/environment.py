@@ -41,22 +41,24 @@ def inherited_environment(
 def child_environment(context: ChildContext, inherited: Mapping[str, str]) -> dict[str, str]:
     """The child's whole environment: `inherited` plus the side-execution variables."""
     env = dict(inherited)
-    side = {
-        "SIDE_EXECUTION_ID": context.execution_id,
-        "IS_SIDE_EXECUTION": "true",
-        "SIDE_EXECUTION_TOKEN": context.token,
-        "agentId": context.execution_id,
-        "connectionId": context.execution_id,
-        "parentId": context.parent_agent_id,
-        "PARENT_AGENT_ID": context.parent_agent_id,
-        "PARENT_AGENT_INSTANCE_ID": context.parent_agent_instance_id,
-        "parentAgentInstanceId": context.parent_agent_instance_id,
-        "threadId": context.thread_id,
-        "THREAD_ID": context.thread_id,
-        "ACTION_BLOCK_ID": context.action_block_id,
-        "ACTION_BLOCK_PATH": context.action_block_path,
-    }
-    env.update({name: value.replace("\0", "") for name, value in side.items()})  # none can hold NUL
+    env.update(
+        {
+            "SIDE_EXECUTION_ID": context.execution_id,
+            "IS_SIDE_EXECUTION": "true",
+            "SIDE_EXECUTION_TOKEN": context.token,
+            "agentId": context.execution_id,
+            "connectionId": context.execution_id,
+            "parentId": context.parent_agent_id,
+            "PARENT_AGENT_ID": context.parent_agent_id,
+            "PARENT_AGENT_INSTANCE_ID": context.parent_agent_instance_id,
+            "parentAgentInstanceId": context.parent_agent_instance_id,
+            "threadId": context.thread_id,
+            "THREAD_ID": context.thread_id,
+            "ACTION_BLOCK_ID": context.action_block_id,
+            "ACTION_BLOCK_PATH": context.action_block_path,
+        }
+    )
+    env = {name: value.replace("\0", "") for name, value in env.items()}  # none can hold NUL
     params = json.dumps(context.params, separators=(",", ":"))
     if len(params) < PARAMS_IN_ENV_LIMIT:
         env["SIDE_EXECUTION_PARAMS"] = params
