@@ -215,11 +215,15 @@ def run_app(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.state_dir:
         settings.engine.state_dir = Path(args.state_dir).expanduser()
-    create_app(project, settings=settings, global_dir=args.global_dir).run()
+    app = create_app(project, settings=settings, global_dir=args.global_dir)
+    app.run()
     from sidetui.tui.process_exit import exit_despite_lingering_threads
 
-    exit_despite_lingering_threads(EXIT_OK)
-    return EXIT_OK
+    if app.refusal:  # it would not start: why, on one line
+        print(app.refusal, file=sys.stderr)
+    code = app.return_code or EXIT_OK
+    exit_despite_lingering_threads(code)
+    return code
 
 
 if __name__ == "__main__":

@@ -54,10 +54,9 @@ class ExecutionActions(Screen[None]):
             types = ", ".join(entry.supported_types) or "none"
             self.notify(f"An executor runs capabilities (types: {types}): launch one of those.")
             return
-        if entry.errors:
-            problem = strip_ansi(entry.errors[0])
+        if entry.errors:  # notify neutralises what it shows
             self.notify(
-                f"{strip_ansi(entry.name)} is broken and cannot run: {problem}",
+                f"{entry.name} is broken and cannot run: {entry.errors[0]}",
                 title="Not launched",
                 severity="error",
             )

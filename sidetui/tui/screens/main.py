@@ -184,7 +184,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         """This project's executions, or every project's."""
         self.feed.every_project = not self.feed.every_project
         scope = "every project" if self.feed.every_project else "this project"
-        self.app.sub_title = self.manager.project_dir.name + (
+        self.app.sub_title = one_line(self.manager.project_dir.name) + (
             " · all projects" if self.feed.every_project else ""
         )
         self._show_history()

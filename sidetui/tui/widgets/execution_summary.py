@@ -41,7 +41,7 @@ def result_of(record: ExecutionRecord | None, show: Presentation) -> RenderableT
     if record.error is not None:
         colour = show.colours.get("text-error", "red")
         parts: list[RenderableType] = [
-            Text(str(record.error.code), style=f"bold {colour}"),
+            Text(strip_ansi(str(record.error.code)), style=f"bold {colour}"),
             Text(strip_ansi(record.error.message)),
         ]
         said = [line for line in _last_stderr_lines(record) if line not in record.error.message]
@@ -92,7 +92,7 @@ def details_of(record: ExecutionRecord | None, show: Presentation) -> Renderable
 
 def json_of(value: Any) -> RenderableType:
     try:
-        return JSON(json.dumps(value, ensure_ascii=False, default=str))
+        return JSON(strip_ansi(json.dumps(value, ensure_ascii=False, default=str)))
     except (TypeError, ValueError):
         return Text(repr(value))
 
