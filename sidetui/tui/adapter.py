@@ -2,7 +2,8 @@
 
 Status, registry and capability events are posted as they come. Output is not copied here: the
 adapter asks the engine only to say *that* output arrived (`OutputChanged`), collects the
-executions it names, and posts one `OutputArrived` per interval; the output pane then reads the
+executions it names, and posts one `OutputArrived` per interval (the first change after a quiet
+interval at once, so a child's first line is painted without waiting for a timer); the output pane then reads the
 engine's tails of the one execution on screen. An execution that ended is followed until it has
 settled (its exit code comes after a result sent over a channel). No widget is touched here.
 """
@@ -41,6 +42,7 @@ class EngineAdapter:
         self.target = target
         self._changed: set[str] = set()
         self._flush: asyncio.TimerHandle | None = None
+        self._posted_at = -OUTPUT_INTERVAL_S  # loop time of the last OutputArrived
         self._settling: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
@@ -74,7 +76,13 @@ class EngineAdapter:
         self._changed.add(execution_id)
         if self._flush is None:
             loop = asyncio.get_running_loop()
-            self._flush = loop.call_later(OUTPUT_INTERVAL_S, self._post_output_now)
+            quiet_since = loop.time() - self._posted_at
+            if quiet_since >= OUTPUT_INTERVAL_S:
+                self._post_output_now()
+            else:
+                self._flush = loop.call_at(
+                    self._posted_at + OUTPUT_INTERVAL_S, self._post_output_now
+                )
 
     def _post_output_now(self) -> None:
         if self._flush is not None:
@@ -82,4 +90,5 @@ class EngineAdapter:
             self._flush = None
         if self._changed:
             changed, self._changed = frozenset(self._changed), set()
+            self._posted_at = asyncio.get_running_loop().time()
             self.target.post_message(OutputArrived(changed))
