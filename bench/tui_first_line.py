@@ -22,8 +22,16 @@ import sys
 import threading
 from pathlib import Path
 
-from _common import Row, block_dir, clock, engine_config, median, parse_args, print_table
-from _common import temp_project
+from _common import (
+    Row,
+    block_dir,
+    clock,
+    engine_config,
+    median,
+    parse_args,
+    print_table,
+    temp_project,
+)
 from textual import events
 
 from sidetui.config import Settings
@@ -111,7 +119,7 @@ async def open_dialog(app: SidetuiApp, pilot, name: str) -> None:  # type: ignor
             tree.cursor_line = line
             break
     await pilot.press("enter")
-    while not isinstance(app.screen, LaunchScreen):
+    while not isinstance(app.screen, LaunchScreen):  # noqa: ASYNC110 (the app's state, polled)
         await asyncio.sleep(0.01)
     await pilot.pause()
     await asyncio.sleep(0.2)

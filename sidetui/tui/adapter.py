@@ -3,9 +3,10 @@
 Status, registry and capability events are posted as they come. Output is not copied here: the
 adapter asks the engine only to say *that* output arrived (`OutputChanged`), collects the
 executions it names, and posts one `OutputArrived` per interval (the first change after a quiet
-interval at once, so a child's first line is painted without waiting for a timer); the output pane then reads the
-engine's tails of the one execution on screen. An execution that ended is followed until it has
-settled (its exit code comes after a result sent over a channel). No widget is touched here.
+interval at once, so a child's first line is painted without waiting for a timer); the output
+pane then reads the engine's tails of the one execution on screen. An execution that ended is
+followed until it has settled (its exit code comes after a result sent over a channel). No
+widget is touched here.
 """
 
 from __future__ import annotations

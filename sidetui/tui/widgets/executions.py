@@ -92,6 +92,32 @@ class ExecutionsTable(DataTable[str | Text]):
         self._rebuild(execution_id if select else keep)
         self._fit()
 
+    def add_many(self, records: list[ExecutionRecord], older: bool = False) -> None:
+        """Add executions (newest first) in one rebuild: on top, or under every row shown
+        (`older`: the next page of the history); rows already shown are brought up to date."""
+        keep = self.selected_id
+        new = [r.side_execution_id for r in records if r.side_execution_id not in self._records]
+        for record in records:
+            if record.side_execution_id not in new:
+                self.upsert(record)
+            self._records[record.side_execution_id] = record
+        self._order = [*self._order, *new] if older else [*new, *self._order]
+        if older and not self._nests(new):  # rows below the others: no need to redo them
+            rows, depth = nested_order(new, self._records)
+            self._rows += rows
+            self._depth.update(depth)
+            for execution_id in rows:
+                self.add_row(*self._cells(self._records[execution_id]).values(), key=execution_id)
+        else:
+            self._rebuild(keep)
+        self._fit()
+
+    def _nests(self, new: list[str]) -> bool:
+        """Whether one of `new` started, or was started by, an execution shown already."""
+        shown = set(self._rows)
+        parents = {self._records[i].parent_execution_id for i in shown}
+        return any(i in parents or self._records[i].parent_execution_id in shown for i in new)
+
     def select_newest(self) -> None:
         """The cursor on the newest execution, in sight."""
         if self._rows:
