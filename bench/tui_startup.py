@@ -67,9 +67,9 @@ async def main():
 
         def watched_render_lines(crop):
             strips = render_lines(crop)
-            if times["catalog_drawn"] is None and app.engine_ready.is_set():
+            if times["catalog_drawn"] is None:
                 names = {{entry.name for entry in app.manager.registry.entries()}}
-                if any(name in strip.text for strip in strips for name in names):
+                if names and any(name in strip.text for strip in strips for name in names):
                     times["catalog_drawn"] = time.perf_counter()
             return strips
 

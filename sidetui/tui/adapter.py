@@ -22,6 +22,7 @@ from sidetui.core import (
     RegistryChanged,
     SideExecutionManager,
     StatusChanged,
+    Subscription,
 )
 from sidetui.core.capabilities import CapabilityEvent
 from sidetui.tui.messages import (
@@ -45,9 +46,18 @@ class EngineAdapter:
         self._flush: asyncio.TimerHandle | None = None
         self._posted_at = -OUTPUT_INTERVAL_S  # loop time of the last OutputArrived
         self._settling: set[asyncio.Task[None]] = set()
+        self._events: Subscription | None = None
+
+    def subscribe(self) -> None:
+        """Take the engine's events from now on: called before the manager opens, the catalog
+        of its first scan is posted as soon as it is found (not once the watcher is up)."""
+        if self._events is None:
+            self._events = self.manager.subscribe(output="changes")
 
     async def run(self) -> None:
-        async with self.manager.subscribe(output="changes") as events:
+        self.subscribe()
+        assert self._events is not None
+        async with self._events as events:
             async for event in events:
                 if isinstance(event, OutputChanged | MessageArrived):
                     self._output_changed(event.execution_id)

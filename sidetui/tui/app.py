@@ -75,11 +75,17 @@ class SidetuiApp(PlainNotifications, App[None]):
         loop.call_soon_threadsafe(self.exit)
 
     async def _run_engine(self, main: MainScreen) -> None:
-        await self.manager.open()
         adapter = EngineAdapter(self.manager, main)
+        adapter.subscribe()  # the first scan's catalog shows before the engine is fully open
+        following = asyncio.create_task(adapter.run())
+        try:
+            await self.manager.open()
+        except BaseException:
+            following.cancel()
+            raise
         main.engine_ready(adapter)
         self.engine_ready.set()
-        await adapter.run()
+        await following
 
     async def action_quit(self) -> None:
         live = [r for r in self.manager.records if not r.status.is_final]
