@@ -76,7 +76,7 @@ async def main():
         tree.render_lines = watched_render_lines
         await app.engine_ready.wait()
         times["ready"] = time.perf_counter()
-        await asyncio.wait_for(framed.wait(), 30)
+        await asyncio.wait_for(framed.wait(), 180)
         times["entries"] = len(app.manager.registry.entries())
     print(json.dumps(times))
 
