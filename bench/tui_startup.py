@@ -171,6 +171,7 @@ def main() -> None:
             ms(app, "frame"),
             ms(minimal, "frame"),
             "ms",
+            ("value", "<=", 500.0),
         ),
         Row(
             "  the same from the spawn (interpreter start-up included)",
