@@ -193,9 +193,9 @@ async def main() -> None:
         ),
     ]
     notes = [
-        f"{lines:,} lines of 80 bytes; {rounds} rounds (headless, then app), after one warm-up of"
-        " each; value and baseline are medians; the ratio is the median of each round's speed"
-        " against that round's headless run",
+        f"{lines:,} lines of 80 bytes; {rounds} rounds (bare loop, headless, then app), after one"
+        " warm-up of each; value and baseline are medians; each ratio is the median of the"
+        " rounds' ratios",
         "seconds per run: bare loop "
         + ", ".join(f"{t:.3f}" for t in loop_s)
         + "; headless "
