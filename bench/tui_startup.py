@@ -74,7 +74,7 @@ async def main():
             return strips
 
         tree.render_lines = watched_render_lines
-        await app.engine_ready.wait()
+        await asyncio.wait_for(app.engine_ready.wait(), 180)
         times["ready"] = time.perf_counter()
         await asyncio.wait_for(framed.wait(), 180)
         times["entries"] = len(app.manager.registry.entries())
