@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from pathlib import Path
+from typing import Any
 
 from _common import Row, engine_config, median, p95, parse_args, print_table, temp_project
 from discovery import write_generated
@@ -51,33 +52,32 @@ class TreeApp(App[None]):
         yield tree
 
 
+async def hold_down(
+    app: App[Any], pilot: Any, tree: Tree[Any], presses: int
+) -> tuple[list[float], int]:
+    """`down` held in `tree` from its first entry: (latencies in ms, presses that moved none)."""
+    tree.focus()
+    tree.cursor_line = 1
+    await pilot.pause()
+    await asyncio.sleep(0.5)
+    held = HeldKey(app, tree, "cursor_line", "down", SPACING)
+    latencies = await held.hold(presses)
+    return latencies, presses - len(held.moved)
+
+
 async def scroll_app(root: Path, presses: int) -> tuple[list[float], int]:
     config = engine_config(root)
     app = create_app(root / "project", settings=Settings(config), config=config)
     async with app.run_test(size=SIZE) as pilot:
         await asyncio.wait_for(app.engine_ready.wait(), 120)
         assert app.main is not None
-        tree = app.main.query_one(CatalogTree)
-        tree.focus()
-        tree.cursor_line = 1
-        await pilot.pause()
-        await asyncio.sleep(0.5)
-        held = HeldKey(app, tree, "cursor_line", "down", SPACING)
-        latencies = await held.hold(presses)
-        return latencies, presses - len(held.moved)
+        return await hold_down(app, pilot, app.main.query_one(CatalogTree), presses)
 
 
 async def scroll_baseline(names: list[str], presses: int) -> tuple[list[float], int]:
     app = TreeApp(names)
     async with app.run_test(size=SIZE) as pilot:
-        tree = app.query_one(Tree)
-        tree.focus()
-        tree.cursor_line = 1
-        await pilot.pause()
-        await asyncio.sleep(0.5)
-        held = HeldKey(app, tree, "cursor_line", "down", SPACING)
-        latencies = await held.hold(presses)
-        return latencies, presses - len(held.moved)
+        return await hold_down(app, pilot, app.query_one(Tree), presses)
 
 
 async def main() -> None:
