@@ -27,7 +27,7 @@ from pathlib import Path
 
 from _common import Row, clock, engine_config, median, p95, parse_args, print_table, temp_project
 from tui_keys import HeldKey
-from tui_startup import sample
+from tui_startup import FRAMES, sample
 
 from sidetui.config import Settings
 from sidetui.core import EngineConfig, ExecutionKind, ExecutionRecord, ExecutionStatus
@@ -40,7 +40,8 @@ PAGE = 100
 SPACING = 0.05
 SLEEPS = "import time\ntime.sleep(600)\n"
 
-DRIVER = """\
+DRIVER = (
+    """\
 import time
 T0 = time.perf_counter()
 import sidetui.tui.factory as factory
@@ -59,22 +60,9 @@ async def main():
                           history_keep={keep})
     app = factory.create_app(ROOT / "project", settings=Settings(config), config=config)
     times = {{"t0": T0, "imported": T_IMPORT, "first_frame": None, "drawn": None}}
-    framed = asyncio.Event()
-    display = app._display
-
-    def counted_display(screen, renderable):
-        display(screen, renderable)
-        if renderable is None:
-            return
-        now = time.perf_counter()
-        if times["first_frame"] is None:
-            times["first_frame"] = now
-        if times["drawn"] is not None and not framed.is_set():
-            times["frame"] = now
-            framed.set()
-
-    app._display = counted_display
-    async with app.run_test(size=(120, 36)):
+"""
+    + FRAMES
+    + """    async with app.run_test(size=(120, 36)):
         table = app.main.query_one(ExecutionsTable)
         render_lines = table.render_lines
 
@@ -92,6 +80,7 @@ async def main():
 
 asyncio.run(main())
 """
+)
 
 
 def fill_history(root: Path, state: str, runs: int) -> float:
