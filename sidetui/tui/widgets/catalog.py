@@ -66,7 +66,8 @@ class CatalogTree(Tree[Entry | None]):
 
     def set_entries(self, entries: Iterable[Entry]) -> None:
         fresh = list(entries)
-        if len(fresh) == len(self._entries) and all(map(operator.is_, fresh, self._entries)):
+        same = len(fresh) == len(self._entries) and all(map(operator.is_, fresh, self._entries))
+        if fresh and same:
             return  # the very same entries (told twice at start-up): 10,000 nodes not redone
         self._entries = fresh
         self._rebuild()
