@@ -11,6 +11,7 @@ A history that cannot be opened or written is reported and then left alone: noth
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import time
@@ -39,8 +40,7 @@ CREATE TABLE IF NOT EXISTS executions (
 # Where each execution ran: its project and the process running it (a table of its own, so that
 # the records keep the shape every version reads and writes; older rows have none).
 _PLACES = "CREATE TABLE IF NOT EXISTS places (id TEXT PRIMARY KEY, project TEXT, owner TEXT)"
-# Newest first, a page at a time: reads walk this index and stop at the page's end (a history of
-# 100,000 runs opens as fast as one of 100), and so does the pruning of the oldest.
+# Newest first, a page at a time: reads walk this index and stop at the page's end.
 _BY_START = "CREATE INDEX IF NOT EXISTS executions_by_start ON executions (started, id)"
 _LEFT_OUT = ("output", "errorOutput")
 _SIDES = ("-wal", "-shm")
@@ -144,18 +144,11 @@ class HistoryStore:
         ended without writing its end is shown `stopped`, with a notice saying so. `after` (the
         `place` of the last one of a page) gives the next page: those that come after it."""
         project = str(self.project) if self.project is not None else ""
-        conditions, args = [], list[Any]()
-        if not every_project:
-            conditions.append("(p.project = ? OR p.project IS NULL)")
-            args.append(project)
-        if after is not None:
-            conditions.append("(e.started, e.id) < (?, ?)")
-            args.extend(after)
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self._read_rows(
             "SELECT e.record, p.project, p.owner, e.started, e.id FROM executions e LEFT JOIN"
-            f" places p ON p.id = e.id {where} ORDER BY e.started DESC, e.id DESC LIMIT ?",
-            (*args, limit),
+            " places p ON p.id = e.id WHERE (? OR p.project = ? OR p.project IS NULL)"
+            " AND (e.started, e.id) < (?, ?) ORDER BY e.started DESC, e.id DESC LIMIT ?",
+            (every_project, project, *(after or (math.inf, "")), limit),
         )
         found: list[PastExecution] = []
         for text, row_project, owner, started, row_id in rows:
