@@ -27,6 +27,9 @@ BENCHMARKS = (
     "tui_drain",
     "tui_memory",
     "tui_startup",
+    "tui_first_line",
+    "tui_catalog",
+    "tui_history",
 )
 
 

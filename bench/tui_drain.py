@@ -7,8 +7,10 @@ the temp state and global folders), the block launched through the main screen
 stdout followed while it prints (the view refreshes on every coalesced `OutputArrived`); timed
 from just before the launch to `wait_until_settled`. Headless: a fresh `SideExecutionManager`
 with the same settings and no subscriber, timed from `start_with_action_block` to
-`wait_until_settled`. One warm-up of each, then ROUNDS rounds alternating headless / UI; medians,
-and the median of each round's speed ratio.
+`wait_until_settled`. Bare loop (the goal's baseline): `drain.py`'s `bare`, the same child
+spawned with both pipes widened to the engine's 256 KiB and read until EOF, then `wait()`. One
+warm-up of each, then ROUNDS rounds alternating bare / headless / UI; medians, and the median of
+each round's ratio.
 """
 
 from __future__ import annotations
@@ -20,8 +22,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _common import Row, clock, engine_config, median, parse_args, print_table, temp_project
-from drain import FLOOD
+from _common import (
+    Row,
+    block_dir,
+    clock,
+    engine_config,
+    median,
+    parse_args,
+    print_table,
+    temp_project,
+)
+from drain import FLOOD, bare
 
 from sidetui.config import Settings
 from sidetui.core import EngineConfig, ExecutionRecord, ExecutionStatus, SideExecutionManager
@@ -141,38 +152,54 @@ async def main() -> None:
     lines, rounds = (200_000, 2) if args.quick else (2_000_000, 3)
     with temp_project({"flood": FLOOD.format(lines=lines)}) as root:
         project, config = root / "project", engine_config(root)
-        await headless(project, config)  # warm-up of both sides, not counted
+        folder = block_dir(root, "flood")
+        await bare(folder)  # warm-up of every side, not counted
+        await headless(project, config)
         await with_ui(project, config)
-        bare: list[float] = []
+        loop_s: list[float] = []
+        engine_s: list[float] = []
         ui: list[UiRun] = []
         counted: set[int] = set()
         for _ in range(rounds):
+            loop_s.append((await bare(folder))[0])
             elapsed, got = await headless(project, config)
-            bare.append(elapsed)
+            engine_s.append(elapsed)
             counted.add(got)
             run = await with_ui(project, config)
             ui.append(run)
             counted.add(run.lines)
 
     ui_times = [r.seconds for r in ui]
-    paired = median([b / u for b, u in zip(bare, ui_times, strict=True)])
+    paired = median([b / u for b, u in zip(engine_s, ui_times, strict=True)])
+    against_loop = median([u / b for u, b in zip(ui_times, loop_s, strict=True)])
     rows = [
         Row(
-            "app, selected and followed",
+            "app, selected and followed, vs a bare loop (256 KiB pipes): time",
+            median(ui_times) * 1000,
+            median(loop_s) * 1000,
+            "ms",
+            ("ratio", "<=", 1.5),
+            digits=0,
+            paired=against_loop,
+        ),
+        Row(
+            "app, selected and followed, vs the headless engine: speed",
             lines / median(ui_times),
-            lines / median(bare),
+            lines / median(engine_s),
             "lines/s",
             ("ratio", ">=", 0.5),
             digits=0,
             paired=paired,
-        )
+        ),
     ]
     notes = [
-        f"{lines:,} lines of 80 bytes; {rounds} rounds (headless, then app), after one warm-up of"
-        " each; value and baseline are medians; the ratio is the median of each round's speed"
-        " against that round's headless run",
-        "seconds per run: headless "
-        + ", ".join(f"{t:.3f}" for t in bare)
+        f"{lines:,} lines of 80 bytes; {rounds} rounds (bare loop, headless, then app), after one"
+        " warm-up of each; value and baseline are medians; each ratio is the median of the"
+        " rounds' ratios",
+        "seconds per run: bare loop "
+        + ", ".join(f"{t:.3f}" for t in loop_s)
+        + "; headless "
+        + ", ".join(f"{t:.3f}" for t in engine_s)
         + "; app "
         + ", ".join(f"{t:.3f}" for t in ui_times),
         "app runs: the view was given the last line "

@@ -11,6 +11,7 @@ A history that cannot be opened or written is reported and then left alone: noth
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import time
@@ -39,6 +40,8 @@ CREATE TABLE IF NOT EXISTS executions (
 # Where each execution ran: its project and the process running it (a table of its own, so that
 # the records keep the shape every version reads and writes; older rows have none).
 _PLACES = "CREATE TABLE IF NOT EXISTS places (id TEXT PRIMARY KEY, project TEXT, owner TEXT)"
+# Newest first, a page at a time: reads walk this index and stop at the page's end.
+_BY_START = "CREATE INDEX IF NOT EXISTS executions_by_start ON executions (started, id)"
 _LEFT_OUT = ("output", "errorOutput")
 _SIDES = ("-wal", "-shm")
 PARAMS_KEPT = 64 * 1024
@@ -48,11 +51,13 @@ ORPHANED = "the sidetui process that ran it ended before it did: how it ended is
 @dataclass(frozen=True)
 class PastExecution:
     """A stored record, the project it ran in (None: not known) and the pid of the sidetui
-    process running it (None once it has ended)."""
+    process running it (None once it has ended); `place` is its key in the newest-first order,
+    for asking for the page after it."""
 
     record: ExecutionRecord
     project: str | None
     runner_pid: int | None
+    place: tuple[float, str] = (0.0, "")
 
 
 class HistoryStore:
@@ -84,6 +89,7 @@ class HistoryStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
             self._db.execute(_PLACES)
+            self._db.execute(_BY_START)
         except sqlite3.Error as error:
             self._fail(f"cannot open the history {self.path}: {error}")
 
@@ -130,20 +136,22 @@ class HistoryStore:
         limit: int = 50,
         every_project: bool = False,
         skip: Callable[[str], object] = lambda execution_id: None,
+        after: tuple[float, str] | None = None,
     ) -> list[PastExecution]:
         """The newest stored executions, newest first: of this project (rows of older versions,
         which name no project, when their block was in it), or of `every_project`; without
         those `skip` returns something for (the caller's own). A record of a process that has
-        ended without writing its end is shown `stopped`, with a notice saying so."""
+        ended without writing its end is shown `stopped`, with a notice saying so. `after` (the
+        `place` of the last one of a page) gives the next page: those that come after it."""
         project = str(self.project) if self.project is not None else ""
-        where = "" if every_project else "WHERE p.project = ? OR p.project IS NULL"
         rows = self._read_rows(
-            "SELECT e.record, p.project, p.owner FROM executions e LEFT JOIN places p"
-            f" ON p.id = e.id {where} ORDER BY e.started DESC LIMIT ?",
-            (limit,) if every_project else (project, limit),
+            "SELECT e.record, p.project, p.owner, e.started, e.id FROM executions e LEFT JOIN"
+            " places p ON p.id = e.id WHERE (? OR p.project = ? OR p.project IS NULL)"
+            " AND (e.started, e.id) < (?, ?) ORDER BY e.started DESC, e.id DESC LIMIT ?",
+            (every_project, project, *(after or (math.inf, "")), limit),
         )
         found: list[PastExecution] = []
-        for text, row_project, owner in rows:
+        for text, row_project, owner, started, row_id in rows:
             record = _parse(text)
             if record is None or skip(record.side_execution_id) is not None:
                 continue
@@ -155,7 +163,7 @@ class HistoryStore:
                 if runner is None:
                     record.status = ExecutionStatus.STOPPED
                     record.notices.append(ORPHANED)
-            found.append(PastExecution(record, row_project, runner))
+            found.append(PastExecution(record, row_project, runner, (started, row_id)))
         return found
 
     def changed(self) -> bool:

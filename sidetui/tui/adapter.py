@@ -2,9 +2,11 @@
 
 Status, registry and capability events are posted as they come. Output is not copied here: the
 adapter asks the engine only to say *that* output arrived (`OutputChanged`), collects the
-executions it names, and posts one `OutputArrived` per interval; the output pane then reads the
-engine's tails of the one execution on screen. An execution that ended is followed until it has
-settled (its exit code comes after a result sent over a channel). No widget is touched here.
+executions it names, and posts one `OutputArrived` per interval (the first change after a quiet
+interval at once, so a child's first line is painted without waiting for a timer); the output
+pane then reads the engine's tails of the one execution on screen. An execution that ended is
+followed until it has settled (its exit code comes after a result sent over a channel). No
+widget is touched here.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sidetui.core import (
     RegistryChanged,
     SideExecutionManager,
     StatusChanged,
+    Subscription,
 )
 from sidetui.core.capabilities import CapabilityEvent
 from sidetui.tui.messages import (
@@ -41,10 +44,20 @@ class EngineAdapter:
         self.target = target
         self._changed: set[str] = set()
         self._flush: asyncio.TimerHandle | None = None
+        self._posted_at = -OUTPUT_INTERVAL_S  # loop time of the last OutputArrived
         self._settling: set[asyncio.Task[None]] = set()
+        self._events: Subscription | None = None
+
+    def subscribe(self) -> None:
+        """Take the engine's events from now on: called before the manager opens, the catalog
+        of its first scan is posted as soon as it is found (not once the watcher is up)."""
+        if self._events is None:
+            self._events = self.manager.subscribe(output="changes")
 
     async def run(self) -> None:
-        async with self.manager.subscribe(output="changes") as events:
+        self.subscribe()
+        assert self._events is not None
+        async with self._events as events:
             async for event in events:
                 if isinstance(event, OutputChanged | MessageArrived):
                     self._output_changed(event.execution_id)
@@ -74,7 +87,13 @@ class EngineAdapter:
         self._changed.add(execution_id)
         if self._flush is None:
             loop = asyncio.get_running_loop()
-            self._flush = loop.call_later(OUTPUT_INTERVAL_S, self._post_output_now)
+            quiet_since = loop.time() - self._posted_at
+            if quiet_since >= OUTPUT_INTERVAL_S:
+                self._post_output_now()
+            else:
+                self._flush = loop.call_at(
+                    self._posted_at + OUTPUT_INTERVAL_S, self._post_output_now
+                )
 
     def _post_output_now(self) -> None:
         if self._flush is not None:
@@ -82,4 +101,5 @@ class EngineAdapter:
             self._flush = None
         if self._changed:
             changed, self._changed = frozenset(self._changed), set()
+            self._posted_at = asyncio.get_running_loop().time()
             self.target.post_message(OutputArrived(changed))

@@ -80,16 +80,22 @@ class SidetuiApp(PlainNotifications, App[None]):
         loop.call_soon_threadsafe(self.exit)
 
     async def _run_engine(self, main: MainScreen) -> None:
+        adapter = EngineAdapter(self.manager, main)
+        adapter.subscribe()  # the first scan's catalog shows before the engine is fully open
+        following = asyncio.create_task(adapter.run())
         try:
             await self.manager.open()
         except StateDirError as error:  # no history, no logs: nothing could be kept
+            following.cancel()
             self.refusal = f"sidetui: {one_line(error.strerror or str(error))}"
             self.exit(return_code=EXIT_REFUSED)  # the command line says why, on one line
             return
-        adapter = EngineAdapter(self.manager, main)
+        except BaseException:
+            following.cancel()
+            raise
         main.engine_ready(adapter)
         self.engine_ready.set()
-        await adapter.run()
+        await following
 
     async def action_quit(self) -> None:
         live = [r for r in self.manager.records if not r.status.is_final]

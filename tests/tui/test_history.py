@@ -12,8 +12,14 @@ import sys
 import textwrap
 from pathlib import Path
 
-from sidetui.core import EngineConfig, SideExecutionManager
-from sidetui.core.history import ORPHANED
+from sidetui.core import (
+    EngineConfig,
+    ExecutionKind,
+    ExecutionRecord,
+    ExecutionStatus,
+    SideExecutionManager,
+)
+from sidetui.core.history import ORPHANED, HistoryStore
 from tests.helpers import REPO, write_block
 from tests.tui.pilot_support import (
     AppFactory,
@@ -196,3 +202,44 @@ async def test_a_run_whose_process_ended_before_it_shows_stopped_and_why(
         assert status_cell(app, record) == "■ stopped"
         await show_tab(pilot, app, "result")
         assert ORPHANED in shown(main(app).query_one("#result-body"), width=200)
+
+
+def store_runs(config: EngineConfig, project: Path, count: int) -> list[str]:
+    """`count` settled runs of `hello-python` in the history, as managers write them; every
+    second one starts at the same time as the one before (pages must not lose or repeat those).
+    Their ids, newest first."""
+    store = HistoryStore.of(config, project)
+    assert store is not None
+    store.open()
+    runs = []
+    for i in range(count):
+        record = ExecutionRecord(
+            f"side_{i:04d}", ExecutionKind.ACTION_BLOCK, "hello-python", {}, None
+        )
+        record.action_block_path = str(project / "actionblocks" / "hello-python")
+        record.status = ExecutionStatus.COMPLETED
+        record.start_time = 1_700_000_000.0 + i // 2
+        record.end_time = record.start_time + 1
+        store.save(record)
+        runs.append((record.start_time, record.side_execution_id))
+    store.close()
+    return [execution_id for _, execution_id in sorted(runs, reverse=True)]
+
+
+async def test_a_long_history_opens_on_its_newest_page_and_pages_on_at_its_end(
+    make_app: AppFactory, samples_project: Path, engine_config: EngineConfig
+) -> None:
+    newest_first = store_runs(engine_config, samples_project, 250)
+    app = make_app()
+    async with driving(app) as pilot:
+        executions = table(app)
+        await wait_until(pilot, lambda: executions.row_count == 100, "the first page")
+        assert executions.selected_id == newest_first[0]
+        executions.focus()
+        for shown_rows in (200, 250):
+            await pilot.press("ctrl+end")  # the last row: the next page comes under it
+            await wait_until(pilot, lambda n=shown_rows: executions.row_count == n, f"{shown_rows}")
+        await pilot.press("ctrl+end")
+        await pilot.pause()
+        assert executions.row_count == 250  # nothing older: no page more
+        assert executions._rows == newest_first

@@ -62,7 +62,7 @@ class ExecutionActions(Screen[None]):
             )
             return
         previous = self._last_params.get(str(entry.path))
-        self.app.push_screen(LaunchScreen(entry, previous), self._launch_dialog_closed)
+        self.app.push_screen(LaunchScreen(entry, previous, self.launch))
 
     def _launch_dialog_closed(self, request: LaunchRequest | None) -> None:
         if request is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -64,9 +65,17 @@ class LaunchScreen(PlainNotifications, StartDialog):
         Binding("escape", "cancel", "Cancel", id="launch.cancel", tooltip="close, start nothing"),
     ]
 
-    def __init__(self, entry: Entry, previous: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        entry: Entry,
+        previous: dict[str, Any] | None = None,
+        start: Callable[[LaunchRequest], None] | None = None,
+    ):
+        """`start`, when given, is called with the request before the dialog closes (the child
+        spawns ahead of the repaint that closing costs) and the dialog is dismissed with None."""
         super().__init__()
         self.entry = entry
+        self.start = start
         self.inputs: tuple[InputSpec, ...] = tuple(getattr(entry, "inputs", ()))
         self.previous = previous or {}
         self._fields = list(zip(self.inputs, _field_keys(self.inputs), strict=True))
@@ -166,7 +175,11 @@ class LaunchScreen(PlainNotifications, StartDialog):
         else:  # by id when its name means another block (shadowing it, or two of one name)
             target = entry.id if entry.conflicts_with or entry.shadowed_by else entry.name
             request = LaunchRequest("block", target, params, timeout)
-        self.dismiss(request)
+        if self.start is None:
+            self.dismiss(request)
+            return
+        self.start(request)
+        self.dismiss(None)
 
     def _raw(self, name: str) -> str:
         return self.query_one(f"#in-{name}", Input).value.strip()

@@ -157,9 +157,23 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
     def _show_history(self) -> None:
         table = self.query_one(ExecutionsTable)
         table.remove_executions(self.feed.known_ids())
-        for record in reversed(self.feed.load()):
-            self._show_foreign(record)
+        table.add_many(self._placed(self.feed.load()))
         table.select_newest()
+
+    def _show_older(self) -> None:
+        """The cursor reached the last row: the next page of the history under it."""
+        table = self.query_one(ExecutionsTable)
+        if not self.feed.exhausted and table.cursor_row == table.row_count - 1:
+            table.add_many(self._placed(self.feed.more()), older=True)
+
+    def _placed(self, records: list[ExecutionRecord]) -> list[ExecutionRecord]:
+        """`records`, with where each ran noted for the table when not in this project."""
+        for record in records:
+            project = self.feed.project_of(record)
+            if project and Path(project) != self.manager.project_dir:
+                origin = f" · {one_line(Path(project).name)}"
+                self.query_one(ExecutionsTable).origins[record.side_execution_id] = origin
+        return records
 
     def _poll_history(self) -> None:
         pane = self.query_one(OutputPane)
@@ -174,11 +188,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
             pane.refresh_output()  # another process's live execution: its log grows
 
     def _show_foreign(self, record: ExecutionRecord) -> None:
-        table = self.query_one(ExecutionsTable)
-        project = self.feed.project_of(record)
-        if project and Path(project) != self.manager.project_dir:
-            table.origins[record.side_execution_id] = f" · {one_line(Path(project).name)}"
-        table.upsert(record)
+        self.query_one(ExecutionsTable).upsert(self._placed([record])[0])
 
     def action_history_scope(self) -> None:
         """This project's executions, or every project's."""
@@ -212,6 +222,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
 
     def on_executions_table_selected(self, message: ExecutionsTable.Selected) -> None:
         self.query_one(OutputPane).show_execution(message.record)
+        self._show_older()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":

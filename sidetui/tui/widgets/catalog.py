@@ -6,6 +6,7 @@ broken, shadowed, conflict. A rebuild keeps the cursor on the entry it was on.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -65,7 +66,11 @@ class CatalogTree(Tree[Entry | None]):
         return node.data if node is not None else None
 
     def set_entries(self, entries: Iterable[Entry]) -> None:
-        self._entries = list(entries)
+        fresh = list(entries)
+        same = len(fresh) == len(self._entries) and all(map(operator.is_, fresh, self._entries))
+        if fresh and same:
+            return  # the very same entries (told twice at start-up): 10,000 nodes not redone
+        self._entries = fresh
         self._rebuild()
 
     @property

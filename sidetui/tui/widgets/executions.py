@@ -114,6 +114,33 @@ class ExecutionsTable(DataTable[str | Text]):
         self._rebuild(execution_id if select else keep)
         self._fit()
 
+    def add_many(self, records: list[ExecutionRecord], older: bool = False) -> None:
+        """Add executions (newest first) in one rebuild: on top, or under every row shown
+        (`older`: the next page of the history); rows already shown are brought up to date."""
+        keep = self.selected_id
+        new = [r.side_execution_id for r in records if r.side_execution_id not in self._records]
+        for record in records:
+            if record.side_execution_id not in new:
+                self.upsert(record)
+            self._records[record.side_execution_id] = record
+        self._order = [*self._order, *new] if older else [*new, *self._order]
+        if older and not self._nests(new):  # rows below the others: no need to redo them
+            below = tree_rows(new, self._records, self.folded)
+            self._tree.rows += below.rows
+            self._tree.depth.update(below.depth)
+            self._tree.children.update(below.children)
+            for execution_id in below.rows:
+                self.add_row(*self._cells(self._records[execution_id]).values(), key=execution_id)
+        else:
+            self._rebuild(keep)
+        self._fit()
+
+    def _nests(self, new: list[str]) -> bool:
+        """Whether one of `new` started, or was started by, an execution shown already."""
+        shown = set(self._tree.rows)
+        parents = {self._records[i].parent_execution_id for i in shown}
+        return any(i in parents or self._records[i].parent_execution_id in shown for i in new)
+
     def select_newest(self) -> None:
         """The cursor on the newest execution, in sight."""
         if self._tree.rows:
@@ -200,7 +227,7 @@ class ExecutionsTable(DataTable[str | Text]):
             "exit": show.exit(record).removeprefix("SIG") or "-",  # KILL, TERM: 4 cells
             "outcome": outcome(record),
         }
-        return {key: cells[key] for key in self.shown_columns}
+        return {key: _plain(cells[key]) for key in self.shown_columns}
 
     def _name_of(self, execution_id: str) -> str:
         record = self._records[execution_id]
@@ -241,3 +268,9 @@ class ExecutionsTable(DataTable[str | Text]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self.post_message(self.Selected(self.selected_record))
+
+
+def _plain(value: str | Text) -> str | Text:
+    """A cell as text: never read as markup, nor parsed again each time the table measures or
+    draws it (with hundreds of rows, that parsing was a quarter of the app's time)."""
+    return Text(value, end="", no_wrap=True) if isinstance(value, str) else value
