@@ -17,6 +17,7 @@ BENCHMARKS = (
     "drain",
     "start",
     "stop",
+    "live_load",
     "cli_startup",
     "discovery",
     "memory",

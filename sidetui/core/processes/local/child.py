@@ -10,8 +10,9 @@ from sidetui.core.catalog.limits import ResourceLimits
 from sidetui.core.processes.backend import ChildObserver, ExitStatus
 from sidetui.core.processes.local.containment import Containment
 from sidetui.core.processes.local.pipes import ChildProtocol
-from sidetui.core.processes.local.process_tree import ProcessTable, ProcessTree
+from sidetui.core.processes.local.process_tree import ProcessTree
 from sidetui.core.processes.local.safety_net import forget_group, remember_group
+from sidetui.core.records.execution_record import TreeUsage
 
 
 @dataclass(eq=False)
@@ -60,10 +61,10 @@ class LocalChild:
     def kill(self) -> None:
         self._escalate.set()
 
-    def sample(self, table: ProcessTable) -> None:
-        """Tell the observer the tree's CPU and memory now (and remember its members)."""
+    def report_usage(self, usage: TreeUsage) -> None:
+        """Tell the observer the tree's CPU and memory now."""
         if not self.released:
-            self.observer.usage_sampled(self.tree.usage(table))
+            self.observer.usage_sampled(usage)
 
     def release(self) -> None:
         self.released = True

@@ -17,6 +17,7 @@ import ctypes.util
 import os
 import signal
 import sys
+import threading
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -26,7 +27,6 @@ import psutil
 from sidetui.core.processes.local import proc_table
 from sidetui.core.processes.local.cgroups import ExecutionCgroup
 from sidetui.core.processes.local.proc_table import ProcStat
-from sidetui.core.records.execution_record import TreeUsage
 
 MARKER_VARIABLE = "SIDE_EXECUTION_ID"
 _PR_SET_CHILD_SUBREAPER = 36
@@ -114,6 +114,7 @@ class ProcessTree:
         self._fresh_table = fresh_table  # a table read after the call
         self.root_reaped = False  # set once the child's exit status has been collected
         self._known: dict[int, psutil.Process] = {}
+        self._finding = threading.Lock()  # the sampler looks on a thread, a stop on the loop
 
     # -- finding -------------------------------------------------------------------------------
 
@@ -122,6 +123,10 @@ class ProcessTree:
 
         Members that already exited and were re-parented to us are reaped on the way.
         """
+        with self._finding:
+            return self._members(table, thorough)
+
+    def _members(self, table: ProcessTable, thorough: bool) -> list[psutil.Process]:
         me = os.getpid()
         self._known = {pid: p for pid, p in self._known.items() if _same(table, pid, p)}
         roots = list(self._known)
@@ -158,18 +163,6 @@ class ProcessTree:
             and (adopter is None or table.stats[pid].ppid == adopter)
             and _carries_marker(pid, self.marker)
         ]
-
-    def usage(self, table: ProcessTable) -> TreeUsage:
-        """CPU and memory of the whole tree now (CPU % since the previous call)."""
-        procs = self.members(table, thorough=False)
-        cpu = 0.0
-        rss = 0
-        for proc in procs:
-            with contextlib.suppress(psutil.Error), proc.oneshot():
-                cpu += proc.cpu_percent(None)
-                rss += proc.memory_info().rss
-        exact = self.cgroup.memory_bytes() if self.cgroup is not None else None
-        return TreeUsage(processes=len(procs), cpu_percent=cpu, memory_rss=exact or rss)
 
     # -- ending --------------------------------------------------------------------------------
 
@@ -231,7 +224,7 @@ class ProcessTree:
         Once the group is empty its number may be reused, so it must not be signalled or matched.
         """
         return not self.root_reaped or any(
-            _pgid(pid) == self.root_pid for pid, proc in self._known.items() if _alive(proc)
+            _pgid(pid) == self.root_pid for pid, proc in list(self._known.items()) if _alive(proc)
         )
 
     def _signal_group(self, sig: signal.Signals) -> None:
