@@ -46,7 +46,7 @@ class OutputView(ScrollView, can_focus=True):
         self._lines: Sequence[str] = ()
         self._stderr: Sequence[bool] | None = None
         self._first = 0  # number of _lines[0] in the whole stream
-        self._cache: LRUCache[tuple[int, str, int], Strip] = LRUCache(1_000)
+        self._cache: LRUCache[tuple[int, str, str, int], Strip] = LRUCache(1_000)
         self.finder = OutputSearch()
         self._adjusting = False
         self._style: Style | None = None
@@ -206,10 +206,10 @@ class OutputView(ScrollView, can_focus=True):
         number = self._first + index
         current = self.finder.current
         current_column = current[1] if current is not None and current[0] == number else -1
-        key = (number, self.finder.term, current_column)
+        line = self._lines[index]
+        key = (number, line, self.finder.term, current_column)  # an unfinished line changes
         if selection is None and key in self._cache:
             return self._cache[key]
-        line = self._lines[index]
         text = Text.from_ansi(neutralise(line), no_wrap=True, end="")
         if self.finder.term:
             size = len(self.finder.term)
