@@ -24,23 +24,20 @@ from sidetui.tui.bindings import MAIN_BINDINGS, SINGLE_KEY_ACTIONS
 from sidetui.tui.history_feed import HistoryFeed
 from sidetui.tui.keys import binding_with_id, keys_of
 from sidetui.tui.launch_request import LaunchRequest
-from sidetui.tui.messages import (
-    ExecutionSettled,
-    ExecutionUpdated,
-    OutputArrived,
-    RegistryUpdated,
-)
+from sidetui.tui.messages import ExecutionSettled, ExecutionUpdated, RegistryUpdated
 from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.screens.execution_actions import ExecutionActions
 from sidetui.tui.screens.new_block import NewBlockScreen
 from sidetui.tui.screens.output_actions import OutputActions
+from sidetui.tui.widgets.all_output import AllOutput
 from sidetui.tui.widgets.catalog import CatalogTree
 from sidetui.tui.widgets.details import EntryDetails
 from sidetui.tui.widgets.executions import ExecutionsTable
 from sidetui.tui.widgets.filter_box import FilterBox
 from sidetui.tui.widgets.key_footer import KeyFooter
 from sidetui.tui.widgets.output_pane import OutputPane
+from sidetui.tui.widgets.split_panes import OutputPanes
 
 ENDINGS = {
     ExecutionStatus.COMPLETED: "information",
@@ -82,11 +79,19 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
                 yield EntryDetails(self.presentation, id="details")
             with Vertical(id="right"):
                 yield ExecutionsTable(self.presentation, id="executions")
-                yield OutputPane(self.presentation, self.manager.config, id="pane")
+                with OutputPanes(id="outputs"):
+                    yield OutputPane(self.presentation, self.manager.config, id="pane")
+                    yield AllOutput(
+                        self.presentation, lambda: self.manager.records, id="all-output"
+                    )
+                    yield OutputPane(self.presentation, self.manager.config, id="pinned")
         yield KeyFooter(compact=True)
 
+    def _records(self) -> list[ExecutionRecord]:
+        return self.manager.records
+
     def on_mount(self) -> None:
-        self.query_one("#search", Input).display = False
+        self.query_one("#all-output").display = self.query_one("#pinned").display = False
         self.query_one(CatalogTree).focus()
         self.set_interval(1.0, self.query_one(ExecutionsTable).tick)
 
@@ -113,9 +118,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         record = message.record
         table = self.query_one(ExecutionsTable)
         table.upsert(record)
-        pane = self.query_one(OutputPane)
-        if pane.record is record:
-            pane.status_changed()
+        self._status_changed(record)
         severity = ENDINGS.get(record.status)
         if severity and table.selected_id != record.side_execution_id:
             reason = f": {one_line(record.error.message)}" if record.error else ""
@@ -124,14 +127,12 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
 
     def on_execution_settled(self, message: ExecutionSettled) -> None:
         self.query_one(ExecutionsTable).update_record(message.record)
-        pane = self.query_one(OutputPane)
-        if pane.record is message.record:
-            pane.status_changed()
+        self._status_changed(message.record)
 
-    def on_output_arrived(self, message: OutputArrived) -> None:
-        pane = self.query_one(OutputPane)
-        if pane.record is not None and pane.record.side_execution_id in message.execution_ids:
-            pane.refresh_output()
+    def _status_changed(self, record: ExecutionRecord) -> None:
+        for pane in self.query(OutputPane):
+            if pane.record is record:
+                pane.status_changed()
 
     def on_registry_updated(self, message: RegistryUpdated) -> None:
         tree = self.query_one(CatalogTree)
@@ -149,7 +150,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         table.select_newest()
 
     def _poll_history(self) -> None:
-        pane = self.query_one(OutputPane)
+        pane = self.query_one("#pane", OutputPane)
         for record in self.feed.poll():
             self._show_foreign(record)
             if (
@@ -198,15 +199,11 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self.action_new_block()
 
     def on_executions_table_selected(self, message: ExecutionsTable.Selected) -> None:
-        self.query_one(OutputPane).show_execution(message.record)
+        self.query_one("#pane", OutputPane).show_execution(message.record)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
             self.query_one(CatalogTree).set_filter(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search":
-            self._search(event.value, forward=True)
 
     def on_filter_box_done(self) -> None:
         self.query_one(CatalogTree).focus()
@@ -217,7 +214,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self.query_one("#filter", Input).focus()
 
     def action_focus_output(self) -> None:
-        self.query_one(OutputPane).view.focus()
+        self.active_panel().view.focus()
 
     def action_new_block(self) -> None:
         self.app.push_screen(NewBlockScreen(self.manager.project_dir), self._block_created)

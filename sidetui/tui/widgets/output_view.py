@@ -172,7 +172,13 @@ class OutputView(ScrollView, can_focus=True):
 
     def plain_text(self) -> str:
         """The content as plain text (escape sequences removed), for the clipboard."""
-        return "\n".join(strip_ansi(line) for line in self._lines)
+        text_of = self.prefix.text_of
+        if not self.prefix.width:
+            return "\n".join(strip_ansi(line) for line in self._lines)
+        return "\n".join(
+            " ".join(filter(None, (text_of(i), strip_ansi(line))))
+            for i, line in enumerate(self._lines)
+        )
 
     # -- following -----------------------------------------------------------------------------
 

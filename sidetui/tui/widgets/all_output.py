@@ -1,0 +1,81 @@
+"""The merged stream's panel: every execution's output in one view (or one execution's and its
+children's), each line labelled with its execution, messages marked; follow, search, filter,
+timestamps and wrap work there as in any output panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from textual.app import ComposeResult
+
+from sidetui.core import ExecutionRecord
+from sidetui.core.terminal_text import one_line
+from sidetui.tui.presentation import Presentation
+from sidetui.tui.widgets.line_filter import Content
+from sidetui.tui.widgets.merged_feed import MergedFeed
+from sidetui.tui.widgets.output_panel import OutputPanel
+from sidetui.tui.widgets.output_view import OutputView
+
+Records = Callable[[], Iterable[ExecutionRecord]]
+
+
+class AllOutput(OutputPanel):
+    """The lines of many executions as they arrived."""
+
+    def __init__(self, presentation: Presentation, records: Records, *, id: str | None = None):
+        super().__init__(presentation, id=id)
+        self._records = records
+        self.root: ExecutionRecord | None = None  # one execution and its children, or all
+        self.feed = MergedFeed()
+        self._generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield OutputView(id="all-output-view")
+        yield from self.compose_tools()
+
+    def show_scope(self, root: ExecutionRecord | None) -> None:
+        """Show every execution's output (`root` None), or `root`'s and its descendants'."""
+        if root is not self.root or self._generation == 0:
+            self.root = root
+            self.feed = MergedFeed()
+            self._generation += 1
+            self.view.following = True
+        self.refresh_output()
+
+    def shown_records(self) -> list[ExecutionRecord]:
+        """The executions in the stream: this session's (history runs have no live tails)."""
+        records = [r for r in self._records() if not r.from_history]
+        if self.root is None:
+            return records
+        family = {self.root.side_execution_id}
+        for record in sorted(records, key=lambda r: r.start_time):
+            if record.parent_execution_id in family:
+                family.add(record.side_execution_id)
+        return [r for r in records if r.side_execution_id in family]
+
+    def refresh_output(self) -> None:
+        records = self.shown_records()
+        feed = self.feed
+        feed.update(records)
+        view = self.view
+        view.prefix.origin = min((r.start_time for r in records), default=None)
+        view.placeholder = "Nothing printed yet." if records else "Nothing runs in this session."
+        key = ("all", self._generation)
+        self.show_content(
+            Content(key, feed.lines, feed.first, feed.stderr, feed.times, feed.labels)
+        )
+
+    def status_parts(self) -> list[str]:
+        feed = self.feed
+        scope = (
+            f"{one_line(self.root.action_block)} and its children"
+            if self.root
+            else "every execution"
+        )
+        parts = [f"all output: {scope}", f"{len(feed.lines)} lines"]
+        if feed.first:
+            parts.append(f"{feed.first:,} earlier")
+        if feed.missed:
+            parts.append(f"{feed.missed:,} not kept")
+        parts.append(self.following_part())
+        return parts
