@@ -59,6 +59,14 @@ class OutputFilterBox(Input):
     class Done(Message):
         """The person is done with the filter box."""
 
+        def __init__(self, box: OutputFilterBox):
+            super().__init__()
+            self.box = box
+
+        @property
+        def control(self) -> OutputFilterBox:
+            return self.box
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder=FILTER_PLACEHOLDER, id=id)
         self.options = {"regex": False, "case_sensitive": False, "invert": False}
@@ -81,8 +89,8 @@ class OutputFilterBox(Input):
         self.post_message(self.QueryChanged(self, self.line_query))
 
     def action_done(self) -> None:
-        self.post_message(self.Done())
+        self.post_message(self.Done(self))
 
     def action_clear_filter(self) -> None:
         self.value = ""
-        self.post_message(self.Done())
+        self.post_message(self.Done(self))

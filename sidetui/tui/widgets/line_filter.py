@@ -58,6 +58,8 @@ class LineFilter:
 
     def apply(self, content: Content) -> Content:
         """What shows of `content` under the filter."""
+        if self.scan.error:  # a bad regular expression: nothing matches, the status says why
+            return Content((content.key, self.query), [])
         if self.log is None:
             return self._in_memory(content)
         if self.scan.done:
