@@ -109,14 +109,13 @@ class OutputActions(Screen[None]):
         for panel in self.query(OutputPanel):
             panel.view.prefix.time_mode = mode
             panel.view.relayout()
-        said = {"none": "off", "absolute": "time of day", "relative": "since the start"}
-        self.notify(f"Timestamps: {said[mode]}.", timeout=2)
+            panel.update_status()
 
     def action_wrap(self) -> None:
         wrap = not self.main_panel().view.wrap
         for panel in self.query(OutputPanel):
             panel.view.set_wrap(wrap)
-        self.notify("Long lines wrap." if wrap else "Long lines scroll sideways.", timeout=2)
+            panel.update_status()
 
     # -- the merged stream and the pinned pane ---------------------------------------------------
 

@@ -15,6 +15,7 @@ from sidetui.tui.widgets.line_filter import Content, LineFilter
 from sidetui.tui.widgets.output_view import OutputView
 
 SEARCH_PLACEHOLDER = "search the output · enter: next · escape: close"
+TIMES_SAID = {"absolute": "times of day", "relative": "times since the start"}
 
 
 class OutputPanel(Vertical):
@@ -123,4 +124,11 @@ class OutputPanel(Vertical):
             label.update(Text(text, style="dim"), layout=False)
 
     def following_part(self) -> str:
-        return "following" if self.view.following else "paused (f: follow)"
+        """Following or paused, and the view's modes (timestamps, wrap) when they are on."""
+        view = self.view
+        parts = ["following" if view.following else "paused (f: follow)"]
+        if view.prefix.time_mode != "none":
+            parts.append(TIMES_SAID[view.prefix.time_mode])
+        if view.wrap:
+            parts.append("wrapped")
+        return " · ".join(parts)
