@@ -27,6 +27,7 @@ BENCHMARKS = (
     "tui_drain",
     "tui_memory",
     "tui_startup",
+    "tui_merged",
 )
 
 

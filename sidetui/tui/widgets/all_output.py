@@ -4,9 +4,11 @@ timestamps and wrap work there as in any output panel."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 
 from textual.app import ComposeResult
+from textual.timer import Timer
 
 from sidetui.core import ExecutionRecord
 from sidetui.core.terminal_text import one_line
@@ -17,6 +19,7 @@ from sidetui.tui.widgets.output_panel import OutputPanel
 from sidetui.tui.widgets.output_view import OutputView
 
 Records = Callable[[], Iterable[ExecutionRecord]]
+BUSY_SHARE = 4  # a refresh that took t waits until 4t after it began
 
 
 class AllOutput(OutputPanel):
@@ -28,6 +31,8 @@ class AllOutput(OutputPanel):
         self.root: ExecutionRecord | None = None  # one execution and its children, or all
         self.feed = MergedFeed()
         self._generation = 0
+        self._last = self._cost = 0.0  # when the last refresh began, and what it took
+        self._deferred: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield OutputView(id="all-output-view")
@@ -40,7 +45,7 @@ class AllOutput(OutputPanel):
             self.feed = MergedFeed()
             self._generation += 1
             self.view.following = True
-        self.refresh_output()
+        self._refresh_now()
 
     def shown_records(self) -> list[ExecutionRecord]:
         """The executions in the stream: this session's (history runs have no live tails)."""
@@ -54,6 +59,19 @@ class AllOutput(OutputPanel):
         return [r for r in records if r.side_execution_id in family]
 
     def refresh_output(self) -> None:
+        """Refresh, at most once per four times what the last refresh took: under a flood of
+        many executions the loop keeps time for keys."""
+        wait = self._last + BUSY_SHARE * self._cost - time.monotonic()
+        if wait <= 0:
+            self._refresh_now()
+        elif self._deferred is None:
+            self._deferred = self.set_timer(wait, self._refresh_now)
+
+    def _refresh_now(self) -> None:
+        if self._deferred is not None:
+            self._deferred.stop()
+            self._deferred = None
+        self._last = time.monotonic()
         records = self.shown_records()
         feed = self.feed
         feed.update(records)
@@ -64,6 +82,7 @@ class AllOutput(OutputPanel):
         self.show_content(
             Content(key, feed.lines, feed.first, feed.stderr, feed.times, feed.labels)
         )
+        self._cost = time.monotonic() - self._last
 
     def status_parts(self) -> list[str]:
         feed = self.feed

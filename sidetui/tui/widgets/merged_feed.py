@@ -10,17 +10,21 @@ refreshes loses the lines the engine let go; the feed counts them.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import deque
 from collections.abc import Iterable
 from pathlib import PurePath
 
 from sidetui.core import ExecutionRecord
+from sidetui.core.records.block_message import BlockMessage
 from sidetui.core.terminal_text import one_line, strip_ansi
 from sidetui.tui.widgets.output_gutter import Label
 
 MAX_LINES = 5_000
 LABEL_MAX = 14
 MESSAGE_MARK = "\x1b[1;35m✉ {kind}\x1b[0m "  # a message drawn as a line: bold magenta mark
+Run = tuple[list[float], list[str], Label, bool]  # times, lines, label, from stderr
 COLOURS = ("#4ec9b0", "#dcdcaa", "#c586c0", "#569cd6", "#ce9178", "#9cdcfe", "#b5cea8", "#d16969")
 
 
@@ -57,7 +61,7 @@ class MergedFeed:
 
     def update(self, records: Iterable[ExecutionRecord]) -> bool:
         """Take what arrived since the last call from `records`; whether anything did."""
-        batch: list[tuple[float, int, str, Label, bool]] = []
+        runs: list[Run] = []  # per stream: new lines and their times, oldest first
         for record in records:
             label = self.label(record)
             for stream in (record.stdout, record.stderr):
@@ -69,37 +73,50 @@ class MergedFeed:
                     continue
                 self._seen[key] = stream.lines_total
                 lines, times = stream.lines(), stream.line_times()
-                kept = min(new, len(lines))
+                kept = min(new, len(lines), self.lines.maxlen or len(lines))
                 self.missed += new - kept
-                from_stderr = stream.name == "stderr"
-                for index in range(len(lines) - kept, len(lines)):
-                    batch.append((times[index], len(batch), lines[index], label, from_stderr))
-            self._take_messages(record, label, batch)
-        if not batch:
+                cut = len(lines) - kept
+                runs.append((times[cut:], lines[cut:], label, stream.name == "stderr"))
+            if messages := self._new_messages(record):
+                runs.append(
+                    ([m.time for m in messages], [_said(m) for m in messages], label, False)
+                )
+        if not runs:
             return False
-        batch.sort()
-        for when, _, line, label, from_stderr in batch:
-            self.lines.append(line)
-            self.times.append(when)
-            self.labels.append(label)
-            self.stderr.append(from_stderr)
-        self.appended += len(batch)
+        self._append(runs)
         return True
 
-    def _take_messages(
-        self,
-        record: ExecutionRecord,
-        label: Label,
-        batch: list[tuple[float, int, str, Label, bool]],
-    ) -> None:
+    def _append(self, runs: list[Run]) -> None:
+        """Append the newest lines of `runs` in arrival order: only as many as the feed holds
+        are sorted (the rest would only pass through), found by the time of the last of them."""
+        total = sum(len(times) for times, *_ in runs)
+        room = self.lines.maxlen or total
+        if total > room:
+            every = sorted(itertools.chain.from_iterable(t for t, *_ in runs))  # sorted runs: fast
+            oldest = every[-room]
+            runs = [(t[i:], lines[i:], label, err) for t, lines, label, err in runs
+                    if (i := bisect.bisect_left(t, oldest)) < len(t)]  # fmt: skip
+        batch = sorted(
+            (when, order, index)
+            for order, (times, *_) in enumerate(runs)
+            for index, when in enumerate(times)
+        )  # by time; at equal times, one stream's lines stay together and in order
+        self.lines.extend(runs[order][1][index] for _, order, index in batch)
+        self.times.extend(when for when, _, _ in batch)
+        self.labels.extend(runs[order][2] for _, order, _ in batch)
+        self.stderr.extend(runs[order][3] for _, order, _ in batch)
+        self.appended += total
+
+    def _new_messages(self, record: ExecutionRecord) -> list[BlockMessage]:
         total = record.messages_dropped + len(record.messages)
         seen = self._messages_seen.get(record.side_execution_id, 0)
         if total <= seen:
-            return
+            return []
         self._messages_seen[record.side_execution_id] = total
-        for message in record.messages[max(0, len(record.messages) - (total - seen)) :]:
-            kind = message.kind + (f" {message.event_type}" if message.event_type else "")
-            text = MESSAGE_MARK.format(kind=strip_ansi(one_line(kind))) + strip_ansi(
-                one_line(message.text)
-            )
-            batch.append((message.time, len(batch), text, label, False))
+        return record.messages[max(0, len(record.messages) - (total - seen)) :]
+
+
+def _said(message: BlockMessage) -> str:
+    """A message as a marked line of the stream."""
+    kind = message.kind + (f" {message.event_type}" if message.event_type else "")
+    return MESSAGE_MARK.format(kind=strip_ansi(one_line(kind))) + strip_ansi(one_line(message.text))
