@@ -22,13 +22,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import psutil
 from _common import Row, clock, engine_config, median, p95, parse_args, print_table, temp_project
 from drain import FLOOD
-from tui_latency import ENDLESS, Trace, post_keys
+from tui_latency import ENDLESS, Trace, post_keys, trace_follow
 
 from sidetui.config import Settings
 from sidetui.core import EngineConfig, SideExecutionManager
@@ -60,16 +61,24 @@ def main_of(app: SidetuiApp) -> MainScreen:
     return app.main
 
 
-async def merged_session(
-    project: Path, config: EngineConfig, block: str, times: bool = False
-) -> tuple[float, int]:
-    """(seconds until all settled and the stream took every line, RSS after gc)."""
+@asynccontextmanager
+async def merged_app(
+    project: Path, config: EngineConfig
+) -> AsyncIterator[tuple[SidetuiApp, MainScreen, AllOutput]]:
+    """A fresh app session showing the merged stream of every execution."""
     app = create_app(project, settings=Settings(config), config=config)
     async with app.run_test(size=SIZE):
         await asyncio.wait_for(app.engine_ready.wait(), 30)
         main = main_of(app)
         main.action_all_output()
-        every = main.query_one("#all-output", AllOutput)
+        yield app, main, main.query_one("#all-output", AllOutput)
+
+
+async def merged_session(
+    project: Path, config: EngineConfig, block: str, times: bool = False
+) -> tuple[float, int]:
+    """(seconds until all settled and the stream took every line, RSS after gc)."""
+    async with merged_app(project, config) as (app, main, every):
         if times:
             main.action_timestamps()
             main.action_timestamps()
@@ -107,23 +116,13 @@ async def key_latency(app: SidetuiApp, panel: OutputPanel, presses: int) -> list
     view = panel.view
     view.focus()
     trace = Trace()
-    original = main.action_follow
-
-    def traced() -> None:
-        trace.press = len(trace.began)
-        trace.began.append(clock())
-        try:
-            original()
-        finally:
-            trace.ended.append(clock())
-            trace.press = -1
 
     def flipped(old: bool, new: bool) -> None:
         if trace.press >= 0:
             trace.flips.setdefault(trace.press, clock())
 
     main.watch(view, "following", flipped, init=False)
-    main.action_follow = traced  # type: ignore[method-assign]
+    trace_follow(main, trace)
     poster = threading.Thread(target=post_keys, args=(app, trace, presses, 0.02))
     poster.start()
     await until(lambda: not poster.is_alive() and len(trace.ended) >= presses)
@@ -134,12 +133,7 @@ async def key_latency(app: SidetuiApp, panel: OutputPanel, presses: int) -> list
 async def flood_keys(
     project: Path, config: EngineConfig, children: int, presses: int
 ) -> list[float]:
-    app = create_app(project, settings=Settings(config), config=config)
-    async with app.run_test(size=SIZE):
-        await asyncio.wait_for(app.engine_ready.wait(), 30)
-        main = main_of(app)
-        main.action_all_output()
-        every = main.query_one("#all-output", AllOutput)
+    async with merged_app(project, config) as (app, _, every):
         for _ in range(children):
             await app.manager.start_with_action_block("endless")
         await asyncio.sleep(1.0)
