@@ -214,7 +214,7 @@ async def main() -> None:
         Row(f"merged stream drain, {CHILDREN} x {lines:,} lines", speed[1], speed[0], "lines/s",
             ("ratio", ">=", 0.5), 0, per_round),
         Row("same, timestamps on (since the start)", speed[2], speed[0], "lines/s",
-            ("ratio", ">=", 0.9 * per_round), 0, per_round_timed),
+            None, 0, per_round_timed),
         Row("  timestamps on vs off", speed[2], speed[1], "lines/s", ("ratio", ">=", 0.9), 0),
         Row(f"key -> follow, p95, merged stream, {CHILDREN} flooding", p95(busy), p95(idle), "ms",
             ("value", "<", 50.0)),

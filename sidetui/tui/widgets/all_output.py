@@ -4,6 +4,7 @@ timestamps and wrap work there as in any output panel."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable
 
@@ -19,7 +20,7 @@ from sidetui.tui.widgets.output_panel import OutputPanel
 from sidetui.tui.widgets.output_view import OutputView
 
 Records = Callable[[], Iterable[ExecutionRecord]]
-BUSY_SHARE = 4  # a refresh that took t waits until 4t after it began
+BUSY_SHARE = 4  # a refresh that kept the loop busy for t: the next one 4t after it began
 
 
 class AllOutput(OutputPanel):
@@ -33,6 +34,7 @@ class AllOutput(OutputPanel):
         self._generation = 0
         self._last = self._cost = 0.0  # when the last refresh began, and what it took
         self._deferred: Timer | None = None
+        self._refreshing = self._again = False
 
     def compose(self) -> ComposeResult:
         yield OutputView(id="all-output-view")
@@ -59,30 +61,60 @@ class AllOutput(OutputPanel):
         return [r for r in records if r.side_execution_id in family]
 
     def refresh_output(self) -> None:
-        """Refresh, at most once per four times what the last refresh took: under a flood of
-        many executions the loop keeps time for keys."""
+        """Refresh soon: under a flood of many executions, a refresh that kept the loop busy
+        for t waits until BUSY_SHARE * t after the last one began, and reads the executions
+        one at a time, letting keys in between."""
+        if self._refreshing:
+            self._again = True
+            return
         wait = self._last + BUSY_SHARE * self._cost - time.monotonic()
         if wait <= 0:
-            self._refresh_now()
+            self._start_refresh()
         elif self._deferred is None:
-            self._deferred = self.set_timer(wait, self._refresh_now)
+            self._deferred = self.set_timer(wait, self._start_refresh)
+
+    def _start_refresh(self) -> None:
+        self._deferred = None
+        self._refreshing = True
+        self.run_worker(self._refresh_in_steps(), group="merged-refresh")
+
+    async def _refresh_in_steps(self) -> None:
+        self._last = time.monotonic()
+        feed, busy, runs = self.feed, 0.0, []
+        try:
+            for record in self.shown_records():
+                began = time.monotonic()
+                runs += feed.collect(record)
+                busy += time.monotonic() - began
+                await asyncio.sleep(0)  # keys waiting go first
+            if feed is self.feed:  # else the scope changed meanwhile
+                began = time.monotonic()
+                feed.append(runs)
+                self._show()
+                self._cost = busy + time.monotonic() - began
+        finally:
+            self._refreshing = False
+        if self._again:
+            self._again = False
+            self.refresh_output()
 
     def _refresh_now(self) -> None:
+        """Refresh at once, in one go (the stream was just opened)."""
         if self._deferred is not None:
             self._deferred.stop()
             self._deferred = None
-        self._last = time.monotonic()
+        self.feed.update(self.shown_records())
+        self._show()
+
+    def _show(self) -> None:
         records = self.shown_records()
-        feed = self.feed
-        feed.update(records)
-        view = self.view
+        feed, view = self.feed, self.view
         view.prefix.origin = min((r.start_time for r in records), default=None)
         view.placeholder = "Nothing printed yet." if records else "Nothing runs in this session."
         key = ("all", self._generation)
         self.show_content(
             Content(key, feed.lines, feed.first, feed.stderr, feed.times, feed.labels)
         )
-        self._cost = time.monotonic() - self._last
 
     def status_parts(self) -> list[str]:
         feed = self.feed

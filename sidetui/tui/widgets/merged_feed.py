@@ -61,30 +61,35 @@ class MergedFeed:
 
     def update(self, records: Iterable[ExecutionRecord]) -> bool:
         """Take what arrived since the last call from `records`; whether anything did."""
-        runs: list[Run] = []  # per stream: new lines and their times, oldest first
-        for record in records:
-            label = self.label(record)
-            for stream in (record.stdout, record.stderr):
-                if stream is None:
-                    continue
-                key = (record.side_execution_id, stream.name)
-                new = stream.lines_total - self._seen.get(key, 0)
-                if new <= 0:
-                    continue
-                self._seen[key] = stream.lines_total
-                lines, times = stream.lines(), stream.line_times()
-                kept = min(new, len(lines), self.lines.maxlen or len(lines))
-                self.missed += new - kept
-                cut = len(lines) - kept
-                runs.append((times[cut:], lines[cut:], label, stream.name == "stderr"))
-            if messages := self._new_messages(record):
-                runs.append(
-                    ([m.time for m in messages], [_said(m) for m in messages], label, False)
-                )
-        if not runs:
-            return False
-        self._append(runs)
-        return True
+        return self.append([run for record in records for run in self.collect(record)])
+
+    def collect(self, record: ExecutionRecord) -> list[Run]:
+        """What arrived from `record` since it was last collected, per stream: the new lines
+        and their times, oldest first, and its messages; for `append`."""
+        label = self.label(record)
+        runs: list[Run] = []
+        for stream in (record.stdout, record.stderr):
+            if stream is None:
+                continue
+            key = (record.side_execution_id, stream.name)
+            new = stream.lines_total - self._seen.get(key, 0)
+            if new <= 0:
+                continue
+            self._seen[key] = stream.lines_total
+            lines, times = stream.lines(), stream.line_times()
+            kept = min(new, len(lines), self.lines.maxlen or len(lines))
+            self.missed += new - kept
+            cut = len(lines) - kept
+            runs.append((times[cut:], lines[cut:], label, stream.name == "stderr"))
+        if messages := self._new_messages(record):
+            runs.append(([m.time for m in messages], [_said(m) for m in messages], label, False))
+        return runs
+
+    def append(self, runs: list[Run]) -> bool:
+        """Append collected runs in arrival order; whether there was anything."""
+        if runs:
+            self._append(runs)
+        return bool(runs)
 
     def _append(self, runs: list[Run]) -> None:
         """Append the newest lines of `runs` in arrival order: only as many as the feed holds
