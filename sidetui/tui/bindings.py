@@ -41,6 +41,8 @@ MAIN_BINDINGS = [
          "(again: back)"),
     _key("M", "all_output(True)", "Family", "the selected execution's output and its "
          "children's in one stream", show=False, id="all_output.family"),
+    _key("plus", "pick", "Pick", "pick the selected execution for the merged stream, or take "
+         "it out: with picks, the stream shows only them", show=False),
     _key("p", "pin", "Pin", "pin the selected execution's output in a second pane beside the "
          "first (again: unpin)"),
     _key("c", "copy", "Copy", "copy the selection (drag with the mouse), else the whole tab"),

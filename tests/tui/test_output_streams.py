@@ -162,3 +162,28 @@ async def test_the_two_panes_stack_when_the_terminal_is_narrow(make_app: AppFact
         assert side.region.y >= pane.region.bottom and side.region.x == pane.region.x
         await pilot.press("p")
         assert not side.display
+
+
+async def test_plus_picks_the_executions_the_stream_shows(make_app: AppFactory) -> None:
+    app = make_app()
+    async with driving(app) as pilot:
+        first = await run_to_end(pilot, app, "hello-python")
+        left_out = await run_to_end(pilot, app, "colors")
+        last = await run_to_end(pilot, app, "python-helper", {"text": "to be or not"})
+        for record in (first, last):
+            await click_row(pilot, app, record.side_execution_id)
+            await pilot.press("plus")
+        panel = every(app)
+        assert panel.display
+        shown_ids = {r.side_execution_id for r in panel.shown_records()}
+        assert shown_ids == {first.side_execution_id, last.side_execution_id}
+        assert {label for label, _ in panel.feed.labels} == {"hello-python", "python-helper"}
+        assert "2 picked" in status_of(panel)
+
+        await click_row(pilot, app, last.side_execution_id)
+        await pilot.press("plus")  # taken out again
+        assert {label for label, _ in panel.feed.labels} == {"hello-python"}
+        await pilot.press("m", "m")  # closed, then every execution again
+        labels = {label for label, _ in panel.feed.labels}
+        assert labels == {"hello-python", "colors", "python-helper"}, labels
+        assert left_out.side_execution_id in {r.side_execution_id for r in panel.shown_records()}

@@ -130,8 +130,20 @@ class OutputActions(Screen[None]):
             return
         self.query_one("#pane", OutputPane).display = False
         every.display = True
+        every.picked.clear()
         every.show_scope(root)
         every.view.focus()
+
+    def action_pick(self) -> None:
+        """Pick the selected execution for the merged stream, or take it out, and show it."""
+        record = self.query_one(ExecutionsTable).selected_record
+        if record is None:
+            self.notify("Select an execution to pick.")
+            return
+        every = self.query_one("#all-output", AllOutput)
+        if not every.display:
+            self.action_all_output()
+        every.toggle_pick(record)
 
     def action_pin(self) -> None:
         """Pin the selected execution's output in a second pane (again: unpin it)."""

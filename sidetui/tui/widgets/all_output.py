@@ -30,6 +30,7 @@ class AllOutput(OutputPanel):
         super().__init__(presentation, id=id)
         self._records = records
         self.root: ExecutionRecord | None = None  # one execution and its children, or all
+        self.picked: set[str] = set()  # the executions the person picked (without a root)
         self.feed = MergedFeed()
         self._generation = 0
         self._last = self._cost = 0.0  # when the last refresh began, and what it took
@@ -41,19 +42,30 @@ class AllOutput(OutputPanel):
         yield from self.compose_tools()
 
     def show_scope(self, root: ExecutionRecord | None) -> None:
-        """Show every execution's output (`root` None), or `root`'s and its descendants'."""
-        if root is not self.root or self._generation == 0:
-            self.root = root
-            self.feed = MergedFeed()
-            self._generation += 1
-            self.view.following = True
+        """Show from the tails on every execution's output - or the picked ones' when some
+        are - (`root` None), or `root`'s and its descendants'."""
+        self.root = root
+        self._start_over()
         self._refresh_now()
+
+    def toggle_pick(self, record: ExecutionRecord) -> None:
+        """Add `record` to the picked executions, or take it out; show the picked ones."""
+        self.picked ^= {record.side_execution_id}
+        self.root = None
+        self._start_over()
+        self._refresh_now()
+
+    def _start_over(self) -> None:
+        self.feed = MergedFeed()
+        self._generation += 1
+        self.view.following = True
 
     def shown_records(self) -> list[ExecutionRecord]:
         """The executions in the stream: this session's (history runs have no live tails)."""
         records = [r for r in self._records() if not r.from_history]
         if self.root is None:
-            return records
+            picked = self.picked
+            return [r for r in records if r.side_execution_id in picked] if picked else records
         family = {self.root.side_execution_id}
         for record in sorted(records, key=lambda r: r.start_time):
             if record.parent_execution_id in family:
@@ -118,11 +130,10 @@ class AllOutput(OutputPanel):
 
     def status_parts(self) -> list[str]:
         feed = self.feed
-        scope = (
-            f"{one_line(self.root.action_block)} and its children"
-            if self.root
-            else "every execution"
-        )
+        if self.root:
+            scope = f"{one_line(self.root.action_block)} and its children"
+        else:
+            scope = f"{len(self.picked)} picked (+: pick)" if self.picked else "every execution"
         parts = [f"all output: {scope}", f"{len(feed.lines)} lines"]
         if feed.first:
             parts.append(f"{feed.first:,} earlier")
