@@ -187,3 +187,21 @@ async def test_plus_picks_the_executions_the_stream_shows(make_app: AppFactory) 
         labels = {label for label, _ in panel.feed.labels}
         assert labels == {"hello-python", "colors", "python-helper"}, labels
         assert left_out.side_execution_id in {r.side_execution_id for r in panel.shown_records()}
+
+
+async def test_labels_and_messages_in_the_stream_never_reach_the_terminal_raw(
+    make_app: AppFactory, samples_project: Path
+) -> None:
+    hostile = "evil\x1b]52;c;aGk=\x07\u202e\nname"
+    write_block(samples_project, "hostile", 'print("\\x1b]0;title\\x07plain")\n', {"name": hostile})
+    app = make_app()
+    async with driving(app) as pilot:
+        record = await start_block(app, hostile, {})
+        await settled(pilot, app, record.side_execution_id)
+        await pilot.press("m")
+        panel = every(app)
+        await wait_until(pilot, lambda: panel.view.line_count == 1, "the line")
+        drawn = [panel.view.render_line(y) for y in range(2)]
+        text = "".join(segment.text for strip in drawn for segment in strip)
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+        assert "plain" in text and "<U+202E>" in text
