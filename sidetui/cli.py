@@ -93,6 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("block", metavar="NAME_OR_PATH", help="a block name, registry id or folder")
     run.add_argument("--timeout", type=milliseconds, metavar="MS", help="0 for no limit")
     run.add_argument("--thread-messages", metavar="FILE", help=THREAD_MESSAGES_HELP)
+    run.add_argument(
+        "--timestamps",
+        action="store_true",
+        help="start each line of its output with the time it arrived (HH:MM:SS.mmm); "
+        "without it the output is copied byte for byte",
+    )
+    run.add_argument(
+        "--watch",
+        action="store_true",
+        help="run it again, with the same params, each time a file in its folder changes "
+        "(the run in progress is stopped first); Ctrl-C ends",
+    )
     run.set_defaults(handler="sidetui.commands.run_block")
 
     code = command("code", "run inline JavaScript or Python and wait for it", places, params)
@@ -203,11 +215,15 @@ def run_app(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.state_dir:
         settings.engine.state_dir = Path(args.state_dir).expanduser()
-    create_app(project, settings=settings, global_dir=args.global_dir).run()
+    app = create_app(project, settings=settings, global_dir=args.global_dir)
+    app.run()
     from sidetui.tui.process_exit import exit_despite_lingering_threads
 
-    exit_despite_lingering_threads(EXIT_OK)
-    return EXIT_OK
+    if app.refusal:  # it would not start: why, on one line
+        print(app.refusal, file=sys.stderr)
+    code = app.return_code or EXIT_OK
+    exit_despite_lingering_threads(code)
+    return code
 
 
 if __name__ == "__main__":

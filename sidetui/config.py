@@ -8,6 +8,9 @@
     stop = "k"
     search = "ctrl+f"
 
+    [app]
+    bell_on_end = true  # ring the terminal bell when a launched execution ends out of sight
+
 A file that cannot be read or holds unknown or mistyped settings is reported in `problems` and
 otherwise ignored: the app starts with the defaults rather than not at all.
 """
@@ -31,6 +34,7 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     path: Path | None = None
+    bell_on_end: bool = False
 
 
 def settings_path(environ: Mapping[str, str]) -> Path:
@@ -60,7 +64,8 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         settings.problems += [
             f"[keys] {k}: give the key as text" for k, v in keys.items() if not isinstance(v, str)
         ]
-    for section in set(data) - {"engine", "keys"}:
+    _apply_app(settings, data.get("app", {}))
+    for section in set(data) - {"engine", "keys", "app"}:
         settings.problems.append(f"{path}: unknown section [{section}]")
     return settings
 
@@ -78,6 +83,19 @@ def _apply_engine(settings: Settings, values: Any) -> None:
             setattr(settings.engine, key, _coerce(str(fields[key].type), value))
         except (TypeError, ValueError) as error:
             settings.problems.append(f"[engine] {key}: {error}")
+
+
+def _apply_app(settings: Settings, values: Any) -> None:
+    if not isinstance(values, dict):
+        settings.problems.append("[app] must be a table of settings")
+        return
+    for key, value in values.items():
+        if key != "bell_on_end":
+            settings.problems.append(f"[app] {key}: no such setting")
+        elif not isinstance(value, bool):
+            settings.problems.append(f"[app] bell_on_end: expected true or false, got {value!r}")
+        else:
+            settings.bell_on_end = value
 
 
 def _coerce(annotation: str, value: Any) -> Any:

@@ -20,7 +20,7 @@ from sidetui.commands.table import entry_note, entry_state, render_table
 from sidetui.core import EntryKind, Refusal, Response, SideExecutionManager
 from sidetui.core.catalog.entries import Capability
 from sidetui.core.records.errors import ErrorCode, ExecutionError
-from sidetui.core.terminal_text import neutralise
+from sidetui.core.terminal_text import neutralise, one_line
 
 
 def main(args: argparse.Namespace) -> int:
@@ -90,10 +90,11 @@ async def _run(args: argparse.Namespace, params: dict[str, Any]) -> int:
     else:
         _print_result(completion.get("result"))
         fresh_line = "\n" if leaves_line_open_on_stderr(echoes) else ""
-        reason = f": {execution.error}" if execution.error else ""
+        reason = f": {one_line(execution.error)}" if execution.error else ""
         seconds = record.duration_ms / 1000
+        what = one_line(f"{args.type}/{args.name}")
         print(
-            f"{fresh_line}sidetui: {args.type}/{args.name} {status.value} after {seconds:.2f} s"
+            f"{fresh_line}sidetui: {what} {status.value} after {seconds:.2f} s"
             f"{reason} · {execution_id} ({side_id})",
             file=sys.stderr,
         )

@@ -13,7 +13,7 @@ from sidetui.core.terminal_text import one_line
 
 
 def render_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = [tuple(header), *(tuple(one_line(str(cell)) for cell in row) for row in rows)]
+    lines = [tuple(header), *(tuple(_safe(str(cell)) for cell in row) for row in rows)]
     fixed = len(header) - 1
     widths = [max(len(line[i]) for line in lines) for i in range(fixed)]
     width = shutil.get_terminal_size((120, 24)).columns
@@ -24,6 +24,11 @@ def render_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         last = line[fixed] if len(line[fixed]) <= room else line[fixed][: room - 1] + "…"
         out.append(f"{head}  {last}".rstrip())
     return "\n".join(out)
+
+
+def _safe(cell: str) -> str:
+    """`one_line(cell)`; printable ASCII is already one safe line (most cells: skip the work)."""
+    return cell if cell.isascii() and cell.isprintable() else one_line(cell)
 
 
 def entry_state(entry: dict[str, Any]) -> str:

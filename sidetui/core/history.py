@@ -232,10 +232,16 @@ def record_from_dict(data: dict[str, Any]) -> ExecutionRecord:
             if isinstance(m, dict)
         ],
         messages_dropped=int(data.get("messagesDropped") or 0),
+        peak_memory=_whole_number(data.get("peakMemory")),
     )
     record.stored_log_paths = data.get("logPaths") or {}
     record.from_history = True
     return record
+
+
+def _whole_number(value: Any) -> int:
+    """A stored count (older records have none, a hand-edited one may hold anything): 0 then."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _process_identity(pid: int) -> str:

@@ -18,8 +18,8 @@ from sidetui.core.capabilities import CapabilityManager
 from sidetui.core.catalog.entries import ActionBlock
 from sidetui.core.catalog.listing import action_blocks, load
 from sidetui.core.catalog.lookup import resolve_action_block
-from sidetui.core.catalog.registry import Registry, RegistryChange
-from sidetui.core.catalog.roots import roots_for
+from sidetui.core.catalog.registry import RegistryChange
+from sidetui.core.catalog.roots import registry_for
 from sidetui.core.catalog.watcher import RegistryWatcher
 from sidetui.core.config import EngineConfig
 from sidetui.core.events import EventHub, OutputWanted, RegistryChanged, Subscription
@@ -54,7 +54,7 @@ class SideExecutionManager:
         self.project_dir = Path(project_dir or os.getcwd()).expanduser().resolve()
         self.agent = agent or AgentIdentity()
         self.events = EventHub(config.subscriber_max_lines)
-        self.registry = Registry(roots_for(config, self.project_dir), config.scan_max_depth)
+        self.registry = registry_for(config, self.project_dir)
         self.history = HistoryStore.of(config, self.project_dir)
         self._backend = process_backend(config)
         self._launcher = Launcher(config, self.agent, self.project_dir)

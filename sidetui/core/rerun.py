@@ -40,13 +40,18 @@ class Rerun:
         self.debounce_ms = debounce_ms
         self.current: str | None = None  # the execution of the latest run
 
-    async def run(self) -> None:
-        """Start, then rerun on each change; `Refusal` when the block cannot be found.
+    async def run(self, adopt: str | None = None) -> None:
+        """Start, then rerun on each change; `Refusal` when the block cannot be found. With
+        `adopt`, that execution (running or ended) is the first run: nothing starts before a
+        change.
 
         Cancel the task to end it: the run in progress is left to the caller."""
         first = self.request()
         folder = self.manager.resolve_action_block(first.target or "").path
-        await self._start(first, [])
+        if adopt is None:
+            await self._start(first, [])
+        else:
+            self.current = adopt
         from watchfiles import DefaultFilter, awatch  # imported by those who watch
 
         noise = DefaultFilter()

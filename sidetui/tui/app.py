@@ -1,5 +1,6 @@
 """The sidetui application: it wires the engine, the adapter and the main screen together, and
-owns the app's lifecycle (start the engine, quit with confirmation, stop everything on exit)."""
+owns the app's lifecycle (start the engine, quit with confirmation, stop everything on exit).
+A state folder it cannot use ends it at once, `refusal` saying why (exit status 2)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import signal
 from textual.app import App
 from textual.binding import Binding
 
+from sidetui.commands.exit_codes import EXIT_REFUSED
 from sidetui.config import Settings
 from sidetui.core import SideExecutionManager
+from sidetui.core.state_dir import StateDirError
+from sidetui.core.terminal_text import one_line
 from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.commands import SidetuiCommands
 from sidetui.tui.plain import PlainNotifications
@@ -44,9 +48,10 @@ class SidetuiApp(PlainNotifications, App[None]):
         self.manager = manager
         self.settings = settings
         self.looks = looks
-        self.sub_title = manager.project_dir.name
+        self.sub_title = one_line(manager.project_dir.name)
         self.main: MainScreen | None = None
         self.engine_ready = asyncio.Event()
+        self.refusal: str | None = None  # why it would not start, when it would not
 
     @property
     def keymap(self) -> dict[str, str]:
@@ -75,7 +80,12 @@ class SidetuiApp(PlainNotifications, App[None]):
         loop.call_soon_threadsafe(self.exit)
 
     async def _run_engine(self, main: MainScreen) -> None:
-        await self.manager.open()
+        try:
+            await self.manager.open()
+        except StateDirError as error:  # no history, no logs: nothing could be kept
+            self.refusal = f"sidetui: {one_line(error.strerror or str(error))}"
+            self.exit(return_code=EXIT_REFUSED)  # the command line says why, on one line
+            return
         adapter = EngineAdapter(self.manager, main)
         main.engine_ready(adapter)
         self.engine_ready.set()

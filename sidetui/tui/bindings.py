@@ -26,6 +26,8 @@ MAIN_BINDINGS = [
          "again while it stops: kill at once"),
     _key("S", "stop_all", "Stop all", "stop every live execution (asks first)"),
     _key("r", "rerun", "Re-run", "start the selected execution again with the same params"),
+    _key("w", "watch", "Watch", "watch the selected execution's block: an edit in its folder "
+         "runs it again, same params (marked ⟳); again: stop watching", show=False),
     _key("i", "inline_code", "Code", "write and run JavaScript or Python (params in scope)"),
     _key("a", "new_block", "New block", "create an ActionBlock in this project from a template"),
     _key("slash", "search", "Search", "search the output (in the catalog: filter it)"),

@@ -1,5 +1,7 @@
 """The command palette: `Launch <name>` for every catalog entry, `Stop <id>` for every live
-execution, `Stop all`, and every action of the main screen."""
+execution, `Stop all`, and every action of the main screen. Names and descriptions come from the
+project: they are neutralised and never read as markup (the palette reads a plain string as
+markup, so titles go in as Content and help with every bracket escaped)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from sidetui.core import Entry
 from sidetui.core.catalog.entries import Capability, Executor
+from sidetui.core.terminal_text import one_line
 
 if TYPE_CHECKING:
     from sidetui.tui.screens.main import MainScreen
@@ -19,6 +24,7 @@ if TYPE_CHECKING:
 ACTIONS = (
     ("Stop all", "stop_all", "stop every live execution and its whole tree"),
     ("Re-run", "rerun", "start the selected execution again with the same params"),
+    ("Watch and rerun", "watch", "rerun the selected execution's block on each edit (or stop)"),
     ("Inline code", "inline_code", "run a JavaScript or Python snippet"),
     ("Search output", "search", "find text in the output"),
     ("Toggle follow", "follow", "follow the end of the output, or stay put"),
@@ -48,7 +54,7 @@ class SidetuiCommands(Provider):
         commands: list[tuple[str, Callable[[], object], str]] = []
         for entry in main.launchable_entries():
             commands.append(
-                (f"Launch {entry.name}", partial(main.open_launch, entry), _what(entry))
+                (f"Launch {one_line(entry.name)}", partial(main.open_launch, entry), _what(entry))
             )
         for record in main.live_records():
             shown = main.presentation.execution_id(record.side_execution_id)
@@ -56,7 +62,7 @@ class SidetuiCommands(Provider):
                 (
                     f"Stop {shown}",
                     partial(main.stop_execution, record.side_execution_id),
-                    record.action_block,
+                    one_line(record.action_block),
                 )
             )
         for title, action, help_text in ACTIONS:
@@ -65,20 +71,37 @@ class SidetuiCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
+            yield DiscoveryHit(Content(title), callback, text=title, help=_literal(help_text))
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
         for title, callback, help_text in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield Hit(score, _highlighted(matcher, title), callback, title, _literal(help_text))
+
+
+def _highlighted(matcher: Matcher, title: str) -> Content:
+    """`title` with the letters the query matched lit, as the text it is (Textual's own
+    `Matcher.highlight` reads it as markup)."""
+    score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    content = Content(title)
+    for offset in offsets if score else ():
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def _literal(text: str) -> str:
+    """Markup that shows `text` as it is: every `[` escaped (Textual's `escape` leaves `[B]`,
+    `[$name]` and `[ x ]` to be read as styles)."""
+    return text.replace("[", "\\[")
 
 
 def _what(entry: Entry) -> str:
     if isinstance(entry, Capability):
-        return f"{entry.type} capability"
+        return f"{one_line(entry.type)} capability"
     if isinstance(entry, Executor):
         return "executor"
-    summary = textwrap.shorten(entry.description, 60, placeholder="…")
+    summary = textwrap.shorten(one_line(entry.description), 60, placeholder="…")
     return f"ActionBlock · {summary}" if summary else "ActionBlock"

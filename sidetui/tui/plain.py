@@ -1,12 +1,15 @@
-"""Notifications quote block names, paths and child output: they are never read as markup."""
+"""Notifications quote block names, paths, errors and child output: they are never read as markup
+and every control sequence is removed from them."""
 
 from __future__ import annotations
 
 from textual.notifications import SeverityLevel
 
+from sidetui.core.terminal_text import one_line
+
 
 class PlainNotifications:
-    """Mixin for the app and its screens: `notify` shows its message as it is."""
+    """Mixin for the app and its screens: `notify` shows its message as plain, neutralised text."""
 
     def notify(
         self,
@@ -18,5 +21,14 @@ class PlainNotifications:
         markup: bool = False,
     ) -> None:
         super().notify(  # type: ignore[misc]
-            message, title=title, severity=severity, timeout=timeout, markup=markup
+            _plain(message),
+            title=one_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
         )
+
+
+def _plain(message: str) -> str:
+    """`message` neutralised, its lines kept (a notification shows them as they are)."""
+    return "\n".join(one_line(line) for line in message.split("\n"))

@@ -3,6 +3,8 @@
 Three looks share one interface: `Presentation` shows the real values; `MaskedPresentation`
 (snapshot tests) masks what changes from run to run - ids, pids, clock times, durations, CPU and
 memory; `StagedPresentation` (the README's pictures) shows fixed, real-looking values instead.
+Ids, paths and thread ids may come from outside (a folder's name, a history row): each is shown
+on one line, neutralised.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 from rich.text import Text
 
 from sidetui.core import ExecutionRecord, ExecutionStatus
-from sidetui.core.terminal_text import strip_ansi
+from sidetui.core.terminal_text import one_line
 
 STATUS_SYMBOLS = {
     ExecutionStatus.STARTING: "◌",
@@ -47,7 +49,7 @@ class Presentation:
         return Text(f"{STATUS_SYMBOLS[status]} {status.value}", style=f"bold {colour}")
 
     def execution_id(self, execution_id: str, short: bool = False) -> str:
-        return execution_id.rsplit("_", 1)[-1] if short else execution_id
+        return one_line(execution_id.rsplit("_", 1)[-1] if short else execution_id)
 
     def pid(self, pid: int | None, execution_id: str = "") -> str:
         return "-" if pid is None else str(pid)
@@ -79,6 +81,10 @@ class Presentation:
         size = record.usage.memory_rss
         return human_size(size) if live and size else "-"
 
+    def peak_memory(self, record: ExecutionRecord) -> str:
+        """The most its tree held ("" when never measured: the row is left out)."""
+        return human_size(record.peak_memory) if record.peak_memory else ""
+
     def exit(self, record: ExecutionRecord) -> str:
         """The exit code, or the signal that ended it; "" while there is neither."""
         if record.exit_code is not None:
@@ -86,7 +92,7 @@ class Presentation:
         return record.signal or ""
 
     def thread(self, thread_id: str | None) -> str:
-        return strip_ansi(thread_id or "-")
+        return one_line(thread_id or "-")
 
     def log_path(self, path: str, execution_id: str) -> str:
         """How a log file's path is shown ("" leaves it out)."""
@@ -98,8 +104,8 @@ class Presentation:
         for base, shown in ((self.project_dir, ""), (Path.home(), "~/")):
             if path == base or path.is_relative_to(base):
                 relative = str(path.relative_to(base))
-                return f"{shown}{relative}" if relative != "." else shown or "."
-        return strip_ansi(str(path))
+                return one_line(f"{shown}{relative}" if relative != "." else shown or ".")
+        return one_line(str(path))
 
 
 class MaskedPresentation(Presentation):
@@ -116,7 +122,7 @@ class MaskedPresentation(Presentation):
 
     def execution_id(self, execution_id: str, short: bool = False) -> str:
         alias = f"{self.ordinal(execution_id) + 1:04d}"
-        prefix = execution_id.split("_", 1)[0]
+        prefix = one_line(execution_id.split("_", 1)[0])
         return alias if short else f"{prefix}_…_{alias}"
 
     def pid(self, pid: int | None, execution_id: str = "") -> str:
@@ -136,6 +142,10 @@ class MaskedPresentation(Presentation):
 
     def memory(self, record: ExecutionRecord, live: bool) -> str:
         return "-M" if live else "-"
+
+    def peak_memory(self, record: ExecutionRecord) -> str:
+        """Masked while it runs; left out once it has ended (a quick run may have no sample)."""
+        return "-M" if record.peak_memory and not record.status.is_final else ""
 
     def thread(self, thread_id: str | None) -> str:
         return "…"
@@ -159,7 +169,7 @@ class StagedPresentation(MaskedPresentation):
 
     def execution_id(self, execution_id: str, short: bool = False) -> str:
         n = self._cast(execution_id)
-        prefix = execution_id.split("_", 1)[0]
+        prefix = one_line(execution_id.split("_", 1)[0])
         return STAGE_IDS[n] if short else f"{prefix}_{int(self._start(n) * 1000)}_{STAGE_IDS[n]}"
 
     def pid(self, pid: int | None, execution_id: str = "") -> str:
@@ -189,6 +199,9 @@ class StagedPresentation(MaskedPresentation):
     def memory(self, record: ExecutionRecord, live: bool) -> str:
         n = self._cast(record.side_execution_id)
         return human_size((18.4 + 5.3 * n) * 1024 * 1024) if live else "-"
+
+    def peak_memory(self, record: ExecutionRecord) -> str:
+        return human_size((31.7 + 5.3 * self._cast(record.side_execution_id)) * 1024 * 1024)
 
     def thread(self, thread_id: str | None) -> str:
         return "thread_1773324120000_0d5a3f7e"

@@ -62,3 +62,31 @@ def test_a_refusal_quoting_hostile_text_is_neutralised(cli: Runner, project: Pat
     assert "cannot run" in ran.err
     refused = json.loads(cli("run", "broken", "--json").stdout)
     assert CORPUS in refused["error"]["message"]  # the JSON keeps it, escaped
+
+
+RAISES_HOSTILE = f"""
+def execute(params):
+    raise ValueError({CORPUS!r})
+"""
+
+
+def test_capability_list_and_run_show_hostile_text_neutralised(cli: Runner, project: Path) -> None:
+    manifest = json.dumps({"name": "hostile", "description": CORPUS})
+    write_block(
+        project / "capabilities" / "power",
+        "hostile",
+        RAISES_HOSTILE,
+        files={"capability.yaml": manifest},
+    )
+    listed = cli("capability", "list")
+    assert listed.returncode == 0, listed
+    assert forbidden_in(listed.stdout) == []
+    assert SHOWN_BIDI in listed.out
+
+    ran = cli("capability", "run", "hostile")
+    assert ran.returncode == 1, ran
+    summary = ran.stderr.splitlines()[-1]  # above it, the child's own stderr, passed on as it is
+    assert summary.startswith(b"sidetui: power/hostile failed"), ran
+    assert forbidden_in(summary) == []
+    assert SHOWN_BIDI.encode() in summary
+    assert b"[bold red]H[/]" in summary

@@ -128,6 +128,14 @@ def keeper_of(cli: subprocess.Popen[bytes]) -> psutil.Process:
     return keepers[0]
 
 
+def wait_until_kept(state: Path, pid: int) -> None:
+    """Until a keeper's live file names the execution whose child is `pid`."""
+    end = time.monotonic() + DEADLINE_S
+    while not any(f'"pid": {pid},' in f.read_text() for f in (state / "live").glob("*.json")):
+        assert time.monotonic() < end, "the keeper never wrote the execution down"
+        time.sleep(0.02)
+
+
 def gone_within(pids: list[int], seconds: float) -> list[int]:
     end = time.monotonic() + seconds
     while (alive := pids_alive(pids)) and time.monotonic() < end:
@@ -171,6 +179,7 @@ async def test_the_next_manager_reaps_what_a_dead_sidetui_and_its_keeper_left(
     keeper = keeper_of(cli)
     endpoints = list((state / "endpoints").glob(f"{cli.pid}-*.json"))
     assert len(endpoints) == 1, endpoints
+    wait_until_kept(state, pids[0])  # the keeper has written it down: now both die
     keeper.kill()  # the keeper first: nobody is left to reap
     assert gone_within([keeper.pid], DEADLINE_S) == []
     cli.kill()

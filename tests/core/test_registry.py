@@ -390,6 +390,48 @@ def test_rescan_of_a_deleted_parent_removes_every_block_below_it(roots) -> None:
     assert paths(change.removed) == {first, second}
 
 
+NEIGHBOURS = ("a-b", "a.b", "a0", "ab", "a b", "aa")  # sort next to `a` and `a/...` as text
+
+
+def test_removing_a_folder_forgets_exactly_the_blocks_below_it(roots) -> None:
+    project = roots[Source.PROJECT]
+    inside = {
+        write_block(project / "a" / group, f"b{index}", "print('hi')", PY)
+        for group in ("x", "y-z", "y0", "actionblocks")
+        for index in range(30)
+    }
+    neighbours = {write_block(project / name, "n", "print('hi')", PY) for name in NEIGHBOURS}
+    neighbours |= {write_block(project / "a-b" / "a", "n", "print('hi')", PY)}
+    registry = registry_of(roots)
+    assert paths(registry.action_blocks()) == inside | neighbours
+
+    shutil.rmtree(project / "a")
+    change = registry.rescan([project / "a"])
+    assert paths(change.removed) == inside
+    assert paths(registry.action_blocks()) == neighbours
+
+    shutil.rmtree(project / "a-b")
+    change = registry.rescan([project / "a-b"])
+    assert paths(change.removed) == {project / "a-b" / "n", project / "a-b" / "a" / "n"}
+    assert paths(registry.action_blocks()) == neighbours - paths(change.removed)
+
+
+def test_forgetting_a_folder_agrees_with_a_fresh_load_after_adds_and_removes(roots) -> None:
+    project = roots[Source.PROJECT]
+    for name in ("a", "a-b", "a0"):
+        for index in range(5):
+            write_block(project / name, f"b{index}", "print('hi')", PY)
+    registry = registry_of(roots)
+    write_block(project / "a", "new", "print('hi')", PY)
+    registry.rescan([project / "a" / "new"])
+    shutil.rmtree(project / "a0" / "b1")
+    registry.rescan([project / "a0" / "b1"])
+    shutil.rmtree(project / "a")
+    registry.rescan([project / "a"])
+    assert paths(registry.action_blocks()) == paths(registry_of(roots).action_blocks())
+    assert {p.parent.name for p in paths(registry.action_blocks())} == {"a-b", "a0"}
+
+
 def test_rescan_of_a_file_that_breaks_a_block_keeps_it_listed_as_invalid(roots) -> None:
     folder = block(roots[Source.PROJECT], "b")
     registry = registry_of(roots)

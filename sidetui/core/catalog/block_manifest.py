@@ -5,21 +5,16 @@ Never raises for bad content: every problem becomes a readable entry in `ActionB
 
 from __future__ import annotations
 
-import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sidetui.core.catalog.entries import ActionBlock, OutputSpec, Source
+from sidetui.core.catalog.folder_files import README, FolderFiles
 from sidetui.core.catalog.inputs import parse_input_specs
 from sidetui.core.catalog.limits import parse_limits
-from sidetui.core.catalog.manifest_io import (
-    ManifestError,
-    load_json_mapping,
-    load_yaml_mapping,
-    readme_summary,
-    text_field,
-)
+from sidetui.core.catalog.manifest_io import ManifestError, text_field
 
 BLOCK_MANIFESTS = ("actionblock.yml", "actionblock.yaml")
 PACKAGE_JSON = "package.json"
@@ -35,30 +30,29 @@ _KNOWN_KEYS = frozenset({
 })  # fmt: skip
 
 
-def load_action_block(folder: Path, source: Source, names: set[str] | None = None) -> ActionBlock:
-    """Read the block in `folder`; `names` (the folder's listing) saves a directory scan."""
-    fields, _ = read_runnable(folder, names, BLOCK_MANIFESTS)
+def load_action_block(
+    folder: Path, source: Source, names: set[str] | None = None, files: FolderFiles | None = None
+) -> ActionBlock:
+    """Read the block in `folder`; `names` (the folder's listing) saves a directory scan, `files`
+    (the folder as the walk saw it) saves that and more."""
+    fields, _ = read_runnable(files or FolderFiles(folder, names), BLOCK_MANIFESTS)
     return ActionBlock(path=folder, source=source, **fields)
 
 
 def read_runnable(
-    folder: Path,
-    names: set[str] | None,
-    manifests: tuple[str, ...],
-    known: frozenset[str] = frozenset(),
+    files: FolderFiles, manifests: tuple[str, ...], known: frozenset[str] = frozenset()
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The fields of something that runs as a child (a block, an executor) from its folder, and
     its raw manifest; problems are in `fields["errors"]`. `known` keys stay out of metadata."""
-    if names is None:
-        names = _listing(folder)
+    names = files.names
     errors: list[str] = []
     manifest_name = next((name for name in manifests if name in names), None)
-    manifest = _load(folder, manifest_name, load_yaml_mapping, errors) if manifest_name else {}
-    package = (
-        _load(folder, PACKAGE_JSON, load_json_mapping, errors) if PACKAGE_JSON in names else {}
-    )
+    manifest = _load(files.yaml, manifest_name, errors) if manifest_name else {}
+    package = _load(files.json, PACKAGE_JSON, errors) if PACKAGE_JSON in names else {}
 
-    name = text_field(manifest, "name", errors) or text_field(package, "name", []) or folder.name
+    name = (
+        text_field(manifest, "name", errors) or text_field(package, "name", []) or files.folder.name
+    )
     version = text_field(manifest, "version", errors) or text_field(package, "version", [])
     description = text_field(manifest, "description", errors) or text_field(
         package, "description", []
@@ -67,15 +61,15 @@ def read_runnable(
     inputs, input_errors = parse_input_specs(metadata.pop("inputs", manifest.get("inputs")))
     errors.extend(input_errors)
     outputs = _outputs(metadata.pop("outputs", manifest.get("outputs")), errors)
-    entry_point = _entry_point(folder, manifest, package, names, errors)
-    runtime = text_field(manifest, "runtime", errors) or _runtime_for(folder, entry_point, errors)
+    entry_point = _entry_point(files, manifest, package, errors)
+    runtime = text_field(manifest, "runtime", errors) or _runtime_for(files, entry_point, errors)
     timeout = _timeout(manifest, errors)
     limits = parse_limits(manifest.get("limits"), errors)
-    expects_connection = _expects_connection(folder, manifest, package, errors)
-    read = [*manifests, PACKAGE_JSON, "README.md", entry_point]
+    expects_connection = _expects_connection(files.folder, manifest, package, errors)
+    read = [*manifests, PACKAGE_JSON, README, entry_point]
     fields = {
         "name": name,
-        "description": description or readme_summary(folder),
+        "description": description or files.readme_summary(),
         "version": version or "1.0.0",
         "errors": tuple(errors),
         "metadata": metadata,
@@ -87,39 +81,26 @@ def read_runnable(
         "inputs": inputs,
         "outputs": outputs,
         "manifest": manifest_name or (PACKAGE_JSON if PACKAGE_JSON in names else None),
-        "stamp": newest_mtime(folder, [n for n in read if n and n.split("/")[0] in names]),
+        "stamp": files.newest_mtime([n for n in read if n and n.split("/")[0] in names]),
     }
     return fields, manifest
 
 
-def newest_mtime(folder: Path, names: list[str]) -> int:
-    """The newest modification time (ns) among the named files of `folder` that exist."""
-    newest = 0
-    for name in names:
-        with contextlib.suppress(OSError):
-            newest = max(newest, (folder / name).stat().st_mtime_ns)
-    return newest
-
-
 def runtime_for_suffix(entry_point: str) -> str | None:
     """The runtime an entry file's extension implies, or None to run the file itself."""
-    return RUNTIME_BY_SUFFIX.get(Path(entry_point).suffix.lower())
+    if "/" in entry_point or entry_point == ".":
+        return RUNTIME_BY_SUFFIX.get(Path(entry_point).suffix.lower())
+    dot = entry_point.rfind(".")  # one name: its suffix as `Path.suffix` finds it, sooner
+    suffix = entry_point[dot:] if 0 < dot < len(entry_point) - 1 else ""
+    return RUNTIME_BY_SUFFIX.get(suffix.lower())
 
 
-def _listing(folder: Path) -> set[str]:
+def _load(read: Callable[[str], dict[str, Any]], name: str, errors: list[str]) -> dict[str, Any]:
     try:
-        return set(os.listdir(folder))
-    except OSError:
-        return set()
-
-
-def _load(folder: Path, name: str, loader: Any, errors: list[str]) -> dict[str, Any]:
-    try:
-        result: dict[str, Any] = loader(folder / name)
+        return read(name)
     except ManifestError as error:
         errors.append(str(error))
         return {}
-    return result
 
 
 def _metadata(manifest: dict[str, Any], errors: list[str], known: frozenset[str]) -> dict[str, Any]:
@@ -151,24 +132,19 @@ def _outputs(raw: Any, errors: list[str]) -> tuple[OutputSpec, ...]:
 
 
 def _entry_point(
-    folder: Path,
-    manifest: dict[str, Any],
-    package: dict[str, Any],
-    names: set[str],
-    errors: list[str],
+    files: FolderFiles, manifest: dict[str, Any], package: dict[str, Any], errors: list[str]
 ) -> str | None:
     declared = text_field(manifest, "entryPoint", errors) or text_field(package, "main", [])
     if declared:
-        path = folder / declared
-        if not path.is_file():
-            problem = "is a folder" if path.is_dir() else "does not exist"
+        if not files.is_file(declared):
+            problem = "is a folder" if files.is_dir(declared) else "does not exist"
             errors.append(f"entry point {declared} {problem}")
-        elif outside := _outside(path, folder):
+        elif outside := _outside(files, declared):
             errors.append(f"entry point {declared} leads out of the block's folder, to {outside}")
         return declared
     for candidate in DEFAULT_ENTRIES:
-        if candidate.split("/")[0] in names and (folder / candidate).is_file():
-            if outside := _outside(folder / candidate, folder):
+        if candidate.split("/")[0] in files.names and files.is_file(candidate):
+            if outside := _outside(files, candidate):
                 errors.append(
                     f"entry point {candidate} leads out of the block's folder, to {outside}"
                 )
@@ -177,21 +153,26 @@ def _entry_point(
     return None
 
 
-def _outside(path: Path, folder: Path) -> Path | None:
-    """Where `path` really is when that is outside `folder` (absolute, `..` or a symlink)."""
-    if _plainly_inside(path, folder):
+def _outside(files: FolderFiles, entry: str) -> Path | None:
+    """Where the entry file really is when that is outside the block's folder (absolute, `..`
+    or a symlink)."""
+    if _plainly_inside(files, entry):
         return None  # the common case, without resolving both paths
+    folder = files.folder
     try:
-        real, home = path.resolve(), folder.resolve()
+        real, home = (folder / entry).resolve(), folder.resolve()
     except (OSError, RuntimeError):
         return None
     return None if real.is_relative_to(home) else real
 
 
-def _plainly_inside(path: Path, folder: Path) -> bool:
-    """`path` is below `folder` by name, without `..`, and none of its parts below is a link."""
+def _plainly_inside(files: FolderFiles, entry: str) -> bool:
+    """`entry` is below the folder by name, without `..`, and none of its parts is a link."""
+    if "/" not in entry and entry not in (".", ".."):
+        return not files.is_link(entry)  # one name: the listing knows
+    folder = files.folder
     try:
-        parts = path.relative_to(folder).parts
+        parts = (folder / entry).relative_to(folder).parts
     except ValueError:
         return False
     if ".." in parts:
@@ -204,17 +185,19 @@ def _plainly_inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def _runtime_for(folder: Path, entry_point: str | None, errors: list[str]) -> str | None:
+def _runtime_for(files: FolderFiles, entry_point: str | None, errors: list[str]) -> str | None:
     if not entry_point:
         return None
     runtime = runtime_for_suffix(entry_point)
-    if runtime is None:
-        path = folder / entry_point
-        if path.is_file() and not os.access(path, os.X_OK):
-            errors.append(
-                f"entry point {entry_point} has no known runtime and is not executable: "
-                "set runtime in actionblock.yml or chmod +x it"
-            )
+    if (
+        runtime is None
+        and files.is_file(entry_point)
+        and not os.access(files.path(entry_point), os.X_OK)
+    ):
+        errors.append(
+            f"entry point {entry_point} has no known runtime and is not executable: "
+            "set runtime in actionblock.yml or chmod +x it"
+        )
     return runtime
 
 

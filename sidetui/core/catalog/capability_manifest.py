@@ -11,17 +11,11 @@ from typing import Any
 
 import yaml
 
-from sidetui.core.catalog.block_manifest import newest_mtime, read_runnable
+from sidetui.core.catalog.block_manifest import read_runnable
 from sidetui.core.catalog.entries import Capability, Executor, OutputSpec, Source
+from sidetui.core.catalog.folder_files import README, FolderFiles
 from sidetui.core.catalog.inputs import parse_input_specs
-from sidetui.core.catalog.manifest_io import (
-    ManifestError,
-    first_paragraph,
-    load_yaml_mapping,
-    read_text,
-    readme_summary,
-    text_field,
-)
+from sidetui.core.catalog.manifest_io import ManifestError, first_paragraph, read_text, text_field
 
 CAPABILITY_MANIFESTS = ("capability.yaml", "capability.yml")
 EXECUTOR_MANIFESTS = ("executor.yaml", "executor.yml")
@@ -31,19 +25,18 @@ _CAPABILITY_KEYS = {
 }  # fmt: skip
 
 
-def load_capability(
-    folder: Path, source: Source, names: set[str], type_hint: str | None
-) -> Capability:
-    """The capability in `folder`; `type_hint` is its `capabilities/<type>/` folder, if any."""
+def load_capability(files: FolderFiles, source: Source, type_hint: str | None) -> Capability:
+    """The capability in a folder; `type_hint` is its `capabilities/<type>/` folder, if any."""
+    folder, names = files.folder, files.names
     errors: list[str] = []
     manifest_name = next((n for n in CAPABILITY_MANIFESTS if n in names), None)
     data: dict[str, Any] = {}
     instructions = ""
     try:
         if manifest_name:
-            data = load_yaml_mapping(folder / manifest_name)
+            data = files.yaml(manifest_name)
         elif SKILL_FILE in names:
-            data, instructions = read_skill(folder / SKILL_FILE)
+            data, instructions = files.parsed(SKILL_FILE, _skill_as_list, "skill", _is_skill)
             manifest_name = SKILL_FILE
     except ManifestError as error:
         errors.append(str(error))
@@ -61,7 +54,7 @@ def load_capability(
         path=folder,
         source=source,
         type=kind,
-        description=description or readme_summary(folder),
+        description=description or files.readme_summary(),
         version=text_field(data, "version", errors) or "1.0.0",
         author=text_field(data, "author", errors),
         tags=_tags(data.get("tags", metadata.get("tags")), errors),
@@ -71,15 +64,13 @@ def load_capability(
         instructions=instructions,
         errors=tuple(errors),
         metadata={**extra, **{k: v for k, v in metadata.items() if k not in ("inputs", "outputs")}},
-        stamp=newest_mtime(folder, [n for n in (manifest_name, "README.md") if n]),
+        stamp=files.newest_mtime([n for n in (manifest_name, README) if n]),
     )
 
 
-def load_executor(folder: Path, source: Source, names: set[str]) -> Executor:
-    """The executor in `folder`: runnable like an ActionBlock, plus its `supportedTypes`."""
-    fields, manifest = read_runnable(
-        folder, names, EXECUTOR_MANIFESTS, frozenset({"supportedTypes"})
-    )
+def load_executor(files: FolderFiles, source: Source) -> Executor:
+    """The executor in a folder: runnable like an ActionBlock, plus its `supportedTypes`."""
+    fields, manifest = read_runnable(files, EXECUTOR_MANIFESTS, frozenset({"supportedTypes"}))
     types = manifest.get("supportedTypes")
     if not isinstance(types, list) or not types or not all(isinstance(t, str) and t for t in types):
         fields["errors"] = (
@@ -87,10 +78,23 @@ def load_executor(folder: Path, source: Source, names: set[str]) -> Executor:
             "supportedTypes is required: a list of the capability types it runs (skill, power...)",
         )
         types = []
-    return Executor(path=folder, source=source, supported_types=tuple(types), **fields)
+    return Executor(path=files.folder, source=source, supported_types=tuple(types), **fields)
 
 
-def read_skill(path: Path) -> tuple[dict[str, Any], str]:
+def _skill_as_list(path: str) -> list[Any]:
+    return list(read_skill(path))  # JSON's shape, as the cache keeps it
+
+
+def _is_skill(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], dict)
+        and isinstance(value[1], str)
+    )
+
+
+def read_skill(path: str | Path) -> tuple[dict[str, Any], str]:
     """A SKILL.md's YAML front matter (between `---` lines at the top) and its body."""
     text = read_text(path)
     lines = text.splitlines(keepends=True)
@@ -101,13 +105,13 @@ def read_skill(path: Path) -> tuple[dict[str, Any], str]:
             front, body = "".join(lines[1:index]), "".join(lines[index + 1 :])
             break
     else:
-        raise ManifestError(f"{path.name}: the front matter opened with --- is never closed")
+        raise ManifestError(f"{SKILL_FILE}: the front matter opened with --- is never closed")
     try:
         data = yaml.safe_load(front) or {}
     except yaml.YAMLError as error:
-        raise ManifestError(f"{path.name}: invalid YAML front matter: {error}") from None
+        raise ManifestError(f"{SKILL_FILE}: invalid YAML front matter: {error}") from None
     if not isinstance(data, dict):
-        raise ManifestError(f"{path.name}: the front matter must be a mapping of fields")
+        raise ManifestError(f"{SKILL_FILE}: the front matter must be a mapping of fields")
     return data, body.strip()
 
 

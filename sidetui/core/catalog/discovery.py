@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from sidetui.core.catalog.block_manifest import BLOCK_MANIFESTS, ENTRY_MARKERS, load_action_block
@@ -25,7 +25,9 @@ from sidetui.core.catalog.capability_manifest import (
     load_capability,
     load_executor,
 )
-from sidetui.core.catalog.entries import ActionBlock, Entry, Source
+from sidetui.core.catalog.entries import ActionBlock, Entry, Source, copy_with
+from sidetui.core.catalog.folder_files import FolderFiles
+from sidetui.core.catalog.manifest_cache import ManifestCache
 from sidetui.core.catalog.scan_budget import ScanBudget
 
 SKIPPED_DIRS = frozenset(
@@ -54,23 +56,24 @@ def is_skipped(name: str) -> bool:
     return name in SKIPPED_DIRS
 
 
-def detect(folder: Path, names: set[str], source: Source) -> Entry | None:
-    """The entry `folder` is, by the rules of the spec, explicit manifests first; or None."""
-    parent, grandparent = folder.parent.name, folder.parent.parent.name
-    if any(name in names for name in EXECUTOR_MANIFESTS):
-        return load_executor(folder, source, names)
-    if any(name in names for name in CAPABILITY_MANIFESTS):
-        return load_capability(folder, source, names, _capability_type(parent, grandparent))
-    if any(name in names for name in BLOCK_MANIFESTS):
-        return load_action_block(folder, source, names)
+def detect(files: FolderFiles, source: Source, parent: str, grandparent: str) -> Entry | None:
+    """The entry a folder is, by the rules of the spec, explicit manifests first; or None.
+    `parent` and `grandparent` are the names of the folders above it."""
+    names = files.names
+    if not names.isdisjoint(EXECUTOR_MANIFESTS):
+        return load_executor(files, source)
+    if not names.isdisjoint(CAPABILITY_MANIFESTS):
+        return load_capability(files, source, _capability_type(parent, grandparent))
+    if not names.isdisjoint(BLOCK_MANIFESTS):
+        return load_action_block(files.folder, source, files=files)
     if grandparent == CAPABILITIES_FOLDER:
         if parent == EXECUTORS_FOLDER:
-            return load_executor(folder, source, names)
-        return load_capability(folder, source, names, parent)
+            return load_executor(files, source)
+        return load_capability(files, source, parent)
     if SKILL_FILE in names and parent == "skills" and grandparent in SKILL_HOMES:
-        return load_capability(folder, source, names, "skill")
-    if parent == BLOCKS_FOLDER and any(name in names for name in ENTRY_MARKERS):
-        return load_action_block(folder, source, names)
+        return load_capability(files, source, "skill")
+    if parent == BLOCKS_FOLDER and not names.isdisjoint(ENTRY_MARKERS):
+        return load_action_block(files.folder, source, files=files)
     return None
 
 
@@ -87,6 +90,7 @@ def scan(
     prune: Callable[[Path], bool] | None = None,
     within: Path | None = None,
     budget: ScanBudget | None = None,
+    cache: ManifestCache | None = None,
 ) -> dict[Path, Entry]:
     """Entries at or below `folder`, at most `depth` levels down, keyed by their folder.
 
@@ -94,66 +98,76 @@ def scan(
     out of `within` (the root, by default `folder`) is followed only to an entry's folder, which
     is then marked `linked_to` its target; anything else out there is not walked (in an
     `actionblocks` folder it is listed as a broken block saying so). The walk stops when its
-    `budget` runs out (then `budget.stopped` says why).
+    `budget` runs out (then `budget.stopped` says why). Manifests are parsed through `cache`.
     """
     root = _real(within or folder) or (within or folder)
     found: dict[Path, Entry] = {}
     visited: set[tuple[int, int]] = set()
-    stack: list[tuple[Path, int, Path | None]] = [(folder, depth, None)]
+    # A folder to list: its Path and text, how deep it may still go, where a link out led, its
+    # (device, inode) when the listing above already told it, the names of the two folders above.
+    above = (folder.parent.name, folder.parent.parent.name)
+    stack: list[tuple[Path, str, int, Path | None, tuple[int, int] | None, str, str]] = [
+        (folder, os.fspath(folder), depth, None, None, *above)
+    ]
     while stack and (budget is None or budget.spend()):
-        current, remaining, outside = stack.pop()
-        children, problem = _list_dir(current, visited)
-        in_blocks = current.parent.name == BLOCKS_FOLDER
+        path, base, remaining, outside, key, parent, grandparent = stack.pop()
+        children, problem, device = _list_dir(base, key, visited)
+        in_blocks = parent == BLOCKS_FOLDER
         if children is None:
-            if in_blocks and (broken := _unlisted_block(current, source, problem)):
-                found[current] = broken
+            if in_blocks and (broken := _unlisted_block(path, source, problem)):
+                found[path] = broken
             continue
         names = {child.name for child in children}
         if "pyvenv.cfg" in names:
             continue
-        entry = detect(current, names, source)
+        links = {child.name for child in children if child.is_symlink()}
+        entry = detect(FolderFiles(path, names, links, cache, base), source, parent, grandparent)
         if entry is not None:
-            found[current] = replace(entry, linked_to=str(outside)) if outside else entry
+            found[path] = copy_with(entry, linked_to=str(outside)) if outside else entry
             continue
         if outside is not None:
             if in_blocks:
                 reason = (
-                    f"{current.name} links to {outside}, outside {root}: a link that leaves "
-                    "the folder is followed only to a block's own folder"
+                    f"{path.name} links to {outside}, outside {root}: a link that "
+                    "leaves the folder is followed only to a block's own folder"
                 )
-                found[current] = ActionBlock(
-                    name=current.name, path=current, source=source, errors=(reason,)
+                found[path] = ActionBlock(
+                    name=path.name, path=path, source=source, errors=(reason,)
                 )
             continue
         if remaining <= 0:
             continue
+        name = path.name
         for child in children:
             if is_skipped(child.name):
                 continue
-            path = current / child.name
-            if prune and prune(path):
+            below = path / child.name
+            if prune and prune(below):
                 continue
-            if _is_dir(child) or (current.name == BLOCKS_FOLDER and child.is_symlink()):
-                leaves = _leaves(path, root) if child.is_symlink() else None
-                stack.append((path, remaining - 1, leaves))
+            linked = child.name in links
+            if _is_dir(child) or (name == BLOCKS_FOLDER and linked):
+                leaves = _leaves(below, root) if linked else None
+                known = None if linked else (device, child.inode())
+                stack.append((below, child.path, remaining - 1, leaves, known, name, parent))
     return found
 
 
 def _list_dir(
-    folder: Path, visited: set[tuple[int, int]]
-) -> tuple[list[os.DirEntry[str]] | None, OSError | None]:
-    """The folder's entries; None with the error when it is unreadable, None alone when it was
-    already walked (a link loop)."""
+    base: str, key: tuple[int, int] | None, visited: set[tuple[int, int]]
+) -> tuple[list[os.DirEntry[str]] | None, OSError | None, int]:
+    """The folder's entries and its device; None with the error when it is unreadable, None
+    alone when it was already walked (a link loop). `key` is its (device, inode) if known."""
     try:
-        info = folder.stat()
-        key = (info.st_dev, info.st_ino)
+        if key is None:  # the root, or reached through a symlink: ask the disk
+            info = os.stat(base)
+            key = (info.st_dev, info.st_ino)
         if key in visited:
-            return None, None
+            return None, None, key[0]
         visited.add(key)
-        with os.scandir(folder) as listing:
-            return list(listing), None
+        with os.scandir(base) as listing:
+            return list(listing), None, key[0]
     except OSError as error:
-        return None, error
+        return None, error.with_traceback(None), 0  # its frames would hold the walk's locals
 
 
 def _real(path: Path) -> Path | None:

@@ -3,17 +3,15 @@ for one call (another project's)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 
 from sidetui.core.catalog.registry import Registry, RegistryChange
-from sidetui.core.catalog.roots import roots_for
+from sidetui.core.catalog.roots import registry_for
 from sidetui.core.catalog.scan_budget import ScanBudget
 from sidetui.core.config import EngineConfig
 from sidetui.core.records.errors import ErrorCode, ExecutionError, Refusal
 from sidetui.core.records.response import Response
-from sidetui.core.workers import in_scan_thread
 
 
 def action_blocks_response(registry: Registry) -> Response:
@@ -37,13 +35,17 @@ async def scanned_registry(config: EngineConfig, project_dir: Path) -> Registry:
         raise Refusal(ErrorCode.INVALID_REQUEST, f"projectPath {project_dir} is not a folder")
     if project_dir == project_dir.parent:
         raise Refusal(ErrorCode.INVALID_REQUEST, "projectPath cannot be the file system's root")
-    registry = Registry(roots_for(config, project_dir), config.scan_max_depth)
+    registry = registry_for(config, project_dir)
     await load(registry)
     return registry
 
 
 async def load(registry: Registry) -> RegistryChange:
     """`registry.load()` on a scan thread; cancelling the call stops the scan."""
+    import asyncio  # here: `sidetui list` lists without an event loop
+
+    from sidetui.core.workers import in_scan_thread
+
     budget = ScanBudget()
     try:
         return await in_scan_thread(registry.load, budget)

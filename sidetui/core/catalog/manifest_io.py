@@ -9,7 +9,6 @@ import errno
 import json
 import os
 import stat
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -19,20 +18,22 @@ _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MANIFEST_MAX_BYTES = 1024 * 1024
 README_MAX_BYTES = 64 * 1024
 _MAX_NODES = 50_000  # guards against alias bombs that would explode when serialised
+_CHUNK = 64 * 1024
+FilePath = str | os.PathLike[str]
 
 
 class ManifestError(Exception):
     """A manifest that cannot be used, with a reason naming the file."""
 
 
-def read_text(path: Path, max_bytes: int = MANIFEST_MAX_BYTES) -> str:
+def read_text(path: FilePath, max_bytes: int = MANIFEST_MAX_BYTES) -> str:
     """The file as text, or `ManifestError` for anything a manifest cannot be.
 
     Only a regular file is read, and at most `max_bytes + 1` of it: a FIFO, a device or a socket
     named like a manifest is refused without waiting on it (it is opened non-blocking and checked
     before anything is read).
     """
-    name = path.name
+    name = _name(path)
     try:
         data = _read_regular(path, max_bytes + 1)
     except OSError as error:
@@ -49,24 +50,27 @@ def read_text(path: Path, max_bytes: int = MANIFEST_MAX_BYTES) -> str:
         ) from None
 
 
-def _read_regular(path: Path, limit: int) -> bytes:
+def _read_regular(path: FilePath, limit: int) -> bytes:
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
-        mode = os.fstat(descriptor).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
             raise OSError(errno.EISDIR, "it is a directory")
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
-        chunks, left = [], limit
-        while left > 0 and (chunk := os.read(descriptor, min(left, 1 << 20))):
+        # A read asks for its whole size up front (an allocation): the file's size plus one
+        # first (the one to see the end), small chunks after that for a file that grew.
+        chunks, left, want = [], limit, info.st_size + 1
+        while left > 0 and (chunk := os.read(descriptor, min(left, want))):
             chunks.append(chunk)
             left -= len(chunk)
+            want = _CHUNK
         return b"".join(chunks)
     finally:
         os.close(descriptor)
 
 
-def load_yaml_mapping(path: Path) -> dict[str, Any]:
+def load_yaml_mapping(path: FilePath) -> dict[str, Any]:
     """A YAML file whose top level is a mapping (an empty file is an empty mapping)."""
     text = read_text(path)
     try:
@@ -74,30 +78,30 @@ def load_yaml_mapping(path: Path) -> dict[str, Any]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ManifestError(f"{path.name}: invalid YAML{where}: {error.problem}") from None
+        raise ManifestError(f"{_name(path)}: invalid YAML{where}: {error.problem}") from None
     except (yaml.YAMLError, RecursionError, ValueError) as error:
-        raise ManifestError(f"{path.name}: invalid YAML: {error}") from None
+        raise ManifestError(f"{_name(path)}: invalid YAML: {error}") from None
     return _as_mapping(path, {} if data is None else data)
 
 
-def load_json_mapping(path: Path) -> dict[str, Any]:
+def load_json_mapping(path: FilePath) -> dict[str, Any]:
     """A JSON file whose top level is an object."""
     text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ManifestError(
-            f"{path.name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+            f"{_name(path)}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
     except RecursionError:
-        raise ManifestError(f"{path.name}: invalid JSON: nested too deeply") from None
+        raise ManifestError(f"{_name(path)}: invalid JSON: nested too deeply") from None
     return _as_mapping(path, data)
 
 
-def readme_summary(folder: Path) -> str:
-    """The first paragraph of the folder's README.md that is not a heading or a badge, or ""."""
+def readme_file_summary(path: FilePath) -> str:
+    """The first paragraph of a README that is not a heading or a badge, or ""."""
     try:
-        text = read_text(folder / "README.md", README_MAX_BYTES)
+        text = read_text(path, README_MAX_BYTES)
     except ManifestError:
         return ""
     return first_paragraph(text)
@@ -119,12 +123,12 @@ def first_paragraph(text: str) -> str:
     return " ".join(paragraph)
 
 
-def _as_mapping(path: Path, data: Any) -> dict[str, Any]:
+def _as_mapping(path: FilePath, data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
-        raise ManifestError(f"{path.name}: expected a mapping of fields, found {kind}")
+        raise ManifestError(f"{_name(path)}: expected a mapping of fields, found {kind}")
     if _count_nodes(data, _MAX_NODES) > _MAX_NODES:
-        raise ManifestError(f"{path.name}: too large or too deeply aliased to use")
+        raise ManifestError(f"{_name(path)}: too large or too deeply aliased to use")
     return {str(key): value for key, value in data.items()}
 
 
@@ -140,6 +144,10 @@ def _count_nodes(value: Any, budget: int) -> int:
         elif isinstance(item, list):
             stack.extend(item)
     return count
+
+
+def _name(path: FilePath) -> str:
+    return os.path.basename(os.fspath(path))
 
 
 def _describe_os_error(error: OSError) -> str:

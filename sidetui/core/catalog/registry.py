@@ -7,16 +7,23 @@ is refused), and incremental rescans that report what was added, changed and rem
 
 from __future__ import annotations
 
-import dataclasses
 import os
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sidetui.core.catalog.discovery import DEFAULT_MAX_DEPTH, Root, is_skipped, scan
-from sidetui.core.catalog.entries import ActionBlock, Capability, Entry, EntryKind, Executor
-from sidetui.core.catalog.precedence import derive_group
+from sidetui.core.catalog.entries import (
+    ActionBlock,
+    Capability,
+    Entry,
+    EntryKind,
+    Executor,
+)
+from sidetui.core.catalog.manifest_cache import CacheFolder
+from sidetui.core.catalog.precedence import derive_group, shadow_executors_by_type
 from sidetui.core.catalog.scan_budget import ScanBudget
 from sidetui.core.records.errors import ErrorCode, Refusal
 
@@ -36,21 +43,28 @@ class RegistryChange:
 class Registry:
     """Entries found under the roots, kept current by `rescan`."""
 
-    def __init__(self, roots: Sequence[Root], max_depth: int = DEFAULT_MAX_DEPTH):
+    def __init__(
+        self,
+        roots: Sequence[Root],
+        max_depth: int = DEFAULT_MAX_DEPTH,
+        cache: CacheFolder | None = None,
+    ):
         # Most specific root first, so a path belongs to the innermost root that holds it.
         self.roots = sorted(
             {root.path: root for root in roots}.values(), key=lambda r: -len(r.path.parts)
         )
         self.max_depth = max_depth
+        self.cache = cache  # where `load` keeps parsed manifests (None: parse every time)
         self.loaded = False  # scanned at least once: until then it knows nothing
         self.scan_note: str | None = None  # why the last scan stopped short, if it did
         self._found: dict[Path, Entry] = {}  # as read from disk
-        self._groups: dict[tuple[str, ...], set[Path]] = defaultdict(set)  # by shadow key
+        self._groups: dict[tuple[str, ...], list[Path]] = defaultdict(list)  # by shadow key
         self._dirty: set[tuple[str, ...]] = set()  # groups to work out again
         self._view: dict[Path, Entry] = {}  # with ids, shadowing and conflicts
-        self._view_groups: dict[tuple[str, ...], set[Path]] = {}
-        self._named: dict[tuple[EntryKind, str], set[Path]] = defaultdict(set)  # look-up indexes
+        self._view_groups: dict[tuple[str, ...], tuple[Path, ...]] = {}  # tuples: most hold one
+        self._named: dict[tuple[EntryKind, str], list[Path]] = defaultdict(list)  # indexes
         self._ids: dict[str, Path] = {}
+        self._sorted: list[Path] | None = None  # `_found`'s folders in text order, made on demand
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -93,13 +107,13 @@ class Registry:
             types = ", ".join(sorted({str(getattr(e, "type", "")) for e in named}))
             raise Refusal(
                 ErrorCode.INVALID_REQUEST,
-                f"{_label(kind)} name {name!r} exists for several types ({types}): give a type",
+                f"{_LABELS[kind]} name {name!r} exists for several types ({types}): give a type",
             )
         if not named:
             known = sorted({e.name for e in self._view.values() if e.kind is kind})
             hint = f" (known: {', '.join(known[:20])})" if known else ""
             of_type = f" of type {type_!r}" if type_ else ""
-            raise Refusal(_not_found(kind), f"No {_label(kind)} named {name!r}{of_type}{hint}")
+            raise Refusal(_NOT_FOUND[kind], f"No {_LABELS[kind]} named {name!r}{of_type}{hint}")
 
         top = max(e.source for e in named)
         winners = sorted((e for e in named if e.source is top), key=lambda e: str(e.path))
@@ -107,7 +121,7 @@ class Registry:
             paths = " and ".join(str(e.path) for e in winners)
             raise Refusal(
                 ErrorCode.INVALID_REQUEST,
-                f"{_label(kind)} name {name!r} is ambiguous: {top.label} defines it at {paths}; "
+                f"{_LABELS[kind]} name {name!r} is ambiguous: {top.label} defines it at {paths}; "
                 "use a path instead",
                 {"paths": [str(e.path) for e in winners]},
             )
@@ -126,11 +140,18 @@ class Registry:
         budget = budget or ScanBudget()
         for path in list(self._found):
             self._drop(path)
+        self._sorted = None
+        caches = []
         for root in self.roots:
+            cache = self.cache.for_root(root.path) if self.cache else None
             for path, entry in scan(
-                root.path, root.source, self.max_depth, self._pruner(root), root.path, budget
+                root.path, root.source, self.max_depth, self._pruner(root), root.path, budget, cache
             ).items():
                 self._put(path, entry)
+            caches.append(cache)
+        for cache in caches:
+            if cache:
+                cache.save(complete=not budget.stopped)
         change = self._publish()
         self.loaded, self.scan_note = True, budget.stopped
         return change
@@ -169,21 +190,31 @@ class Registry:
             self._put(path, entry)
 
     def _forget_under(self, folder: Path) -> None:
+        """Drop the entries at or below `folder`: a range of the folders in text order (what
+        starts with `folder/` sorts together), so a change costs the same in any project."""
+        if self._sorted is None:
+            self._sorted = sorted(self._found, key=os.fspath)
         inside = os.path.join(folder, "")
-        for path in [p for p in self._found if p == folder or str(p).startswith(inside)]:
+        start = bisect_left(self._sorted, inside, key=os.fspath)
+        end = bisect_left(self._sorted, inside[:-1] + _AFTER_SEP, key=os.fspath)
+        for path in [folder, *self._sorted[start:end]]:
             self._drop(path)
 
     def _put(self, path: Path, entry: Entry) -> None:
         self._drop(path)
         self._found[path] = entry
-        self._groups[entry.shadow_key].add(path)
+        self._groups[entry.shadow_key].append(path)  # lists: most groups hold one
         self._dirty.add(entry.shadow_key)
+        if self._sorted is not None:
+            insort(self._sorted, path, key=os.fspath)
 
     def _drop(self, path: Path) -> None:
         entry = self._found.pop(path, None)
         if entry is not None:
-            self._groups[entry.shadow_key].discard(path)
+            self._groups[entry.shadow_key].remove(path)
             self._dirty.add(entry.shadow_key)
+            if self._sorted is not None:
+                del self._sorted[bisect_left(self._sorted, os.fspath(path), key=os.fspath)]
 
     def _owner_of(self, path: Path) -> Path | None:
         """The known entry folder that is `path` or holds it."""
@@ -203,28 +234,35 @@ class Registry:
         added: list[Entry] = []
         changed: list[Entry] = []
         removed: list[Entry] = []
+        view, named, ids = self._view, self._named, self._ids
         for key in self._dirty:
-            paths = self._groups.get(key, set())
-            now = derive_group([self._found[p] for p in paths], self.roots)
+            paths = self._groups.get(key)
+            now = derive_group([self._found[p] for p in paths], self.roots) if paths else {}
             for path, entry in now.items():
-                before = self._view.get(path)
+                before = view.get(path)
                 if before is None:
                     added.append(entry)
                 elif before != entry:
                     changed.append(entry)
                     self._unindex(before)
-                self._view[path] = entry
-                self._named[(entry.kind, entry.name)].add(path)
-                self._ids[entry.id] = path
-            for path in self._view_groups.get(key, set()) - now.keys():
-                removed.append(self._view.pop(path))
-                self._unindex(removed[-1])
-            self._view_groups[key] = set(now)
-            if not paths:
-                del self._groups[key], self._view_groups[key]
+                view[path] = entry
+                if path not in (same_name := named[(entry.kind, entry.name)]):
+                    same_name.append(path)
+                ids[entry.id] = path
+            if (shown := self._view_groups.get(key)) is not None:
+                for path in [p for p in shown if p not in now]:
+                    removed.append(view.pop(path))
+                    self._unindex(removed[-1])
+            if paths:
+                self._view_groups[key] = tuple(now)
+            else:
+                self._groups.pop(key, None)
+                self._view_groups.pop(key, None)
 
         if any(key[0] == EntryKind.EXECUTOR.value for key in self._dirty):
-            for updated in self._shadow_executors_by_type():
+            updated_executors = shadow_executors_by_type(self.executors(), self.executor_map())
+            for updated in updated_executors:
+                self._view[updated.path] = updated
                 listed = next(
                     (
                         group
@@ -240,42 +278,23 @@ class Registry:
         self._dirty.clear()
         return RegistryChange(tuple(added), tuple(changed), tuple(removed))
 
-    def _shadow_executors_by_type(self) -> list[Entry]:
-        """An executor whose every type another one serves is shadowed by it (spec: executors
-        that serve the same type shadow each other). Returns the executors that changed."""
-        serving = self.executor_map()
-        executors = self.executors()
-        updated: list[Entry] = []
-        for executor in executors:
-            same_name = [e for e in executors if e.name == executor.name]
-            top = max(e.source for e in same_name)
-            by_name = min((e for e in same_name if e.source == top), key=lambda e: str(e.path))
-            taken = [serving[t] for t in executor.supported_types if serving.get(t) is not executor]
-            by_type = taken[0] if taken and len(taken) == len(executor.supported_types) else None
-            winner = by_name if by_name is not executor else by_type
-            shadowed_by = winner.id if winner is not None else None
-            if shadowed_by != executor.shadowed_by:
-                self._view[executor.path] = dataclasses.replace(executor, shadowed_by=shadowed_by)
-                updated.append(self._view[executor.path])
-        return updated
-
     def _unindex(self, entry: Entry) -> None:
-        self._named[(entry.kind, entry.name)].discard(entry.path)
+        if entry.path in (listed := self._named[(entry.kind, entry.name)]):
+            listed.remove(entry.path)
         if self._ids.get(entry.id) == entry.path:
             del self._ids[entry.id]
 
 
-def _not_found(kind: EntryKind) -> ErrorCode:
-    return {
-        EntryKind.ACTION_BLOCK: ErrorCode.ACTION_BLOCK_NOT_FOUND,
-        EntryKind.CAPABILITY: ErrorCode.CAPABILITY_NOT_FOUND,
-        EntryKind.EXECUTOR: ErrorCode.EXECUTOR_NOT_FOUND,
-    }[kind]
+_AFTER_SEP = chr(ord(os.sep) + 1)  # the character after "/": the end of a folder's range
 
 
-def _label(kind: EntryKind) -> str:
-    return {
-        EntryKind.ACTION_BLOCK: "ActionBlock",
-        EntryKind.CAPABILITY: "capability",
-        EntryKind.EXECUTOR: "executor",
-    }[kind]
+_NOT_FOUND = {
+    EntryKind.ACTION_BLOCK: ErrorCode.ACTION_BLOCK_NOT_FOUND,
+    EntryKind.CAPABILITY: ErrorCode.CAPABILITY_NOT_FOUND,
+    EntryKind.EXECUTOR: ErrorCode.EXECUTOR_NOT_FOUND,
+}
+_LABELS = {
+    EntryKind.ACTION_BLOCK: "ActionBlock",
+    EntryKind.CAPABILITY: "capability",
+    EntryKind.EXECUTOR: "executor",
+}

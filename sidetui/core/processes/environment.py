@@ -58,6 +58,7 @@ def child_environment(context: ChildContext, inherited: Mapping[str, str]) -> di
             "ACTION_BLOCK_PATH": context.action_block_path,
         }
     )
+    env = {name: value.replace("\0", "") for name, value in env.items()}  # none can hold NUL
     params = json.dumps(context.params, separators=(",", ":"))
     if len(params) < PARAMS_IN_ENV_LIMIT:
         env["SIDE_EXECUTION_PARAMS"] = params

@@ -9,9 +9,18 @@ from typing import Any
 
 from textual.screen import Screen
 
-from sidetui.core import Entry, ExecutionRecord, ExecutionStatus, SideExecutionManager
+from sidetui.core import (
+    Entry,
+    ExecutionKind,
+    ExecutionRecord,
+    ExecutionStatus,
+    Refusal,
+    Response,
+    SideExecutionManager,
+)
 from sidetui.core.catalog.entries import Executor
 from sidetui.core.terminal_text import strip_ansi
+from sidetui.tui.block_watches import BlockWatches
 from sidetui.tui.history_feed import HistoryFeed
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.presentation import Presentation
@@ -28,6 +37,7 @@ class ExecutionActions(Screen[None]):
     manager: SideExecutionManager
     presentation: Presentation
     feed: HistoryFeed
+    watches: BlockWatches
     _requests: dict[str, LaunchRequest]
     _last_params: dict[str, dict[str, Any]]
 
@@ -44,10 +54,9 @@ class ExecutionActions(Screen[None]):
             types = ", ".join(entry.supported_types) or "none"
             self.notify(f"An executor runs capabilities (types: {types}): launch one of those.")
             return
-        if entry.errors:
-            problem = strip_ansi(entry.errors[0])
+        if entry.errors:  # notify neutralises what it shows
             self.notify(
-                f"{strip_ansi(entry.name)} is broken and cannot run: {problem}",
+                f"{entry.name} is broken and cannot run: {entry.errors[0]}",
                 title="Not launched",
                 severity="error",
             )
@@ -90,13 +99,20 @@ class ExecutionActions(Screen[None]):
         """Start the selected execution again with the same params - unless what it ran is
         gone, or ran in another project: then say so, and start nothing."""
         record = self._selected()
+        request = self._repeatable(record)
+        if request is not None:
+            self.launch(request)
+
+    def _repeatable(self, record: ExecutionRecord | None) -> LaunchRequest | None:
+        """The request that starts `record` again; None, and the person told why, when it
+        cannot be."""
         if record is None:
             self.notify("No execution is selected.")
-            return
+            return None
         request = self._requests.get(record.side_execution_id) or LaunchRequest.again(record)
         if request is None:
             self.notify("The code of earlier inline runs is not kept: use i to write it again.")
-            return
+            return None
         name = strip_ansi(record.action_block)
         project = self.feed.project_of(record)
         if project is not None and Path(project) != self.manager.project_dir:
@@ -106,7 +122,7 @@ class ExecutionActions(Screen[None]):
                 title="Not started",
                 severity="warning",
             )
-            return
+            return None
         problem = request.unavailable(self.manager, record.action_block_path)
         if problem is not None:
             self.notify(
@@ -114,8 +130,52 @@ class ExecutionActions(Screen[None]):
                 title="Not started",
                 severity="error",
             )
+            return None
+        return request
+
+    # -- watch and rerun -------------------------------------------------------------------------
+
+    def action_watch(self) -> None:
+        """Watch the selected execution's block: an edit in its folder runs it again with the
+        same params (the run in progress stopped first); again: stop watching."""
+        record = self._selected()
+        if record is not None and record.kind is not ExecutionKind.ACTION_BLOCK:
+            self.notify("Only an ActionBlock's folder can be watched.")
             return
-        self.launch(request)
+        request = self._repeatable(record)
+        if request is None or record is None:
+            return
+        key = record.action_block_path or request.target
+        name = strip_ansi(record.action_block)
+        if key in self.watches:
+            self.watches.unwatch(key)
+            self.notify(f"Stopped watching {name}.", timeout=3)
+        else:
+            self.watches.watch(key, request, record.side_execution_id)
+            self.notify(f"Watching {name}: an edit in its folder runs it again.", timeout=4)
+        self.query_one(ExecutionsTable).mark_watched(self.watches.watched_ids())
+
+    def watch_started(
+        self, key: str, request: LaunchRequest, response: Response, changed: list[Path]
+    ) -> None:
+        """A watched block runs again: shown (selected, if its previous run was)."""
+        table = self.query_one(ExecutionsTable)
+        follow = table.selected_id in self.watches.watched_ids()
+        table.mark_watched(self.watches.watched_ids())
+        execution_id = (response.data or {}).get("sideExecutionId")
+        record = self.manager.get_record(execution_id) if execution_id else None
+        if record is None:
+            self.notify(strip_ansi(response.message), title="Not started", severity="error")
+            return
+        self._requests[record.side_execution_id] = request
+        table.upsert(record, select=follow)
+        names = ", ".join(strip_ansi(path.name) for path in changed[:3])
+        self.notify(f"{names} changed: {strip_ansi(record.action_block)} runs again", timeout=3)
+
+    def watch_failed(self, key: str, refusal: Refusal) -> None:
+        self.query_one(ExecutionsTable).mark_watched(self.watches.watched_ids())
+        message = strip_ansi(refusal.error.message)
+        self.notify(f"Stopped watching: {message}", title="Watch", severity="error")
 
     # -- stopping and clearing -------------------------------------------------------------------
 

@@ -3,11 +3,16 @@
 Each field is checked as it is typed (a number field keeps what was typed and says what is wrong
 with it, rather than dropping keys); ctrl+s checks them all against the declared inputs and starts
 only when every one is right, else says in place what each needs.
+
+Names, descriptions and defaults come from the project: they are shown neutralised (`one_line`),
+never as markup. A default that cannot be shown as it is (it holds control characters) is not
+typed into its field: the field shows it neutralised as its placeholder and, left empty, keeps it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from rich.text import Text
@@ -21,7 +26,7 @@ from textual.widgets import Input, Label, Static, Switch, TextArea
 from sidetui.core import Entry, InputSpec, Refusal
 from sidetui.core.catalog.entries import Capability
 from sidetui.core.catalog.inputs import validate_params
-from sidetui.core.terminal_text import strip_ansi
+from sidetui.core.terminal_text import one_line, strip_ansi
 from sidetui.tui.field_values import FieldProblem, field_text, read_field, read_timeout
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.plain import PlainNotifications
@@ -33,6 +38,7 @@ HINTS = {
     "number": "a number",
     "array": "a, b, c  or JSON: [...]",
 }
+_WIDGET_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 class JsonArea(TextArea):
@@ -63,7 +69,10 @@ class LaunchScreen(PlainNotifications, StartDialog):
         self.entry = entry
         self.inputs: tuple[InputSpec, ...] = tuple(getattr(entry, "inputs", ()))
         self.previous = previous or {}
-        self._kinds = {spec.name: spec.type for spec in self.inputs} | {"timeout": "timeout"}
+        self._fields = list(zip(self.inputs, _field_keys(self.inputs), strict=True))
+        self._keys = {spec.name: key for spec, key in reversed(self._fields)}  # the first's
+        self._kinds = {key: spec.type for spec, key in self._fields} | {"timeout": "timeout"}
+        self._kept: dict[str, Any] = {}  # by field: a value shown only as its placeholder
 
     def compose(self) -> ComposeResult:
         entry = self.entry
@@ -71,16 +80,16 @@ class LaunchScreen(PlainNotifications, StartDialog):
         with Vertical(id="dialog"):
             yield Static(
                 Text.assemble(
-                    ("Launch ", "bold"), (strip_ansi(entry.name), "bold"), (f"  {kind}", "dim")
+                    ("Launch ", "bold"),
+                    (one_line(entry.name), "bold"),
+                    (f"  {one_line(kind)}", "dim"),
                 )
             )
             if entry.description:
-                yield Static(
-                    Text(strip_ansi(entry.description), style="dim"), classes="description"
-                )
+                yield Static(Text(one_line(entry.description), style="dim"), classes="description")
             with VerticalScroll(id="fields"):
-                for spec in self.inputs:
-                    yield from self._field(spec)
+                for spec, key in self._fields:
+                    yield from self._field(spec, key)
                 if not self.inputs:
                     yield Label(Text("params (a JSON object; empty: none)", style="bold"))
                     yield JsonArea(
@@ -101,27 +110,30 @@ class LaunchScreen(PlainNotifications, StartDialog):
     def on_mount(self) -> None:
         self.query_one("#fields").query("Input, TextArea, Switch").first().focus()
 
-    def _field(self, spec: InputSpec) -> list[Widget]:
+    def _field(self, spec: InputSpec, key: str) -> list[Widget]:
         error_colour = self.app.theme_variables.get("text-error", "red")[:7]
         star = Text(" *", style=f"bold {error_colour}") if spec.required else Text("")
-        label = Text.assemble((strip_ansi(spec.name), "bold"), star)
-        label.append(f"  {spec.type}", style="italic dim")
+        label = Text.assemble((one_line(spec.name), "bold"), star)
+        label.append(f"  {one_line(spec.type)}", style="italic dim")
         if spec.description:
-            label.append(f"  {strip_ansi(spec.description)}", style="dim")
+            label.append(f"  {one_line(spec.description)}", style="dim")
         value = self.previous.get(spec.name, spec.default if spec.has_default else None)
         widgets: list[Widget] = [Label(label)]
-        field_id = f"in-{spec.name}"
+        field_id = f"in-{key}"
         if spec.type == "boolean":
             widgets.append(Switch(value=bool(value), id=field_id))
         elif spec.type == "object":
-            text = json.dumps(value, indent=2) if value else ""
+            text = json.dumps(value, indent=2) if value else ""  # ASCII: escapes
             widgets.append(
                 JsonArea(text, language="json", id=field_id, classes="json", placeholder="{}")
             )
         else:
-            hint = HINTS.get(spec.type, "")
-            widgets.append(Input(field_text(spec.type, value), placeholder=hint, id=field_id))
-        widgets.append(Static("", id=f"err-{spec.name}", classes="error"))
+            hint, text = HINTS.get(spec.type, ""), field_text(spec.type, value)
+            if strip_ansi(text) != text:  # shown neutralised, kept as it is
+                self._kept[key] = value
+                hint, text = f"{one_line(text)}  (kept unless you type another)", ""
+            widgets.append(Input(text, placeholder=hint, id=field_id))
+        widgets.append(Static("", id=f"err-{key}", classes="error"))
         return widgets
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -144,7 +156,7 @@ class LaunchScreen(PlainNotifications, StartDialog):
                 details = refusal.error.details or {}
                 fields = details.get("fields") or {FREE_PARAMS: refusal.error.message}
                 for name, message in fields.items():
-                    problems.setdefault(name, message)
+                    problems.setdefault(self._keys.get(name, FREE_PARAMS), message)
         self._show_problems(problems)
         if problems:
             return
@@ -173,8 +185,8 @@ class LaunchScreen(PlainNotifications, StartDialog):
         if not self.inputs:
             return self._read_free_params(problems)
         params: dict[str, Any] = {}
-        for spec in self.inputs:
-            widget = self.query_one(f"#in-{spec.name}")
+        for spec, key in self._fields:
+            widget = self.query_one(f"#in-{key}")
             if isinstance(widget, Switch):
                 params[spec.name] = widget.value
             elif isinstance(widget, TextArea):
@@ -183,9 +195,11 @@ class LaunchScreen(PlainNotifications, StartDialog):
                     try:
                         params[spec.name] = json.loads(raw)
                     except json.JSONDecodeError as error:
-                        problems[spec.name] = f"not JSON: {error.msg} (line {error.lineno})"
+                        problems[key] = f"not JSON: {error.msg} (line {error.lineno})"
             elif isinstance(widget, Input):
-                value = self._read_input(spec.name, widget.value.strip(), problems)
+                value = self._read_input(key, widget.value.strip(), problems)
+                if value is None:
+                    value = self._kept.get(key)
                 if value is not None:
                     params[spec.name] = value
         return params
@@ -206,7 +220,7 @@ class LaunchScreen(PlainNotifications, StartDialog):
         found = self.query(f"#err-{name}")
         if found:
             error = found.first(Static)
-            error.update(Text(f"✘ {message}", style="bold") if message else "")  # colour: CSS
+            error.update(Text(f"✘ {one_line(message)}", style="bold") if message else "")
             error.display = bool(message)
 
     def _show_problems(self, problems: dict[str, str]) -> None:
@@ -217,12 +231,25 @@ class LaunchScreen(PlainNotifications, StartDialog):
         summary = self.query_one("#problems", Static)
         summary.display = bool(problems)
         if problems:
-            names = ", ".join("params" if n == FREE_PARAMS else n for n in problems)
+            shown = {key: one_line(name) for name, key in self._keys.items()} | {
+                FREE_PARAMS: "params"
+            }
+            names = ", ".join(shown.get(key, key) for key in problems)
             noun = "field needs" if len(problems) == 1 else "fields need"
             summary.update(Text(f"✘ {len(problems)} {noun} attention: {names}", style="bold"))
             target = f"#in-{next(iter(problems))}"
             if self.query(target):
                 self.query_one(target).focus()
+
+
+def _field_keys(inputs: tuple[InputSpec, ...]) -> list[str]:
+    """Each input's field key (its widget is `in-KEY`): its name, or `field-N` for a name that
+    cannot be a widget's id, is taken, or is one of the dialog's own fields."""
+    keys: list[str] = []
+    for index, spec in enumerate(inputs):
+        usable = _WIDGET_ID.fullmatch(spec.name) and spec.name not in ("timeout", FREE_PARAMS)
+        keys.append(spec.name if usable and spec.name not in keys else f"field-{index}")
+    return keys
 
 
 def _default_timeout(entry: Entry) -> str:

@@ -17,10 +17,13 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input, TextArea
 
-from sidetui.core import ExecutionRecord, ExecutionStatus, SideExecutionManager
+from sidetui.config import Settings
+from sidetui.core import ExecutionRecord, SideExecutionManager
 from sidetui.core.terminal_text import one_line
 from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.bindings import MAIN_BINDINGS, SINGLE_KEY_ACTIONS
+from sidetui.tui.block_watches import BlockWatches
+from sidetui.tui.end_notice import EndNotices
 from sidetui.tui.history_feed import HistoryFeed
 from sidetui.tui.keys import binding_with_id, keys_of
 from sidetui.tui.launch_request import LaunchRequest
@@ -39,11 +42,6 @@ from sidetui.tui.widgets.key_footer import KeyFooter
 from sidetui.tui.widgets.output_pane import OutputPane
 from sidetui.tui.widgets.split_panes import OutputPanes
 
-ENDINGS = {
-    ExecutionStatus.COMPLETED: "information",
-    ExecutionStatus.FAILED: "error",
-    ExecutionStatus.TIMEOUT: "warning",
-}
 HISTORY_POLL_S = 1.0
 WELCOME = (
     "No ActionBlocks in this project yet.\n\n"
@@ -64,26 +62,30 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self.manager = manager
         self.presentation = presentation
         self.feed = HistoryFeed(manager)
+        self.watches = BlockWatches(manager, self.watch_started, self.watch_failed)
         self.adapter: EngineAdapter | None = None
         self._requests: dict[str, LaunchRequest] = {}
         self._last_params: dict[str, dict[str, Any]] = {}
         self._created: Path | None = None  # a new block to highlight once the catalog has it
+        self.end_notices = EndNotices(
+            lambda text, severity: self.notify(text, severity=severity),
+            lambda: self.app.bell(),
+            False,
+        )
 
     def compose(self) -> ComposeResult:
         colours = self.presentation.colours
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield FilterBox(placeholder="/ filter the catalog", id="filter")
+                yield FilterBox("#catalog", placeholder="/ filter the catalog", id="filter")
                 yield CatalogTree(colours, id="catalog")
                 yield EntryDetails(self.presentation, id="details")
             with Vertical(id="right"):
                 yield ExecutionsTable(self.presentation, id="executions")
                 with OutputPanes(id="outputs"):
                     yield OutputPane(self.presentation, self.manager.config, id="pane")
-                    yield AllOutput(
-                        self.presentation, lambda: self.manager.records, id="all-output"
-                    )
+                    yield AllOutput(self.presentation, self._records, id="all-output")
                     yield OutputPane(self.presentation, self.manager.config, id="pinned")
         yield KeyFooter(compact=True)
 
@@ -91,9 +93,22 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         return self.manager.records
 
     def on_mount(self) -> None:
+        settings: Settings | None = getattr(self.app, "settings", None)
+        self.end_notices.ring = settings is not None and settings.bell_on_end
         self.query_one("#all-output").display = self.query_one("#pinned").display = False
         self.query_one(CatalogTree).focus()
-        self.set_interval(1.0, self.query_one(ExecutionsTable).tick)
+        self.set_interval(1.0, self._tick)
+
+    def on_unmount(self) -> None:
+        self.watches.close()
+
+    def _tick(self) -> None:
+        """Once a second: the table's live columns, and the graphs of a running execution."""
+        self.query_one(ExecutionsTable).tick()
+        for pane in self.query(OutputPane):
+            record = pane.record
+            if pane.tab == "details" and record is not None and not record.status.is_final:
+                pane.refresh_output()
 
     def engine_ready(self, adapter: EngineAdapter) -> None:
         """The manager is open: show what it found, and the history, newest first."""
@@ -119,11 +134,8 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         table = self.query_one(ExecutionsTable)
         table.upsert(record)
         self._status_changed(record)
-        severity = ENDINGS.get(record.status)
-        if severity and table.selected_id != record.side_execution_id:
-            reason = f": {one_line(record.error.message)}" if record.error else ""
-            name = one_line(record.action_block)
-            self.notify(f"{name} {record.status.value}{reason}", severity=severity)  # type: ignore[arg-type]
+        launched = record.side_execution_id in self._requests
+        self.end_notices.ended(record, launched, table.selected_id)
 
     def on_execution_settled(self, message: ExecutionSettled) -> None:
         self.query_one(ExecutionsTable).update_record(message.record)
@@ -172,7 +184,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         """This project's executions, or every project's."""
         self.feed.every_project = not self.feed.every_project
         scope = "every project" if self.feed.every_project else "this project"
-        self.app.sub_title = self.manager.project_dir.name + (
+        self.app.sub_title = one_line(self.manager.project_dir.name) + (
             " · all projects" if self.feed.every_project else ""
         )
         self._show_history()
@@ -204,9 +216,6 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
             self.query_one(CatalogTree).set_filter(event.value)
-
-    def on_filter_box_done(self) -> None:
-        self.query_one(CatalogTree).focus()
 
     # -- moving around ---------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from textual.widgets.tree import TreeNode
 
 from sidetui.core import ActionBlock, Entry, Source
 from sidetui.core.catalog.entries import Capability, Executor
+from sidetui.core.terminal_text import one_line
 
 Node = TreeNode[Entry | None]
 
@@ -134,7 +135,7 @@ class CatalogTree(Tree[Entry | None]):
         count: int | None = None,
     ) -> Node:
         label = Text.assemble(
-            (title, "bold"), (f" {len(entries) if count is None else count}", "dim")
+            (one_line(title), "bold"), (f" {len(entries) if count is None else count}", "dim")
         )
         node = parent.add(label, data=None, expand=str(label) not in collapsed)
         for entry in entries:
@@ -142,14 +143,14 @@ class CatalogTree(Tree[Entry | None]):
         return node
 
     def label_for(self, entry: Entry) -> Text:
-        label = Text(entry.name)
+        label = Text(one_line(entry.name))
         if entry.source is not Source.PROJECT:
             label.append(f" {entry.source.label}", style=self.colours.get("text-secondary", "dim"))
         if entry.errors:
             label.append(" ✘ broken", style=f"bold {self.colours.get('text-error', 'red')}")
         elif entry.conflicts_with:
             label.append(" ⚠ conflict", style=self.colours.get("text-warning", "yellow"))
-            label.append(f" {entry.path.parent.name}/{entry.path.name}", style="dim")
+            label.append(one_line(f" {entry.path.parent.name}/{entry.path.name}"), style="dim")
         elif entry.shadowed_by:
             label.append(" ⇣ shadowed", style="dim")
         return label

@@ -1,4 +1,6 @@
-"""The highlighted catalog entry: what it is, where it lives, what it takes, its README."""
+"""The highlighted catalog entry: what it is, where it lives, what it takes, its README. All of
+it comes from the project: every field is neutralised (`one_line`), the README too, and none of
+it is read as markup."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from textual.widgets import Static
 from sidetui.core import ActionBlock, Entry
 from sidetui.core.catalog.entries import Capability, Executor, InputSpec
 from sidetui.core.catalog.manifest_io import README_MAX_BYTES, ManifestError, read_text
+from sidetui.core.terminal_text import one_line, strip_ansi
 from sidetui.tui.presentation import Presentation
 
 
@@ -37,36 +40,41 @@ class EntryDetails(VerticalScroll):
         facts.add_column()
         kind = "executor" if isinstance(entry, Executor) else entry.kind.value
         facts.add_row(
-            "kind", Text(f"{kind}{f' ({entry.type})' if isinstance(entry, Capability) else ''}")
+            "kind", _field(f"{kind}{f' ({entry.type})' if isinstance(entry, Capability) else ''}")
         )
         facts.add_row("source", Text(entry.source.label))
-        facts.add_row("version", Text(entry.version))
-        facts.add_row("path", Text(self.presentation.path(entry.path)))
+        facts.add_row("version", _field(entry.version))
+        facts.add_row("path", _field(self.presentation.path(entry.path)))
         if isinstance(entry, ActionBlock):
-            facts.add_row("entry", Text(entry.entry_point or "-"))
-            facts.add_row("runtime", Text(entry.runtime or "the file itself"))
+            facts.add_row("entry", _field(entry.entry_point or "-"))
+            facts.add_row("runtime", _field(entry.runtime or "the file itself"))
             if entry.timeout:
-                facts.add_row("timeout", Text(f"{entry.timeout} ms"))
+                facts.add_row("timeout", _field(f"{entry.timeout} ms"))
         if isinstance(entry, Executor):
-            facts.add_row("serves", Text(", ".join(entry.supported_types) or "-"))
+            facts.add_row("serves", _field(", ".join(entry.supported_types) or "-"))
         if entry.shadowed_by:
-            facts.add_row("shadowed by", Text(entry.shadowed_by))
+            facts.add_row("shadowed by", _field(entry.shadowed_by))
         for other in entry.conflicts_with:
-            facts.add_row("conflicts", Text(self.presentation.path(other)))
-        parts: list[RenderableType] = [Text(entry.name, style="bold")]
+            facts.add_row("conflicts", _field(self.presentation.path(other)))
+        parts: list[RenderableType] = [_field(entry.name, "bold")]
         if entry.description:
-            parts.append(Text(entry.description))
+            parts.append(_field(entry.description))
         if entry.errors:
             error_style = self.presentation.colours.get("text-error", "red")
-            parts += [Text("✘ " + error, style=error_style) for error in entry.errors]
+            parts += [_field("✘ " + error, error_style) for error in entry.errors]
         parts.append(facts)
         inputs = getattr(entry, "inputs", ())
         if inputs:
             parts += [Text("inputs", style="bold underline"), _inputs_table(inputs)]
-        readme = _without_repeats(_readme(entry), entry)
+        readme = _without_repeats(strip_ansi(_readme(entry)), entry)
         if readme:
             parts += [Text(""), Markdown(readme)]
         return Group(*parts)
+
+
+def _field(text: str, style: str = "") -> Text:
+    """A field from the project, on one line, as the text it is."""
+    return Text(one_line(text), style=style)
 
 
 def _inputs_table(inputs: tuple[InputSpec, ...]) -> Table:
@@ -74,25 +82,27 @@ def _inputs_table(inputs: tuple[InputSpec, ...]) -> Table:
     for spec in inputs:
         default = f" = {spec.default!r}" if spec.has_default else ""
         table.add_row(
-            Text(
-                ("*" if spec.required else " ") + spec.name, style="bold" if spec.required else ""
-            ),
-            Text(spec.type, style="italic"),
-            Text(f"{spec.description}{default}"),
+            _field(("*" if spec.required else " ") + spec.name, "bold" if spec.required else ""),
+            _field(spec.type, "italic"),
+            _field(f"{spec.description}{default}"),
         )
     return table
 
 
 def _without_repeats(readme: str, entry: Entry) -> str:
-    """The README without what the details show above it already: a first heading that is the
-    entry's name, and a first paragraph that is its description."""
+    """The README (neutralised) without what the details show above it already: a first heading
+    that is the entry's name, and a first paragraph that is its description."""
     lines = readme.strip().splitlines()
-    if lines and lines[0].startswith("#") and lines[0].lstrip("#").strip() == entry.name:
+    if (
+        lines
+        and lines[0].startswith("#")
+        and lines[0].lstrip("#").strip() == strip_ansi(entry.name)
+    ):
         lines = lines[1:]
     while lines and not lines[0].strip():
         lines = lines[1:]
     end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
-    if " ".join(" ".join(lines[:end]).split()) == " ".join(entry.description.split()):
+    if " ".join(" ".join(lines[:end]).split()) == " ".join(strip_ansi(entry.description).split()):
         lines = lines[end:]
     return "\n".join(lines).strip()
 

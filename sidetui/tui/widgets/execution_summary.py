@@ -14,6 +14,7 @@ from rich.text import Text
 from sidetui.core import ExecutionRecord, ExecutionStatus
 from sidetui.core.terminal_text import strip_ansi
 from sidetui.tui.presentation import Presentation
+from sidetui.tui.widgets.resource_graphs import resource_rows
 
 STDERR_LINES = 5  # of a failed execution, under its error: what it said last
 EXPLAINED_BY_RESULT = frozenset({ExecutionStatus.FAILED, ExecutionStatus.TIMEOUT})
@@ -40,7 +41,7 @@ def result_of(record: ExecutionRecord | None, show: Presentation) -> RenderableT
     if record.error is not None:
         colour = show.colours.get("text-error", "red")
         parts: list[RenderableType] = [
-            Text(str(record.error.code), style=f"bold {colour}"),
+            Text(strip_ansi(str(record.error.code)), style=f"bold {colour}"),
             Text(strip_ansi(record.error.message)),
         ]
         said = [line for line in _last_stderr_lines(record) if line not in record.error.message]
@@ -70,6 +71,7 @@ def details_of(record: ExecutionRecord | None, show: Presentation) -> Renderable
         ("started", show.started(record)),
         ("ended", show.ended(record)),
         ("duration", show.duration(record)),
+        *resource_rows(record, show),
         ("exit", show.exit(record) or "-"),
         ("timeout", f"{record.timeout} ms" if record.timeout else "none"),
         ("thread", show.thread(record.thread_id)),
@@ -84,13 +86,13 @@ def details_of(record: ExecutionRecord | None, show: Presentation) -> Renderable
     if record.leftover_pids:
         rows.append(("survivors", ", ".join(map(str, record.leftover_pids))))
     for label, value in rows:
-        table.add_row(label, value if isinstance(value, Text | JSON) else Text(str(value)))
+        table.add_row(label, Text(value) if isinstance(value, str) else value)
     return table
 
 
 def json_of(value: Any) -> RenderableType:
     try:
-        return JSON(json.dumps(value, ensure_ascii=False, default=str))
+        return JSON(strip_ansi(json.dumps(value, ensure_ascii=False, default=str)))
     except (TypeError, ValueError):
         return Text(repr(value))
 

@@ -1,5 +1,6 @@
 """The executions table: one row per execution, newest first, each execution started by another
-right under its parent (indented); live columns kept current; as many columns as fit."""
+right under its parent (indented; a parent folds them away and counts how many have ended); live
+columns kept current; as many columns as fit."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from sidetui.core import ExecutionRecord
 from sidetui.core.terminal_text import one_line
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.execution_columns import Layout, layout, outcome
+from sidetui.tui.widgets.execution_tree import TreeRows, tree_prefix, tree_rows
+
+WATCHED = "⟳ "  # before the name of a run of a watched block
 
 
 class ExecutionsTable(DataTable[str | Text]):
@@ -20,6 +24,9 @@ class ExecutionsTable(DataTable[str | Text]):
     BINDINGS = [
         Binding("enter", "screen.focus_output", "Output", id="show_output",
                 tooltip="go to the selected execution's output"),
+        Binding("space", "toggle_children", "Fold", id="fold_children", show=False,
+                tooltip="fold or unfold the executions the selected one started (on one of "
+                "them: fold its parent)"),
     ]  # fmt: skip
 
     class Selected(Message):
@@ -32,8 +39,9 @@ class ExecutionsTable(DataTable[str | Text]):
         self.presentation = presentation
         self._records: dict[str, ExecutionRecord] = {}
         self._order: list[str] = []  # newest first
-        self._rows: list[str] = []  # as shown: children under their parents
-        self._depth: dict[str, int] = {}
+        self._tree = TreeRows()  # as shown: children under their parents
+        self.folded: set[str] = set()  # parents whose children are not shown
+        self.watched: set[str] = set()  # runs of blocks that run again on a change (marked)
         self._layout: Layout = layout(80, 0)
         self.origins: dict[str, str] = {}  # execution id: where it ran, when not here
 
@@ -47,7 +55,7 @@ class ExecutionsTable(DataTable[str | Text]):
         """The columns that fit the pane (the names take what the others leave), so the table
         fills it without a horizontal scrollbar."""
         room = self.content_size.width - self.styles.scrollbar_size_vertical
-        longest = max((len(self._name_of(r)) for r in self._records.values()), default=0)
+        longest = max((len(self._name_of(i)) for i in self._records), default=0)
         fitted = layout(room, longest)
         if fitted != self._layout:
             self._layout = fitted
@@ -71,9 +79,15 @@ class ExecutionsTable(DataTable[str | Text]):
 
     @property
     def selected_id(self) -> str | None:
-        if not self._rows or self.cursor_row < 0 or self.cursor_row >= len(self._rows):
+        rows = self._tree.rows
+        if not rows or self.cursor_row < 0 or self.cursor_row >= len(rows):
             return None
-        return self._rows[self.cursor_row]
+        return rows[self.cursor_row]
+
+    @property
+    def _rows(self) -> list[str]:
+        """The executions as the rows show them, top to bottom."""
+        return self._tree.rows
 
     def upsert(self, record: ExecutionRecord, select: bool = False) -> None:
         """Add a new execution at the top, or bring an existing row up to date; `select` puts
@@ -81,20 +95,28 @@ class ExecutionsTable(DataTable[str | Text]):
         execution_id = record.side_execution_id
         if execution_id in self._records:
             self._records[execution_id] = record  # the same, or read again from the history
-            for key, value in self._cells(record).items():
-                self.update_cell(execution_id, key, value)
+            if select and execution_id not in self._tree.depth:  # folded away: unfold it
+                self._unfold_to(execution_id)
+                self._rebuild(execution_id)
+                return
+            for shown in (execution_id, *self._parents_of(execution_id)):
+                if shown in self._tree.depth:  # a parent counts its children's endings
+                    for key, value in self._cells(self._records[shown]).items():
+                        self.update_cell(shown, key, value)
             if select:
-                self.move_cursor(row=self._rows.index(execution_id))
+                self.move_cursor(row=self._tree.rows.index(execution_id))
             return
         keep = self.selected_id  # before the new row moves the rows below it
         self._records[execution_id] = record
         self._order.insert(0, execution_id)
+        if select:
+            self._unfold_to(execution_id)
         self._rebuild(execution_id if select else keep)
         self._fit()
 
     def select_newest(self) -> None:
         """The cursor on the newest execution, in sight."""
-        if self._rows:
+        if self._tree.rows:
             self.move_cursor(row=0)
             self.scroll_home(animate=False)
 
@@ -116,19 +138,49 @@ class ExecutionsTable(DataTable[str | Text]):
     def tick(self) -> None:
         """Refresh the columns that move while an execution lives (time, CPU, memory)."""
         for execution_id, record in self._records.items():
+            if execution_id not in self._tree.depth:
+                continue
             if not record.status.is_final or record.end_time is None:
                 cells = self._cells(record)
                 for key in ("status", "pid", "time", "cpu", "mem"):
                     if key in cells:
                         self.update_cell(execution_id, key, cells[key])
 
+    def action_toggle_children(self) -> None:
+        """Fold or unfold the selected parent; on a child, fold its parent and select it."""
+        selected = self.selected_id
+        if selected is None:
+            return
+        if selected in self._tree.children:
+            self.folded ^= {selected}
+        else:
+            parents = self._parents_of(selected)
+            if not parents:
+                return
+            self.folded.add(parents[0])
+            selected = parents[0]
+        self._rebuild(selected)
+
+    def _parents_of(self, execution_id: str) -> list[str]:
+        """Its parent, the parent's parent... among the executions shown."""
+        found: list[str] = []
+        parent = self._records[execution_id].parent_execution_id
+        while parent in self._records and parent not in found and parent != execution_id:
+            found.append(parent)
+            parent = self._records[parent].parent_execution_id
+        return found
+
+    def _unfold_to(self, execution_id: str) -> None:
+        self.folded -= set(self._parents_of(execution_id))
+
     def _rebuild(self, select: str | None) -> None:
         self.clear()
-        self._rows, self._depth = nested_order(self._order, self._records)
-        for execution_id in self._rows:
+        self.folded &= set(self._records)
+        self._tree = tree_rows(self._order, self._records, self.folded)
+        for execution_id in self._tree.rows:
             self.add_row(*self._cells(self._records[execution_id]).values(), key=execution_id)
-        if select in self._rows:
-            self.move_cursor(row=self._rows.index(select))
+        if select in self._tree.rows:
+            self.move_cursor(row=self._tree.rows.index(select))
         self.post_message(self.Selected(self.selected_record))
 
     def _cells(self, record: ExecutionRecord) -> dict[str, str | Text]:
@@ -138,7 +190,7 @@ class ExecutionsTable(DataTable[str | Text]):
         live = not record.from_history and (not record.status.is_final or record.end_time is None)
         cells: dict[str, str | Text] = {
             "id": show.execution_id(execution_id, short=True),
-            "name": self._fitted_name(record, self._depth.get(execution_id, 0)),
+            "name": self._fitted_name(record),
             "status": show.status(record.status),
             "pid": show.pid(record.pid, execution_id),
             "started": show.started(record),
@@ -150,15 +202,34 @@ class ExecutionsTable(DataTable[str | Text]):
         }
         return {key: cells[key] for key in self.shown_columns}
 
-    def _name_of(self, record: ExecutionRecord) -> str:
-        return one_line(record.action_block) + self.origins.get(record.side_execution_id, "")
+    def _name_of(self, execution_id: str) -> str:
+        record = self._records[execution_id]
+        prefix = self._prefix(execution_id).plain
+        return prefix + one_line(record.action_block) + self.origins.get(execution_id, "")
 
-    def _fitted_name(self, record: ExecutionRecord, depth: int) -> Text:
-        """The name (indented under its parent, with where it ran when not here) cut with an
-        ellipsis to leave the one-cell gap before the status."""
-        text = Text()
-        if depth:
-            text.append("  " * (depth - 1) + "└ ", style="dim")
+    def _prefix(self, execution_id: str) -> Text:
+        colours = self.presentation.colours
+        error = colours.get("text-error", "red")
+        text = tree_prefix(execution_id, self._tree, self._records, self.folded, error)
+        if execution_id in self.watched:
+            text.append(WATCHED, style=f"bold {colours.get('text-accent', 'magenta')}")
+        return text
+
+    def mark_watched(self, execution_ids: set[str]) -> None:
+        """Mark the runs of watched blocks (and unmark the others)."""
+        changed = (self.watched ^ execution_ids) & self._tree.depth.keys()
+        self.watched = set(execution_ids)
+        for execution_id in changed:
+            if "name" in self.shown_columns:
+                self.update_cell(
+                    execution_id, "name", self._fitted_name(self._records[execution_id])
+                )
+
+    def _fitted_name(self, record: ExecutionRecord) -> Text:
+        """The name (indented under its parent; a parent's fold mark and count of ended children
+        before it, where it ran after it when not here) cut with an ellipsis to leave the
+        one-cell gap before the status."""
+        text = self._prefix(record.side_execution_id)
         text.append(one_line(record.action_block))
         origin = self.origins.get(record.side_execution_id)
         if origin:
@@ -170,30 +241,3 @@ class ExecutionsTable(DataTable[str | Text]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self.post_message(self.Selected(self.selected_record))
-
-
-def nested_order(
-    newest_first: list[str], records: dict[str, ExecutionRecord]
-) -> tuple[list[str], dict[str, int]]:
-    """The rows in display order - each execution followed by those it started (newest first,
-    recursively) - and each row's depth. An execution whose parent is not shown is a root."""
-    children: dict[str, list[str]] = {}
-    roots = []
-    for execution_id in newest_first:
-        parent = records[execution_id].parent_execution_id
-        if parent in records and parent != execution_id:
-            children.setdefault(parent, []).append(execution_id)
-        else:
-            roots.append(execution_id)
-    rows: list[str] = []
-    depth: dict[str, int] = {}
-    stack = [(execution_id, 0) for execution_id in reversed(roots)]
-    while stack:
-        execution_id, level = stack.pop()
-        if execution_id in depth:
-            continue
-        rows.append(execution_id)
-        depth[execution_id] = level
-        stack += [(child, level + 1) for child in reversed(children.get(execution_id, []))]
-    rows += [i for i in newest_first if i not in depth]  # a loop of parents cannot happen
-    return rows, depth

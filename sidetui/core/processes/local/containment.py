@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import resource
 from collections.abc import Callable
 
@@ -76,7 +77,8 @@ class Containment:
         try:
             missing = await in_process_thread(_join_blocking, cgroup, tree.root_pid, limits)
         except OSError as error:
-            note(f"no cgroup for it: {error.strerror or error}")
+            if error.errno != errno.ESRCH:  # ESRCH: it ended before it could join: nothing to say
+                note(f"no cgroup for it: {error.strerror or error}")
             cgroup.remove()
             return
         if tree.marker not in self._placed:  # it settled meanwhile
