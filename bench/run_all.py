@@ -31,6 +31,7 @@ BENCHMARKS = (
     "tui_first_line",
     "tui_catalog",
     "tui_history",
+    "tui_merged",
 )
 
 

@@ -34,6 +34,7 @@ from sidetui.core import EngineConfig
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.factory import create_app
 from sidetui.tui.launch_request import LaunchRequest
+from sidetui.tui.screens.main import MainScreen
 from sidetui.tui.widgets.executions import ExecutionsTable
 from sidetui.tui.widgets.output_pane import OutputPane
 
@@ -80,6 +81,22 @@ def post_keys(app: SidetuiApp, trace: Trace, presses: int, spacing: float) -> No
         driver.process_message(event)
 
 
+def trace_follow(main: MainScreen, trace: Trace) -> None:
+    """Wrap the screen's `action_follow` (on the instance) to record when each one ran."""
+    original = main.action_follow
+
+    def traced_follow() -> None:
+        trace.press = len(trace.began)
+        trace.began.append(clock())
+        try:
+            original()
+        finally:
+            trace.ended.append(clock())
+            trace.press = -1
+
+    main.action_follow = traced_follow  # type: ignore[method-assign]
+
+
 async def session(
     project: Path, config: EngineConfig, children: int, presses: int, spacing: float
 ) -> tuple[Trace, float, float, int]:
@@ -116,18 +133,7 @@ async def session(
                 trace.flips.setdefault(trace.press, now)
 
         main.watch(view, "following", flipped, init=False)
-        original = main.action_follow
-
-        def traced_follow() -> None:
-            trace.press = len(trace.began)
-            trace.began.append(clock())
-            try:
-                original()
-            finally:
-                trace.ended.append(clock())
-                trace.press = -1
-
-        main.action_follow = traced_follow  # type: ignore[method-assign]
+        trace_follow(main, trace)
 
         def lines_so_far() -> int:
             return sum(r.stdout.lines_total for r in app.manager.records if r.stdout)

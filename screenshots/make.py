@@ -9,6 +9,8 @@ pictures hold still from one run to the next. It is driven with Pilot at 120x36:
 - launch.svg   the launch dialog of typed-inputs with values filled in
 - running.svg  a live execution printing coloured progress (a block written for the picture)
 - failed.svg   the `fails` block on its result tab, showing its error
+- merged.svg   every execution's output in one stream (`m`): the live one's, and a codebolt-style
+               block's with its messages and the nested execution it started
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
 from sidetui.config import Settings  # noqa: E402
 from sidetui.tui.app import SidetuiApp  # noqa: E402
 from sidetui.tui.factory import create_app  # noqa: E402
+from sidetui.tui.widgets.all_output import AllOutput  # noqa: E402
 from tests.helpers import scratch_config, write_block  # noqa: E402
 from tests.tui.pilot_support import (  # noqa: E402
     SIZE,
@@ -148,12 +151,27 @@ async def take(out_dir: Path, workdir: Path) -> list[Path]:
         await until_running(pilot, app, live, lines=10)
         await pilot.pause(0.2)
         save("running.svg")
+
+        # Every execution's output in one stream, labelled, messages marked.
+        thread = "thread_1773324120000_0d5a3f7e"  # it prints its thread: a fixed one
+        nested = await app.manager.start_with_action_block("codebolt-style", {}, thread_id=thread)
+        await app.manager.wait_until_settled(nested.data["sideExecutionId"])
+        await pilot.press("m")
+        await wait_until(pilot, lambda: "✉" in "".join(every(app).view.lines), "the messages")
+        app.clear_notifications()
+        await pilot.pause(0.2)
+        save("merged.svg")
         await app.manager.stop_all()
     return saved
 
 
+def every(app: SidetuiApp) -> AllOutput:
+    assert app.main is not None
+    return app.main.query_one("#all-output", AllOutput)
+
+
 def main(out_dir: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Write the four screenshots into `out_dir` (default: this folder); their paths."""
+    """Write the five screenshots into `out_dir` (default: this folder); their paths."""
     target = Path(out_dir) if out_dir is not None else OUT_DIR
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sidetui-screens-") as workdir:

@@ -13,8 +13,12 @@ from textual.binding import Binding
 OUTPUT_TABS = ("stdout", "stderr", "merged", "messages", "result", "details")
 
 
-def _key(key: str, action: str, description: str, tooltip: str, show: bool = True) -> Binding:
-    return Binding(key, action, description, show=show, priority=True, tooltip=tooltip, id=action)
+def _key(
+    key: str, action: str, description: str, tooltip: str, show: bool = True, id: str = ""
+) -> Binding:
+    return Binding(
+        key, action, description, show=show, priority=True, tooltip=tooltip, id=id or action
+    )
 
 
 MAIN_BINDINGS = [
@@ -30,6 +34,19 @@ MAIN_BINDINGS = [
     _key("n", "search_next", "Next", "the next match of the search", show=False),
     _key("N", "search_previous", "Previous", "the previous match of the search", show=False),
     _key("f", "follow", "Follow", "follow the end of the output, or stay put"),
+    _key("ampersand", "filter", "Filter", "show only the lines that match, over the whole log "
+         "(regex, case and invert in the box)"),
+    _key("t", "timestamps", "Times", "timestamps in every output view: none, time of day, "
+         "time since the start (again)"),
+    _key("W", "wrap", "Wrap", "wrap long lines in every output view, or scroll them sideways"),
+    _key("m", "all_output", "All output", "every execution's output in one stream, labelled "
+         "(again: back)"),
+    _key("M", "all_output(True)", "Family", "the selected execution's output and its "
+         "children's in one stream", show=False, id="all_output.family"),
+    _key("plus", "pick", "Pick", "pick the selected execution for the merged stream, or take "
+         "it out: with picks, the stream shows only them", show=False),
+    _key("p", "pin", "Pin", "pin the selected execution's output in a second pane beside the "
+         "first (again: unpin)"),
     _key("c", "copy", "Copy", "copy the selection (drag with the mouse), else the whole tab"),
     _key("o", "open_log", "Pager", "the whole log of the tab's stream in $PAGER"),
     _key("x", "clear_finished", "Clear", "remove finished executions from the table and the "

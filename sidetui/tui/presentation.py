@@ -57,6 +57,14 @@ class Presentation:
     def clock(self, seconds: float | None) -> str:
         return "-" if seconds is None else time.strftime("%H:%M:%S", time.localtime(seconds))
 
+    def line_time(self, seconds: float, origin: float | None) -> str:
+        """A line's arrival time of day (ms), or, with `origin`, the time since it."""
+        if origin is None:
+            whole, ms = divmod(int(seconds * 1000), 1000)
+            return time.strftime("%H:%M:%S", time.localtime(whole)) + f".{ms:03d}"
+        minutes, rest = divmod(max(0.0, seconds - origin), 60)
+        return f"+{int(minutes):02d}:{rest:06.3f}"
+
     def started(self, record: ExecutionRecord) -> str:
         return self.clock(record.start_time)
 
@@ -122,6 +130,9 @@ class MaskedPresentation(Presentation):
 
     def clock(self, seconds: float | None) -> str:
         return "-" if seconds is None else "--:--:--"
+
+    def line_time(self, seconds: float, origin: float | None) -> str:
+        return "--:--:--.---" if origin is None else "+--:--.---"
 
     def duration(self, record: ExecutionRecord) -> str:
         return "-.-s"

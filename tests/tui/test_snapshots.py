@@ -20,12 +20,13 @@ from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from sidetui.core import EngineConfig
+from sidetui.core import EngineConfig, ExecutionRecord
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.confirm import ConfirmScreen
 from sidetui.tui.screens.help import HelpScreen
 from sidetui.tui.screens.inline_code import InlineCodeScreen
 from sidetui.tui.screens.new_block import NewBlockScreen
+from sidetui.tui.widgets.executions import ExecutionsTable
 from tests.helpers import needs_node, write_block
 from tests.tui.pilot_support import (
     SIZE,
@@ -36,9 +37,12 @@ from tests.tui.pilot_support import (
     launch,
     open_dialog,
     open_screen,
+    pane,
     replace_value,
     run_to_end,
+    settled,
     show_tab,
+    start_block,
     started,
     steady_cursors,
     until_running,
@@ -396,3 +400,101 @@ def test_empty_project(matches_snapshot: Snapshot, tmp_path: Path) -> None:
         await pilot.pause()
 
     assert matches_snapshot(drive, project=empty)
+
+
+# -- output views: the merged stream, split panes, timestamps, the filter -------------------------
+
+FIRST_AND_THIRD = """\
+import time
+print("\\x1b[1mbuild\\x1b[0m 42 pages", flush=True)
+time.sleep(0.8)
+print("\\x1b[32m✔\\x1b[0m build done", flush=True)
+"""
+SECOND = """\
+import sys, time
+time.sleep(0.4)
+print("\\x1b[33mwarning:\\x1b[0m the cache is cold", file=sys.stderr, flush=True)
+"""
+
+
+def add_pair(project: Path) -> None:
+    """Two blocks whose lines interleave: the site's first and third, the cache's second."""
+    write_block(project, "site", FIRST_AND_THIRD, {"description": "Builds; says so twice."})
+    write_block(project, "cache", SECOND, {"description": "Warns once, in between."})
+
+
+async def run_pair(pilot: Pilot[None], app: SidetuiApp) -> None:
+    """Both blocks started together, as an agent would; once both have settled."""
+    records = [await start_block(app, name, {}) for name in ("site", "cache")]
+    for record in records:
+        await settled(pilot, app, record.side_execution_id)
+        await until_listed(pilot, app, record)
+
+
+async def until_listed(pilot: Pilot[None], app: SidetuiApp, record: ExecutionRecord) -> None:
+    executions = app.main.query_one(ExecutionsTable) if app.main else None
+    await wait_until(
+        pilot,
+        lambda: (
+            executions is not None
+            and str(executions.get_cell(record.side_execution_id, "status")).endswith("completed")
+        ),
+        "the table to show it completed",
+    )
+
+
+def test_all_output_in_one_stream(matches_snapshot: Snapshot, samples_project: Path) -> None:
+    """`m`: both executions' lines in the order they arrived, each labelled, stderr marked."""
+    add_pair(samples_project)
+
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await run_pair(pilot, app)
+        await pilot.press("m")
+        app.clear_notifications()  # the one saying that the other execution ended
+        await pilot.pause()
+
+    assert matches_snapshot(drive)
+
+
+def test_split_panes_side_by_side(matches_snapshot: Snapshot, samples_project: Path) -> None:
+    """`p` pins the selected execution; another selected shows beside it."""
+    add_steady(samples_project)
+
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        record = await launch(pilot, app, "steady")
+        await until_running(pilot, app, record, lines=3)
+        await click_row(pilot, app, record.side_execution_id)
+        await pilot.press("p")
+        await run_and_look(pilot, app, "colors")
+
+    assert matches_snapshot(drive, size=WIDE)
+
+
+def test_timestamps_since_the_start(matches_snapshot: Snapshot) -> None:
+    """`t` twice: each line's time since the start (masked here), before its text."""
+
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await run_and_look(pilot, app, "colors")
+        await pilot.press("t", "t")
+        await pilot.pause()
+
+    assert matches_snapshot(drive)
+
+
+def filtered(app: SidetuiApp) -> bool:
+    line_filter = pane(app).line_filter
+    return line_filter is not None and line_filter.scan.done
+
+
+def test_filter_shows_only_matching_lines(matches_snapshot: Snapshot) -> None:
+    """`&`: only the lines that match, the filter box open, the status line counting."""
+
+    async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
+        await run_and_look(pilot, app, "colors")
+        await pilot.click("#output")
+        await pilot.press("ampersand", *"on")
+        await wait_until(pilot, lambda: filtered(app), "the filter to scan the log")
+        steady_cursors(app)
+        await pilot.pause()
+
+    assert matches_snapshot(drive)

@@ -27,23 +27,20 @@ from sidetui.tui.end_notice import EndNotices
 from sidetui.tui.history_feed import HistoryFeed
 from sidetui.tui.keys import binding_with_id, keys_of
 from sidetui.tui.launch_request import LaunchRequest
-from sidetui.tui.messages import (
-    ExecutionSettled,
-    ExecutionUpdated,
-    OutputArrived,
-    RegistryUpdated,
-)
+from sidetui.tui.messages import ExecutionSettled, ExecutionUpdated, RegistryUpdated
 from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.screens.execution_actions import ExecutionActions
 from sidetui.tui.screens.new_block import NewBlockScreen
 from sidetui.tui.screens.output_actions import OutputActions
+from sidetui.tui.widgets.all_output import AllOutput
 from sidetui.tui.widgets.catalog import CatalogTree
 from sidetui.tui.widgets.details import EntryDetails
 from sidetui.tui.widgets.executions import ExecutionsTable
 from sidetui.tui.widgets.filter_box import FilterBox
 from sidetui.tui.widgets.key_footer import KeyFooter
 from sidetui.tui.widgets.output_pane import OutputPane
+from sidetui.tui.widgets.split_panes import OutputPanes
 
 HISTORY_POLL_S = 1.0
 WELCOME = (
@@ -86,13 +83,19 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
                 yield EntryDetails(self.presentation, id="details")
             with Vertical(id="right"):
                 yield ExecutionsTable(self.presentation, id="executions")
-                yield OutputPane(self.presentation, self.manager.config, id="pane")
+                with OutputPanes(id="outputs"):
+                    yield OutputPane(self.presentation, self.manager.config, id="pane")
+                    yield AllOutput(self.presentation, self._records, id="all-output")
+                    yield OutputPane(self.presentation, self.manager.config, id="pinned")
         yield KeyFooter(compact=True)
+
+    def _records(self) -> list[ExecutionRecord]:
+        return self.manager.records
 
     def on_mount(self) -> None:
         settings: Settings | None = getattr(self.app, "settings", None)
         self.end_notices.ring = settings is not None and settings.bell_on_end
-        self.query_one("#search", Input).display = False
+        self.query_one("#all-output").display = self.query_one("#pinned").display = False
         self.query_one(CatalogTree).focus()
         self.set_interval(1.0, self._tick)
 
@@ -102,9 +105,10 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
     def _tick(self) -> None:
         """Once a second: the table's live columns, and the graphs of a running execution."""
         self.query_one(ExecutionsTable).tick()
-        pane = self.query_one(OutputPane)
-        if pane.tab == "details" and pane.record is not None and not pane.record.status.is_final:
-            pane.refresh_output()
+        for pane in self.query(OutputPane):
+            record = pane.record
+            if pane.tab == "details" and record is not None and not record.status.is_final:
+                pane.refresh_output()
 
     def engine_ready(self, adapter: EngineAdapter) -> None:
         """The manager is open: show what it found, and the history, newest first."""
@@ -129,22 +133,18 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         record = message.record
         table = self.query_one(ExecutionsTable)
         table.upsert(record)
-        pane = self.query_one(OutputPane)
-        if pane.record is record:
-            pane.status_changed()
+        self._status_changed(record)
         launched = record.side_execution_id in self._requests
         self.end_notices.ended(record, launched, table.selected_id)
 
     def on_execution_settled(self, message: ExecutionSettled) -> None:
         self.query_one(ExecutionsTable).update_record(message.record)
-        pane = self.query_one(OutputPane)
-        if pane.record is message.record:
-            pane.status_changed()
+        self._status_changed(message.record)
 
-    def on_output_arrived(self, message: OutputArrived) -> None:
-        pane = self.query_one(OutputPane)
-        if pane.record is not None and pane.record.side_execution_id in message.execution_ids:
-            pane.refresh_output()
+    def _status_changed(self, record: ExecutionRecord) -> None:
+        for pane in self.query(OutputPane):
+            if pane.record is record:
+                pane.status_changed()
 
     def on_registry_updated(self, message: RegistryUpdated) -> None:
         tree = self.query_one(CatalogTree)
@@ -176,7 +176,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         return records
 
     def _poll_history(self) -> None:
-        pane = self.query_one(OutputPane)
+        pane = self.query_one("#pane", OutputPane)
         for record in self.feed.poll():
             self._show_foreign(record)
             if (
@@ -221,16 +221,12 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self.action_new_block()
 
     def on_executions_table_selected(self, message: ExecutionsTable.Selected) -> None:
-        self.query_one(OutputPane).show_execution(message.record)
+        self.query_one("#pane", OutputPane).show_execution(message.record)
         self._show_older()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
             self.query_one(CatalogTree).set_filter(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search":
-            self._search(event.value, forward=True)
 
     # -- moving around ---------------------------------------------------------------------------
 
@@ -238,7 +234,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self.query_one("#filter", Input).focus()
 
     def action_focus_output(self) -> None:
-        self.query_one(OutputPane).view.focus()
+        self.active_panel().view.focus()
 
     def action_new_block(self) -> None:
         self.app.push_screen(NewBlockScreen(self.manager.project_dir), self._block_created)

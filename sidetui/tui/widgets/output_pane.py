@@ -1,20 +1,24 @@
-"""The selected execution's output: stdout, stderr, both merged (stderr marked), its result or
-error, and its details; a status line; and the search bar."""
+"""One execution's output: stdout, stderr, both merged (stderr marked), its messages, its result
+or error, and its details; with the tools of every output panel (status line, search, filter)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
-from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import ContentSwitcher, Input, Label, Static, Tab, Tabs
+from textual.containers import VerticalScroll
+from textual.widgets import ContentSwitcher, Static, Tab, Tabs
 
 from sidetui.core import EngineConfig, ExecutionRecord
-from sidetui.core.output import OutputStream, tail_of_log
+from sidetui.core.output import OutputStream
+from sidetui.core.output.log_tail import read_tail
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.execution_summary import details_of, explaining_tab, result_of
+from sidetui.tui.widgets.line_filter import Content
 from sidetui.tui.widgets.messages import messages_of
+from sidetui.tui.widgets.output_gutter import UNKNOWN
+from sidetui.tui.widgets.output_panel import OutputPanel
 from sidetui.tui.widgets.output_view import OutputView
 
 STREAM_TABS = ("stdout", "stderr", "merged")
@@ -26,17 +30,20 @@ SWITCHER_PANES = {  # the rest: "output"
 }
 
 
-class OutputPane(Vertical):
+class OutputPane(OutputPanel):
     """What one execution printed and how it ended."""
 
     def __init__(
-        self, presentation: Presentation, tail_config: EngineConfig, *, id: str | None = None
+        self,
+        presentation: Presentation,
+        tail_config: EngineConfig,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
     ):
-        super().__init__(id=id)
-        self.presentation = presentation
+        super().__init__(presentation, id=id, classes=classes)
         self.tail_config = tail_config
-        self._log_cache: dict[tuple[str, str], list[str]] = {}
-        self._status_text = ""
+        self._log_cache: dict[tuple[str, str], tuple[list[str], list[float]]] = {}
         self.record: ExecutionRecord | None = None
         self._merged_first = 0
         self.preferred_tab = "stdout"  # the tab the person chose last
@@ -49,12 +56,7 @@ class OutputPane(Vertical):
             yield VerticalScroll(Static(id="messages-body"), id="messages")
             yield VerticalScroll(Static(id="result-body"), id="result")
             yield VerticalScroll(Static(id="execution-details-body"), id="execution-details")
-        yield Label("", id="output-status")
-        yield Input(placeholder="search the output · enter: next · escape: close", id="search")
-
-    @property
-    def view(self) -> OutputView:
-        return self.query_one(OutputView)
+        yield from self.compose_tools()
 
     @property
     def tab(self) -> str:
@@ -107,20 +109,26 @@ class OutputPane(Vertical):
         if tab in STREAM_TABS:
             key = (record.side_execution_id if record else None, tab)
             view.placeholder = _nothing_shown(record, tab)
+            view.prefix.origin = record.start_time if record else None
             if record is None:
-                view.show(key, [])
+                self.show_content(Content(key, []))
             elif tab == "merged" and record.from_history:
                 view.placeholder = "The merged view is kept for this session's executions only."
-                view.show(key, [])
+                self.show_content(Content(key, []))
             elif tab == "merged":
                 lines, marks, self._merged_first = record.merged_output()
-                view.show(key, lines, self._merged_first, marks)
+                self.show_content(Content(key, lines, self._merged_first, marks, _times(record)))
             elif record.from_history:
                 view.placeholder = "Nothing in its log file."
-                view.show(key, self._logged(record, tab))
+                path = record.log_paths.get(tab)
+                lines, times = self._logged(record, tab)
+                self.show_content(
+                    Content(key, lines, 0, None, times, log=Path(path) if path else None)
+                )
             else:
                 stream = record.stdout if tab == "stdout" else record.stderr
-                view.show(key, *_lines_of(stream))
+                self.show_content(_content_of(key, stream))
+            return
         elif tab == "messages":
             self.query_one("#messages-body", Static).update(messages_of(record, self.presentation))
         elif tab == "result":
@@ -128,9 +136,9 @@ class OutputPane(Vertical):
         else:
             details = details_of(record, self.presentation)
             self.query_one("#execution-details-body", Static).update(details)
-        self._update_status()
+        self.update_status()
 
-    def _logged(self, record: ExecutionRecord, tab: str) -> list[str]:
+    def _logged(self, record: ExecutionRecord, tab: str) -> tuple[list[str], list[float]]:
         """An execution's output read back from its log file: once for an earlier one, at each
         refresh for one that another sidetui process runs."""
         key = (record.side_execution_id, tab)
@@ -138,25 +146,17 @@ class OutputPane(Vertical):
             return self._log_cache[key]
         path = record.log_paths.get(tab)
         config = self.tail_config
-        lines = (
-            tail_of_log(Path(path), config.tail_lines, config.tail_bytes, config.line_max_bytes)
+        stream = (
+            read_tail(Path(path), config.tail_lines, config.tail_bytes, config.line_max_bytes)
             if path and Path(path).exists()
-            else []
+            else None
         )
+        lines = (stream.lines(), stream.line_times()) if stream else ([], [])
         if record.status.is_final:  # else it runs elsewhere, and its log grows
             self._log_cache[key] = lines
         return lines
 
-    def on_output_view_following_changed(self, event: OutputView.FollowingChanged) -> None:
-        event.stop()
-        self._update_status()
-
-    def search(self, term: str, forward: bool = True) -> None:
-        """Go to the next (or previous) match of `term` and say where it is; "" ends the search."""
-        self.view.search(term, forward)
-        self._update_status()
-
-    def _update_status(self) -> None:
+    def status_parts(self) -> list[str]:
         parts: list[str] = []
         record, tab = self.record, self.tab
         if record is not None and tab in STREAM_TABS:
@@ -171,13 +171,8 @@ class OutputPane(Vertical):
                 parts.append("from its log file")
             if tab == "merged" and self._merged_first:
                 parts.append(f"{self._merged_first:,} earlier")
-            parts.append("following" if view.following else "paused (f: follow)")
-        if summary := self.view.finder.summary():
-            parts.insert(0, summary)  # first: a narrow pane cuts the end of the line
-        text = " · ".join(parts)
-        if text != self._status_text:  # a fixed-size line: repaint it, never re-lay the screen
-            self._status_text = text
-            self.query_one("#output-status", Label).update(Text(text, style="dim"), layout=False)
+            parts.append(self.following_part())
+        return parts
 
 
 def _nothing_shown(record: ExecutionRecord | None, tab: str) -> str:
@@ -189,11 +184,30 @@ def _nothing_shown(record: ExecutionRecord | None, tab: str) -> str:
     return f"It printed nothing on {tab}." if tab != "merged" else "It printed nothing."
 
 
-def _lines_of(stream: OutputStream | None) -> tuple[list[str], int]:
+def _content_of(key: object, stream: OutputStream | None) -> Content:
+    """A live stream's tail, its unfinished line last."""
     if stream is None:
-        return [], 0
-    lines = stream.lines()
+        return Content(key, [])
+    lines, times = stream.lines(), stream.line_times()
     partial = stream.partial
     if partial:
         lines.append(partial)
-    return lines, stream.first_line_number
+        times.append(UNKNOWN)
+    return Content(
+        key,
+        lines,
+        stream.first_line_number,
+        None,
+        times,
+        log=stream.log.path,
+        partial=bool(partial),
+    )
+
+
+def _times(record: ExecutionRecord) -> list[float] | None:
+    """The arrival times of the merged lines, interleaved as the lines are."""
+    if record.interleaving is None or record.stdout is None or record.stderr is None:
+        return None
+    stdout, stderr = record.stdout.line_times(), record.stderr.line_times()
+    merged = record.interleaving.merge(cast(list[str], stdout), cast(list[str], stderr))[0]
+    return cast(list[float], merged)

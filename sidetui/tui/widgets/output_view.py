@@ -1,17 +1,17 @@
 """Child output on screen, rendered line by line: only the visible lines, from the engine's
 bounded tail. Colours (SGR) are kept; every other escape sequence is neutralised; nothing is ever
-read as markup. It follows the end while you are at the end, and stays put when you scroll up."""
+read as markup. It follows the end while you are at the end, and stays put when you scroll up.
+Each line may have a gutter (its time, its execution's label, a stderr mark), and long lines
+scroll sideways or wrap."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.cache import LRUCache
-from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -20,11 +20,13 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-from sidetui.core.terminal_text import neutralise, strip_ansi
+from sidetui.core.terminal_text import strip_ansi
+from sidetui.tui.widgets.output_gutter import STDERR_MARK, Gutter, Label
+from sidetui.tui.widgets.output_line import LinePainter, row_starts
 from sidetui.tui.widgets.output_search import OutputSearch
 
 MAX_WIDTH = 4_000  # columns of horizontal scrolling, however long a line is
-STDERR_MARK = "▍"
+__all__ = ["STDERR_MARK", "OutputView"]
 
 
 class OutputView(ScrollView, can_focus=True):
@@ -44,13 +46,15 @@ class OutputView(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._key: object = None
         self._lines: Sequence[str] = ()
-        self._stderr: Sequence[bool] | None = None
         self._first = 0  # number of _lines[0] in the whole stream
-        self._cache: LRUCache[tuple[int, str, int], Strip] = LRUCache(1_000)
+        self._painter = LinePainter(self)
         self.finder = OutputSearch()
         self._adjusting = False
         self._style: Style | None = None
         self.placeholder = ""
+        self.prefix = Gutter()
+        self.wrap = False
+        self._rows: list[int] | None = None  # wrapped: the first row of each line, then the end
 
     # -- content -------------------------------------------------------------------------------
 
@@ -60,28 +64,86 @@ class OutputView(ScrollView, can_focus=True):
         lines: Sequence[str],
         first_number: int = 0,
         stderr: Sequence[bool] | None = None,
+        times: Sequence[float] | None = None,
+        labels: Sequence[Label] | None = None,
     ) -> None:
-        """Show `lines` (numbered from `first_number`) of the content `key` names."""
+        """Show `lines` (numbered from `first_number`) of the content `key` names, with their
+        stderr marks, arrival times and labels where there are some."""
         if key != self._key:
             self._key = key
-            self._cache.clear()
+            self._painter.clear()
             self.finder.forget_content()
             self.following = True
             dropped = 0
         else:
             dropped = first_number - self._first  # lines that left the tail since last time
-        self._lines, self._first, self._stderr = lines, first_number, stderr
+        self._lines, self._first = lines, first_number
+        self.prefix.measure(times, labels, stderr)
         self.finder.update(lines, first_number)
-        self._adjusting = True  # the content moves, not the reader: `following` stays as it is
+        top = self._row_of(dropped) if dropped > 0 and not self.following else 0
+        self._lay_out()
+        if top:
+            self._adjust(lambda: self.scroll_to(y=max(0, self.scroll_y - top), animate=False))
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        """Measure the content again (wrap on, the rows of every line) and keep following."""
+        lines = self._lines
+        if self.wrap:
+            self._rows = row_starts(lines, self._text_width)
+            size = Size(self.size.width, self._rows[-1])
+        else:
+            self._rows = None
+            widest = min(MAX_WIDTH, max(map(len, lines), default=0) + 2)
+            size = Size(widest + self.prefix.width, len(lines))
+        self._adjust(lambda: self._resize(size))
+        if self.following:
+            self._adjust(lambda: self.scroll_end(animate=False, immediate=True, x_axis=False))
+
+    def _adjust(self, move: Callable[[], object]) -> None:
+        """The content moves, not the reader: `following` stays as it is."""
+        self._adjusting = True
         try:
-            self._resize(Size(min(MAX_WIDTH, max(map(len, lines), default=0) + 2), len(lines)))
-            if self.following:
-                self.scroll_end(animate=False, immediate=True, x_axis=False)
-            elif dropped > 0:
-                self.scroll_to(y=max(0, self.scroll_y - dropped), animate=False, immediate=True)
+            move()
         finally:
             self._adjusting = False
+
+    @property
+    def _text_width(self) -> int:
+        return max(1, self.size.width - self.prefix.width)
+
+    def _row_of(self, index: int) -> int:
+        """The first row of line `index` (rows are lines unless they wrap)."""
+        if self._rows is None:
+            return index
+        return self._rows[min(index, len(self._rows) - 1)]
+
+    def set_wrap(self, wrap: bool) -> None:
+        """Wrap long lines (or scroll them sideways), keeping the line on top in sight."""
+        if wrap == self.wrap:
+            return
+        top = self._line_at(round(self.scroll_y))
+        self.wrap = wrap
+        self._painter.clear()
+        self._lay_out()
+        if not self.following:
+            self._adjust(lambda: self.scroll_to(x=0, y=self._row_of(top), animate=False))
         self.refresh()
+
+    def relayout(self) -> None:
+        """The gutter changed (timestamps on or off): measure and draw again."""
+        self.prefix.remeasure()
+        self._lay_out()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.wrap:
+            self._lay_out()
+
+    def _line_at(self, row: int) -> int:
+        if self._rows is None:
+            return row
+        return max(0, bisect_right(self._rows, row) - 1)
 
     def _resize(self, size: Size) -> None:
         """New content size without laying out the screen again: the view's own size does not
@@ -96,12 +158,27 @@ class OutputView(ScrollView, can_focus=True):
         return self._key
 
     @property
+    def lines(self) -> Sequence[str]:
+        return self._lines
+
+    @property
+    def first_number(self) -> int:
+        """Number of the first line shown in the whole stream."""
+        return self._first
+
+    @property
     def line_count(self) -> int:
         return len(self._lines)
 
     def plain_text(self) -> str:
         """The content as plain text (escape sequences removed), for the clipboard."""
-        return "\n".join(strip_ansi(line) for line in self._lines)
+        text_of = self.prefix.text_of
+        if not self.prefix.width:
+            return "\n".join(strip_ansi(line) for line in self._lines)
+        return "\n".join(
+            " ".join(filter(None, (text_of(i), strip_ansi(line))))
+            for i, line in enumerate(self._lines)
+        )
 
     # -- following -----------------------------------------------------------------------------
 
@@ -151,22 +228,24 @@ class OutputView(ScrollView, can_focus=True):
         """Highlight `term` and make its next (or previous) occurrence current, from the current
         one (from the lines on screen for a new term); scroll to it when it is out of sight."""
         if self.finder.set_term(term):
-            self._cache.clear()
+            self._painter.clear()
             self.finder.update(self._lines, self._first)
             self.refresh()
         before = self.finder.current
-        top = self._first + round(self.scroll_y)
+        top = self._first + self._line_at(round(self.scroll_y))
         found = self.finder.step(forward, top, top + self.size.height - 1)
         if found is None:
             return
         if found != before:
-            self._cache.clear()  # the current occurrence is drawn apart from the others
+            self._painter.clear()  # the current occurrence is drawn apart from the others
             self.refresh()
         self.following = False
         line, column = found[0] - self._first, found[1]
-        height, width = self.size.height, self.size.width
+        height, width = self.size.height, self._text_width
         x = self.scroll_x
-        if not x <= column < x + width - len(term):
+        if self.wrap:
+            x, line = 0, self._row_of(line) + column // width
+        elif not x <= column < x + width - len(term):
             x = max(0, column - width // 3)
         y = self.scroll_y
         if not y <= line < y + height:
@@ -178,79 +257,35 @@ class OutputView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._style = None  # focus, theme or CSS changed: lines are drawn again in the new style
-        self._cache.clear()
+        self._painter.clear()
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
+        row = scroll_y + y
+        index = self._line_at(row)
         width = self.size.width
         if self._style is None:  # computing it walks every ancestor: once, not once a line
             self._style = self.rich_style
         style = self._style
         if index >= len(self._lines):
-            if index == 0 and self.placeholder:
+            if row == 0 and self.placeholder:
                 text = Text(self.placeholder, style="dim italic")
                 strip = Strip(text.render(self.app.console)).apply_style(style)
                 return strip.crop_extend(0, width, style)
             return Strip.blank(width, style)
-        gutter = 0 if self._stderr is None else 1  # the merged view's stderr marks
-        strip = self._strip(index, style)
-        strip = strip.crop_extend(scroll_x, scroll_x + width - gutter, style)
-        strip = strip.apply_offsets(scroll_x, index)  # where a selection starts: text only
-        if gutter:
-            strip = Strip.join([self._stderr_mark(index, style), strip])
+        part = row - self._rows[index] if self._rows is not None else 0
+        start = part * self._text_width if self._rows is not None else scroll_x
+        strip = self._painter.strip(index, style)
+        strip = strip.crop_extend(start, start + width - self.prefix.width, style)
+        strip = strip.apply_offsets(start, index)  # where a selection starts: text only
+        if self.prefix.width:
+            colours = self.app.theme_variables
+            strip = Strip.join([self.prefix.strip(index, part > 0, style, colours), strip])
         return strip
-
-    def _strip(self, index: int, style: Style) -> Strip:
-        selection = self.text_selection
-        number = self._first + index
-        current = self.finder.current
-        current_column = current[1] if current is not None and current[0] == number else -1
-        key = (number, self.finder.term, current_column)
-        if selection is None and key in self._cache:
-            return self._cache[key]
-        line = self._lines[index]
-        text = Text.from_ansi(neutralise(line), no_wrap=True, end="")
-        if self.finder.term:
-            size = len(self.finder.term)
-            for column in self.finder.columns(line):
-                chosen = column == current_column
-                text.stylize(self._match_style(chosen), column, column + size)
-        if selection is not None and (span := selection.get_span(index)) is not None:
-            start, end = span
-            text.stylize(self._selection_style(), start, None if end == -1 else end)
-        strip = Strip(text.render(self.app.console)).apply_style(style)
-        if selection is None:
-            self._cache[key] = strip
-        return strip
-
-    def _stderr_mark(self, index: int, style: Style) -> Strip:
-        if self._stderr is None or not self._stderr[index]:
-            return Strip([Segment(" ", style)], 1)
-        colour = self.app.theme_variables.get("text-error", "#ff0000")[:7]
-        return Strip([Segment(STDERR_MARK, style + Style(color=colour, bold=True))], 1)
-
-    def _match_style(self, current: bool = False) -> Style:
-        """Search matches: the theme's accent (the current one: its warning colour, underlined),
-        with text in the contrasting colour."""
-        variables = self.app.theme_variables
-        name, fallback = ("warning", "#ffa62b") if current else ("accent", "#0178d4")
-        background = Color.parse(variables.get(name, fallback))
-        return Style(
-            color=background.get_contrast_text().rich_color,
-            bgcolor=background.rich_color,
-            bold=current,
-            underline=current,
-        )
-
-    def _selection_style(self) -> Style:
-        """The theme's selection background, keeping the text's own colours: the theme's
-        selection foreground can be transparent, which would paint the text in its background."""
-        return Style(bgcolor=self.screen.get_component_rich_style("screen--selection").bgcolor)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         return selection.extract("\n".join(strip_ansi(line) for line in self._lines)), "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
-        self._cache.clear()
+        self._painter.clear()
         self.refresh()

@@ -1,0 +1,127 @@
+"""All output in one stream: the lines of many executions interleaved in the order they arrived,
+each with its execution's short coloured label, and the messages the blocks sent as marked lines
+(as `docker compose logs -f` shows its services).
+
+Nothing is copied as it arrives: at each refresh the feed takes from the engine's tails the lines
+that came since the last one (by each stream's line count), sorts that batch by arrival time and
+appends it to its own bounded tail. A stream that printed more than its tail holds between two
+refreshes loses the lines the engine let go; the feed counts them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections import deque
+from collections.abc import Iterable
+from pathlib import PurePath
+
+from sidetui.core import ExecutionRecord
+from sidetui.core.records.block_message import BlockMessage
+from sidetui.core.terminal_text import one_line, strip_ansi
+from sidetui.tui.widgets.output_gutter import Label
+
+MAX_LINES = 5_000
+LABEL_MAX = 14
+MESSAGE_MARK = "\x1b[1;35m✉ {kind}\x1b[0m "  # a message drawn as a line: bold magenta mark
+Run = tuple[list[float], list[str], Label, bool]  # times, lines, label, from stderr
+COLOURS = ("#4ec9b0", "#dcdcaa", "#c586c0", "#569cd6", "#ce9178", "#9cdcfe", "#b5cea8", "#d16969")
+
+
+class MergedFeed:
+    """The last lines of every execution it is told about, in arrival order."""
+
+    def __init__(self, max_lines: int = MAX_LINES):
+        self.lines: deque[str] = deque(maxlen=max_lines)
+        self.times: deque[float] = deque(maxlen=max_lines)
+        self.labels: deque[Label] = deque(maxlen=max_lines)
+        self.stderr: deque[bool] = deque(maxlen=max_lines)
+        self.appended = 0  # lines ever appended: the number of the next one
+        self.missed = 0  # lines the engine let go before the feed took them
+        self._seen: dict[tuple[str, str], int] = {}  # (id, stream) -> lines taken
+        self._messages_seen: dict[str, int] = {}
+        self._labels: dict[str, Label] = {}
+        self._names: dict[str, int] = {}
+
+    @property
+    def first(self) -> int:
+        """Number of the oldest line still held."""
+        return self.appended - len(self.lines)
+
+    def label(self, record: ExecutionRecord) -> Label:
+        """The execution's short label (its block's name, numbered when several share it) and
+        its colour, the same for as long as the feed lives."""
+        execution_id = record.side_execution_id
+        if execution_id not in self._labels:
+            name = one_line(PurePath(record.action_block).name or record.action_block)[:LABEL_MAX]
+            count = self._names[name] = self._names.get(name, 0) + 1
+            colour = COLOURS[len(self._labels) % len(COLOURS)]
+            self._labels[execution_id] = (f"{name}-{count}" if count > 1 else name, colour)
+        return self._labels[execution_id]
+
+    def update(self, records: Iterable[ExecutionRecord]) -> bool:
+        """Take what arrived since the last call from `records`; whether anything did."""
+        return self.append([run for record in records for run in self.collect(record)])
+
+    def collect(self, record: ExecutionRecord) -> list[Run]:
+        """What arrived from `record` since it was last collected, per stream: the new lines
+        and their times, oldest first, and its messages; for `append`."""
+        label = self.label(record)
+        runs: list[Run] = []
+        for stream in (record.stdout, record.stderr):
+            if stream is None:
+                continue
+            key = (record.side_execution_id, stream.name)
+            new = stream.lines_total - self._seen.get(key, 0)
+            if new <= 0:
+                continue
+            self._seen[key] = stream.lines_total
+            lines, times = stream.lines(), stream.line_times()
+            kept = min(new, len(lines), self.lines.maxlen or len(lines))
+            self.missed += new - kept
+            cut = len(lines) - kept
+            runs.append((times[cut:], lines[cut:], label, stream.name == "stderr"))
+        if messages := self._new_messages(record):
+            runs.append(([m.time for m in messages], [_said(m) for m in messages], label, False))
+        return runs
+
+    def append(self, runs: list[Run]) -> bool:
+        """Append collected runs in arrival order; whether there was anything."""
+        if runs:
+            self._append(runs)
+        return bool(runs)
+
+    def _append(self, runs: list[Run]) -> None:
+        """Append the newest lines of `runs` in arrival order: only as many as the feed holds
+        are sorted (the rest would only pass through), found by the time of the last of them."""
+        total = sum(len(times) for times, *_ in runs)
+        room = self.lines.maxlen or total
+        if total > room:
+            every = sorted(itertools.chain.from_iterable(t for t, *_ in runs))  # sorted runs: fast
+            oldest = every[-room]
+            runs = [(t[i:], lines[i:], label, err) for t, lines, label, err in runs
+                    if (i := bisect.bisect_left(t, oldest)) < len(t)]  # fmt: skip
+        batch = sorted(
+            (when, order, index)
+            for order, (times, *_) in enumerate(runs)
+            for index, when in enumerate(times)
+        )  # by time; at equal times, one stream's lines stay together and in order
+        self.lines.extend(runs[order][1][index] for _, order, index in batch)
+        self.times.extend(when for when, _, _ in batch)
+        self.labels.extend(runs[order][2] for _, order, _ in batch)
+        self.stderr.extend(runs[order][3] for _, order, _ in batch)
+        self.appended += total
+
+    def _new_messages(self, record: ExecutionRecord) -> list[BlockMessage]:
+        total = record.messages_dropped + len(record.messages)
+        seen = self._messages_seen.get(record.side_execution_id, 0)
+        if total <= seen:
+            return []
+        self._messages_seen[record.side_execution_id] = total
+        return record.messages[max(0, len(record.messages) - (total - seen)) :]
+
+
+def _said(message: BlockMessage) -> str:
+    """A message as a marked line of the stream."""
+    kind = message.kind + (f" {message.event_type}" if message.event_type else "")
+    return MESSAGE_MARK.format(kind=strip_ansi(one_line(kind))) + strip_ansi(one_line(message.text))
