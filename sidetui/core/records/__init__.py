@@ -4,7 +4,8 @@ Owns the execution record (`ExecutionRecord`, `ExecutionKind`, `TreeUsage`), the
 execution record (`CapabilityExecution`), statuses (`ExecutionStatus`), error codes and errors
 (`ErrorCode`, `ExecutionError`, `Refusal`), the response envelope (`Response`), start requests
 and who makes them (`StartRequest`, `CapabilityRequest`, `Lineage`), execution ids,
-ISO timestamps, and who launches executions (`AgentIdentity`). Depends only on `output` (a record
+ISO timestamps, who launches executions (`AgentIdentity`), and a stored record read back
+(`stored_record.record_from_dict`). Depends only on `output` (a record
 holds its output streams).
 """
 

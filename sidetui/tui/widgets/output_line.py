@@ -5,25 +5,43 @@ their number and text (a line still being written draws again when it grows)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual.app import App
 from textual.cache import LRUCache
 from textual.color import Color
+from textual.screen import Screen
+from textual.selection import Selection
 from textual.strip import Strip
 
 from sidetui.core.terminal_text import neutralise, strip_ansi
+from sidetui.tui.widgets.output_search import OutputSearch
 
-if TYPE_CHECKING:
-    from sidetui.tui.widgets.output_view import OutputView
+
+class PaintedView(Protocol):
+    """What the painter reads of the view it draws for."""
+
+    @property
+    def lines(self) -> Sequence[str]: ...
+    @property
+    def first_number(self) -> int: ...
+    @property
+    def finder(self) -> OutputSearch: ...
+    @property
+    def text_selection(self) -> Selection | None: ...
+    @property
+    def app(self) -> App[object]: ...
+    @property
+    def screen(self) -> Screen[object]: ...
 
 
 class LinePainter:
     """Draws the lines of one view, and remembers the last thousand it drew."""
 
-    def __init__(self, view: OutputView) -> None:
+    def __init__(self, view: PaintedView) -> None:
         self.view = view
         self._cache: LRUCache[tuple[int, str, str, int], Strip] = LRUCache(1_000)
 
