@@ -35,7 +35,7 @@ MAIN_BINDINGS = [
     _key("N", "search_previous", "Previous", "the previous match of the search", show=False),
     _key("f", "follow", "Follow", "follow the end of the output, or stay put"),
     _key("ampersand", "filter", "Filter", "show only the lines that match, over the whole log "
-         "(regex, case and invert in the box)"),
+         "(regex, case and invert in the box)", id="output_filter.open"),
     _key("t", "timestamps", "Times", "timestamps in every output view: none, time of day, "
          "time since the start (again)"),
     _key("W", "wrap", "Wrap", "wrap long lines in every output view, or scroll them sideways"),

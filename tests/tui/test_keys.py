@@ -16,6 +16,7 @@ from sidetui.tui.screens.help import HelpScreen
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.widgets.catalog import CatalogTree
 from sidetui.tui.widgets.executions import ExecutionsTable
+from sidetui.tui.widgets.filter_box import FilterBox, OutputFilterBox
 from sidetui.tui.widgets.key_footer import _width
 from sidetui.tui.widgets.output_view import OutputView
 from tests.tui.pilot_support import (
@@ -169,3 +170,13 @@ async def test_every_binding_has_an_id_and_a_description() -> None:
         assert isinstance(binding, Binding)
         assert binding.id and binding.description, binding
     assert SIZE == (120, 36)
+
+
+def test_every_key_that_can_be_rebound_has_an_id_of_its_own() -> None:
+    """The configuration rebinds a key by its id: two keys sharing one would move together
+    (the catalog's `/` and the output's `&` once both answered to `filter`)."""
+    owners = (SidetuiApp, CatalogTree, ExecutionsTable, FilterBox, OutputFilterBox, LaunchScreen)
+    ids = [b.id for b in MAIN_BINDINGS if b.id]
+    for owner in owners:
+        ids += [b.id for b in owner.BINDINGS if isinstance(b, Binding) and b.id]
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
