@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from sidetui.core import ExecutionStatus, Refusal, Response, SideExecutionManager
+from sidetui.core import (
+    ExecutionRecord,
+    ExecutionStatus,
+    Refusal,
+    Response,
+    SideExecutionManager,
+)
 from sidetui.core.records.requests import StartRequest
 from sidetui.core.rerun import Rerun
 from tests.helpers import pids_alive, write_block
@@ -44,7 +50,8 @@ async def test_an_edit_stops_the_run_and_starts_it_again(project: Path, config) 
         )
         task = asyncio.create_task(rerun.run())
         try:
-            await until(lambda: starts and "v1" in manager.get_record(_id(starts[0])).output)
+            # Python children run unbuffered: the line comes a word at a time; wait for all of it.
+            await until(lambda: starts and _words(manager.get_record(_id(starts[0]))) == 3)
             first = manager.get_record(_id(starts[0]))
             grandchild = int(first.output.split()[2])
             (folder / "node_modules").mkdir()
@@ -54,7 +61,7 @@ async def test_an_edit_stops_the_run_and_starts_it_again(project: Path, config) 
             (folder / "version.txt").write_text("v2")
             await until(lambda: len(starts) == 2)
             second = manager.get_record(_id(starts[1]))
-            await until(lambda: "v2" in second.output)
+            await until(lambda: _words(second) == 3)
             assert second.output.split()[:2] == ["v2", "7"]  # the same params
             assert first.status is ExecutionStatus.STOPPED
             assert pids_alive([grandchild]) == []  # the whole tree of the first run
@@ -69,6 +76,11 @@ async def test_a_block_that_cannot_be_found_is_refused(project: Path, config) ->
         rerun = Rerun(manager, lambda: StartRequest("missing"), lambda *_: None)
         with pytest.raises(Refusal, match="missing"):
             await rerun.run()
+
+
+def _words(record: ExecutionRecord) -> int:
+    """How much of its one line (version, n, grandchild's pid) a run has printed."""
+    return len(record.output.split())
 
 
 def _id(start: tuple[Response, list[Path]]) -> str:
