@@ -29,7 +29,7 @@ from tests.tui.pilot_support import (
 LONG_RUN = """
 import subprocess, sys, time
 child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-print(open("version.txt").read().strip(), child.pid, flush=True)
+print(f"{open('version.txt').read().strip()} {child.pid}", flush=True)  # one write
 time.sleep(60)
 """
 QUIET_S = 1.0  # longer than the debounce (300 ms): a rerun would have started
