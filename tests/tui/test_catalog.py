@@ -6,7 +6,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from textual import events
+
 from sidetui.tui.app import SidetuiApp
+from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.screens.main import MainScreen
 from sidetui.tui.widgets.details import EntryDetails
 from tests.helpers import write_block
@@ -171,3 +174,21 @@ async def test_the_details_follow_the_filter_to_the_entry_it_leaves(make_app: Ap
         assert catalog_names(app) == []
         assert "fails" not in details_text(app)
         assert "Nothing matches 'no such thing'" in details_text(app)
+
+
+async def test_keys_typed_ahead_of_the_filter_giving_back_the_focus_reach_the_catalog(
+    make_app: AppFactory,
+) -> None:
+    """`enter` twice at once in the filter box: the first takes the focus back to the catalog,
+    the second - already handed to the box - launches the entry the filter left."""
+    app = make_app()
+    async with driving(app) as pilot:
+        await pilot.press("slash", *"hello-py")
+        await pilot.pause()
+        for _ in range(2):  # both queued before the app reads either
+            app.post_message(events.Key("enter", None))
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, LaunchScreen):
+                break
+        assert isinstance(app.screen, LaunchScreen)
