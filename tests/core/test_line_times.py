@@ -4,10 +4,20 @@ and read back for runs from the history."""
 from __future__ import annotations
 
 import asyncio
+import random
 from pathlib import Path
 
+import pytest
+
 from sidetui.core import OutputBatch, SideExecutionManager
-from sidetui.core.output.line_times import LineTimes, TimesFile, times_path
+from sidetui.core.output import line_times
+from sidetui.core.output.line_times import (
+    LineTimes,
+    TimesFile,
+    counts_lines,
+    newlines_before,
+    times_path,
+)
 from sidetui.core.output.log_file import LogFile, LogWriter
 from sidetui.core.output.log_tail import read_tail
 from sidetui.core.output.stream import UNKNOWN_TIME, OutputStream
@@ -93,3 +103,40 @@ async def test_a_run_keeps_times_in_events_on_disk_and_in_order(project, config)
     stored = read_tail(Path(str(record.log_paths["stdout"])), 100, 10_000, 1_000)
     assert stored.lines() == ["0", "1", "2"]
     assert stored.line_times() == [int(t * 1000) / 1000 for t in seen]  # kept to the ms
+
+
+@pytest.mark.parametrize("tail_bytes", [64 * 1024, 64], ids=["all in the tail", "tail, then all"])
+async def test_the_times_number_the_lines_at_any_offset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail_bytes: int
+) -> None:
+    """Random reads, long lines cut in the tail, a partial end: the records count the log's
+    newlines exactly, so a scan can number the lines it covers without a pass over the log."""
+    monkeypatch.setattr(line_times, "TAIL_BYTES", tail_bytes)
+    stream = stream_with_times(tmp_path, size=200)
+    rng = random.Random(3)
+    data = b"".join(
+        b"x" * rng.choice([0, 3, 40, 900]) + b"\n" * rng.choice([0, 1, 1, 2]) for _ in range(2_000)
+    )
+    at = 0
+    while at < len(data):
+        step = rng.randint(1, 700)
+        stream.feed(data[at : at + step], when=float(at))
+        at += step
+    await closed(stream)
+    log_path = stream.log.path
+    assert counts_lines(log_path)
+    with log_path.open("rb") as log:
+        for position in [0, 1, *rng.sample(range(len(data)), 60), len(data)]:
+            expected = data[:position].count(b"\n")
+            assert newlines_before(log.fileno(), log_path, position) == expected, position
+
+
+def test_a_log_whose_times_do_not_count_lines_says_so(tmp_path: Path) -> None:
+    log = tmp_path / "older.stdout"
+    log.write_bytes(b"one\ntwo\n")
+    with log.open("rb") as handle:
+        assert newlines_before(handle.fileno(), log, 4) is None  # no times file
+        times_path(log).write_bytes(b"0 1000\n")  # written before lines were counted
+        assert newlines_before(handle.fileno(), log, 4) is None
+    assert not counts_lines(log)
+    assert LineTimes.read(log).at(3) == 1.0

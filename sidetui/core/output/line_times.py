@@ -1,21 +1,25 @@
 """When each line arrived, kept beside its byte-exact log: `<log>.times`.
 
-One text record per read from the pipe that ended at least one line: `<byte offset> <epoch ms>`,
-the offset of the read's first byte in the log. A line's time is the time of the read that
-brought its newline, so the record with the greatest offset not past the newline. Records are
-written in batches through the log's writer (a crash may lose the last few; the log itself is
-whole).
+One text record per read from the pipe that ended at least one line: `<byte offset> <epoch ms>
+<lines>`, the offset of the read's first byte in the log and the newlines before it (files
+written before the count have two fields). A line's time is the time of the read that brought
+its newline, so the record with the greatest offset not past the newline; the records also number
+the log's lines without a pass over it (`newlines_before`). Records are written in batches
+through the log's writer (a crash may lose the last few; the log itself is whole).
 """
 
 from __future__ import annotations
 
 import bisect
+import os
 from pathlib import Path
 
 from sidetui.core.output.log_file import LogFile, LogWriter
 
 SUFFIX = ".times"
 _BATCH_BYTES = 4096
+TAIL_BYTES = 64 * 1024  # of the times file, read first for the last records
+_COUNT_BYTES = 1024 * 1024
 
 
 def times_path(log_path: Path) -> Path:
@@ -23,15 +27,16 @@ def times_path(log_path: Path) -> Path:
 
 
 class TimesFile:
-    """Appends `offset ms` records to a log's times file, a batch at a time."""
+    """Appends `offset ms lines` records to a log's times file, a batch at a time."""
 
     def __init__(self, log_path: Path, writer: LogWriter | None):
         self.file = LogFile(times_path(log_path), writer)
         self._batch: list[str] = []
         self._batch_bytes = 0
 
-    def record(self, offset: int, when: float) -> None:
-        text = f"{offset} {int(when * 1000)}\n"
+    def record(self, offset: int, when: float, lines: int) -> None:
+        """A read that began at `offset` (with `lines` newlines before it) arrived at `when`."""
+        text = f"{offset} {int(when * 1000)} {lines}\n"
         self._batch.append(text)
         self._batch_bytes += len(text)
         if self._batch_bytes >= _BATCH_BYTES:
@@ -64,7 +69,7 @@ class LineTimes:
         except OSError:
             return cls(offsets, times)
         for record in text.split(b"\n"):
-            offset, _, when = record.partition(b" ")
+            offset, when, *_ = (*record.split(b" ", 2), b"")
             if offset.isdigit() and when.isdigit() and (not offsets or int(offset) >= offsets[-1]):
                 offsets.append(int(offset))
                 times.append(int(when))
@@ -87,3 +92,55 @@ class LineTimes:
         if reads and reads[0][0] < start:
             reads[0] = (start, reads[0][1])
         return reads
+
+
+def newlines_before(log: int, log_path: Path, position: int) -> int | None:
+    """The newlines in the first `position` bytes of the log open as `log` (a descriptor): the
+    count of the last record before `position` in its times file, and the bytes after it
+    counted; None without a times file that counts lines."""
+    try:
+        with times_path(log_path).open("rb") as times:
+            size = times.seek(0, 2)
+            found = None
+            for start in dict.fromkeys((max(0, size - TAIL_BYTES), 0)):  # the tail, then all
+                times.seek(start)
+                found = _last_count(times.read(), position, whole=start == 0)
+                if found is not None:
+                    break
+    except OSError:
+        return None
+    if found is None:
+        return None
+    start, lines = found
+    return lines + count_newlines(log, start, position)
+
+
+def counts_lines(log_path: Path) -> bool:
+    """Whether the log's times file numbers its lines (its first record has the count)."""
+    try:
+        with times_path(log_path).open("rb") as times:
+            first = times.read(256).partition(b"\n")[0]
+    except OSError:
+        return False
+    return first.count(b" ") == 2
+
+
+def count_newlines(log: int, start: int, end: int) -> int:
+    """The newlines in bytes `start` to `end` of the file open as `log`, read a piece at a time."""
+    return sum(
+        os.pread(log, min(_COUNT_BYTES, end - at), at).count(b"\n")
+        for at in range(start, end, _COUNT_BYTES)
+    )
+
+
+def _last_count(records: bytes, position: int, whole: bool) -> tuple[int, int] | None:
+    """(offset, lines) of the last ended record at or before `position` that counts lines;
+    with `whole` false, `records` may begin inside one. In a whole file of such records, none
+    before `position` means counting from the start."""
+    counted = False
+    for record in reversed(records.split(b"\n")[0 if whole else 1 : -1]):
+        fields = record.split(b" ")
+        counted = len(fields) == 3 and fields[0].isdigit() and fields[2].isdigit()
+        if counted and int(fields[0]) <= position:
+            return int(fields[0]), int(fields[2])
+    return (0, 0) if whole and counted else None

@@ -1,12 +1,14 @@
 """Search and filter over a whole log on disk, not only the tail in memory.
 
-The scan reads big blocks and lets C do the work: `bytes.find` for the query, `bytes.count` for
-line numbers, so a rare word in a gigabyte costs little more than reading it; only matching
-lines become Python strings. It runs on a search thread (`search_log`), reports progress and the
-matches found so far after every block, and stops when its caller goes away.
+`scan_log` hands a plain-text query to GNU grep in a child process where it can (`log_grep`:
+grep's speed, and the app's loop keeps the interpreter meanwhile), and scans in Python
+otherwise: big blocks, with C doing the work (`bytes.find` for the query, `bytes.count` for the
+lines), so a rare word in a gigabyte costs little more than reading it; only matching lines
+become Python strings. Either reports progress and the matches found so far as it goes, and
+stops when asked. `search_log` runs it on a search thread.
 
 Matching is on the bytes as written: a regular expression is applied to UTF-8 bytes, and
-ignoring case folds ASCII letters on that fast path (a query with other letters is matched on
+ignoring case folds ASCII letters on the fast path (a query with other letters is matched on
 decoded text instead, with full case folding).
 """
 
@@ -17,76 +19,34 @@ import io
 import re
 import threading
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sidetui.core.output.stream import collapse_cr
+from sidetui.core.output import log_grep
+from sidetui.core.output.log_query import LineQuery, SearchUpdate, line_text
 from sidetui.core.workers import in_search_thread
 
+__all__ = ["LineQuery", "SearchUpdate", "scan_in_python", "scan_log", "search_log"]
+
 BLOCK_BYTES = 4 * 1024 * 1024
-MAX_KEPT = 100_000  # matching lines kept as text; more are only counted
-LINE_MAX = 4096  # characters kept of a matching line
 
 # A block of the log is its bytes (a bytearray), or its text where full case folding needs it:
 # the scanning functions take either (typed `Any`), with the matching newline.
 Searcher = Callable[[int], int]  # the offset of the first match from a position on, or -1
 
 
-@dataclass(frozen=True)
-class LineQuery:
-    """Which lines to keep: those containing `text` (a regular expression with `regex`), with
-    or without case; with `invert`, those that do not."""
-
-    text: str
-    regex: bool = False
-    case_sensitive: bool = False
-    invert: bool = False
-
-    def problem(self) -> str | None:
-        """Why the query cannot be used (a bad regular expression), or None."""
-        if self.regex:
-            try:
-                re.compile(self.text)
-            except re.error as error:
-                return f"not a valid regular expression: {error}"
-        return None
-
-    def matches(self, line: str) -> bool:
-        """Whether one decoded line is kept (for lines that arrive live)."""
-        if self.regex:
-            flags = 0 if self.case_sensitive else re.IGNORECASE
-            found = re.search(self.text, line, flags) is not None
-        elif self.case_sensitive:
-            found = self.text in line
-        else:
-            found = self.text.casefold() in line.casefold()
-        return found != self.invert
-
-
-@dataclass(frozen=True)
-class LineMatch:
-    number: int  # 0-based line number in the log
-    text: str
-
-
-@dataclass
-class SearchUpdate:
-    """The matches found since the previous update, and how far the scan got."""
-
-    matches: list[LineMatch] = field(default_factory=list)
-    scanned: int = 0  # bytes read so far
-    total: int = 0  # bytes of the log when the scan began: what it covers
-    lines: int = 0  # lines scanned so far
-    found: int = 0  # matching lines so far, kept as text or not
-    done: bool = False
-    error: str | None = None
-
-
 def scan_log(
     path: Path, query: LineQuery, report: Callable[[SearchUpdate], None], stop: threading.Event
 ) -> None:
-    """Scan `path` as far as it reaches now; `report` after each block, and once `done`."""
+    """Scan `path` as far as it reaches now; `report` as it goes, and once `done`."""
+    if not log_grep.scan(path, query, report, stop):
+        scan_in_python(path, query, report, stop)
+
+
+def scan_in_python(
+    path: Path, query: LineQuery, report: Callable[[SearchUpdate], None], stop: threading.Event
+) -> None:
+    """`scan_log` without grep: reports after every block."""
     state = SearchUpdate()
     try:
         with path.open("rb", buffering=0) as handle:
@@ -96,7 +56,7 @@ def scan_log(
     except OSError as error:
         state.error = f"cannot read {path.name}: {error.strerror}"
     state.done = True
-    report(_take(state))
+    report(state.take())
 
 
 def _scan_file(
@@ -124,29 +84,25 @@ def _scan_file(
             _scan_block(buffer, end, query, state)
             buffer[: filled - end] = buffer[end:filled]
             filled -= end
-            report(_take(state))
-
-
-def _take(state: SearchUpdate) -> SearchUpdate:
-    """What to report now; `state` goes on counting, without those matches."""
-    update = replace(state)
-    state.matches = []
-    return update
+            report(state.take())
 
 
 def _scan_block(buffer: bytearray, end: int, query: LineQuery, state: SearchUpdate) -> None:
     """Add the matching lines of `buffer[:end]`: whole lines, the last one maybe unended."""
     if query.case_sensitive or query.text.isascii():
-        _scan_lines(buffer, end, b"\n", _bytes_searcher(buffer, end, query), query.invert, state)
+        search = _bytes_searcher(buffer, end, query)
+        kept = _scan_lines(buffer, end, b"\n", search, query.invert, state)
     else:  # full case folding needs text
         text = buffer[:end].decode("utf-8", "replace")
-        _scan_lines(text, len(text), "\n", _text_searcher(text, query), query.invert, state)
+        kept = _scan_lines(text, len(text), "\n", _text_searcher(text, query), query.invert, state)
+    state.texts += map(line_text, kept)
 
 
 def _scan_lines(
     block: Any, end: int, newline: Any, search: Searcher, invert: bool, state: SearchUpdate
-) -> None:
-    room = max(0, MAX_KEPT - state.found)  # matches kept as text so far: min(found, MAX_KEPT)
+) -> list[Any]:
+    """Count the lines and matches of `block[:end]`; the lines kept as text."""
+    room = state.room()
     hits: list[tuple[int, int]] = []  # (start offset, number within the block) of each line
     counted = number = position = 0
     while (hit := search(position)) >= 0:
@@ -159,21 +115,21 @@ def _scan_lines(
             break
     count = number + block.count(newline, counted, end)
     count += 1 if end and block[end - 1 : end] != newline else 0
+    state.lines += count
     if invert:
         matched = {n for _, n in hits}
         numbers = [n for n in range(count) if n not in matched]
-        if numbers and room:
-            lines = block[:end].split(newline)
-            state.matches += [LineMatch(state.lines + n, _text(lines[n])) for n in numbers[:room]]
         state.found += len(numbers)
-    else:
-        for start, n in hits[:room]:
-            stop = block.find(newline, start, end)
-            state.matches.append(
-                LineMatch(state.lines + n, _text(block[start : end if stop < 0 else stop]))
-            )
-        state.found += len(hits)
-    state.lines += count
+        if not numbers or not room:
+            return []
+        lines = block[:end].split(newline)
+        return [lines[n] for n in numbers[:room]]
+    state.found += len(hits)
+    kept = []
+    for start, _ in hits[:room]:
+        stop = block.find(newline, start, end)
+        kept.append(block[start : end if stop < 0 else stop])
+    return kept
 
 
 def _bytes_searcher(block: bytearray, end: int, query: LineQuery) -> Searcher:
@@ -211,11 +167,6 @@ def _first_match(pattern: re.Pattern[Any], block: Any, end: int, newline: Any) -
         return -1
 
     return first
-
-
-def _text(line: bytes | bytearray | str) -> str:
-    raw = line.encode() if isinstance(line, str) else bytes(line)
-    return collapse_cr(raw).decode("utf-8", "replace")[:LINE_MAX]
 
 
 async def search_log(path: Path, query: LineQuery) -> AsyncIterator[SearchUpdate]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import time
 from collections import deque
-from typing import NamedTuple
+from typing import Any, AnyStr, NamedTuple
 
 from sidetui.core.output.line_times import TimesFile
 from sidetui.core.output.log_file import LogFile, LogWriter
@@ -147,7 +147,7 @@ class OutputStream:
             self._add_partial(data)
             return
         if self.times is not None:
-            self.times.record(offset, when)
+            self.times.record(offset, when, self.lines_total)
         start = self._end_partial_line(data, when) if self._partial or self._partial_dropped else 0
         if start < cut:
             whole = start == 0 and cut == len(data)
@@ -167,10 +167,10 @@ class OutputStream:
         self.closed = True
         if self._partial or self._partial_dropped:
             now = time.time() if when is None else when
+            if self.times is not None:
+                self.times.record(self.bytes_total, now, self.lines_total)
             if self._end_partial_line(b"\n", now) == 0:  # else the line was ended with its note
                 self._keep(b"\n", 1, now)
-            if self.times is not None:
-                self.times.record(self.bytes_total, now)
             self.partial_changed = True
         self.log.close()
         if self.times is not None:
@@ -276,10 +276,11 @@ class OutputStream:
                 keep -= 1
 
 
-def collapse_cr(line: bytes) -> bytes:
+def collapse_cr(line: AnyStr) -> AnyStr:
     """A line rewritten with `\\r` (a progress bar) shows its last version; `\\r\\n` is `\\n`."""
-    line = line.rstrip(b"\r")
-    cut = line.rfind(b"\r")
+    cr: Any = b"\r" if isinstance(line, bytes) else "\r"
+    line = line.rstrip(cr)
+    cut = line.rfind(cr)
     return line[cut + 1 :] if cut >= 0 else line
 
 

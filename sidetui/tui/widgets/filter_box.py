@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from sidetui.core.output.log_search import LineQuery
+from sidetui.core.output.log_query import LineQuery
 
 FILTER_PLACEHOLDER = (
     "filter the output · ctrl+r regex · ctrl+t case · ctrl+n invert · escape: clear"

@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sidetui.core.output.log_search import MAX_KEPT, LineQuery, SearchUpdate, search_log
+from sidetui.core.output.log_query import MAX_KEPT, LineQuery, SearchUpdate
+from sidetui.core.output.log_search import search_log
 from sidetui.core.terminal_text import strip_ansi
 from sidetui.tui.widgets.output_gutter import UNKNOWN, Label
 
@@ -50,9 +51,9 @@ class LineFilter:
             changed()
             return
         async for update in search_log(self.log, self.query):
-            self.lines += [match.text for match in update.matches]
-            self.times += [UNKNOWN] * len(update.matches)
-            self.scan = replace(update, matches=[])
+            self.lines += update.texts
+            self.times += [UNKNOWN] * len(update.texts)
+            self.scan = replace(update, texts=[])
             self._bound()
             changed()
 
