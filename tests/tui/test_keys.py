@@ -180,3 +180,23 @@ def test_every_key_that_can_be_rebound_has_an_id_of_its_own() -> None:
     for owner in owners:
         ids += [b.id for b in owner.BINDINGS if isinstance(b, Binding) and b.id]
     assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+
+async def test_the_footer_is_composed_again_only_when_its_keys_change(
+    make_app: AppFactory,
+) -> None:
+    """The screen tells the footer of a change of bindings on every focus move and state
+    change; the footer keeps its keys (no remount, no restyle) unless what it shows changed."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: catalog(app).highlighted_entry is not None, "the catalog")
+        main(app).query_one("#executions").focus()
+        await wait_until(pilot, lambda: "Output" in {k.description for k in footer_keys(app)}, "")
+        keys = footer_keys(app)
+        for _ in range(3):
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        assert footer_keys(app) == keys and all(key.is_attached for key in keys)
+        main(app).query_one("#catalog").focus()
+        await wait_until(pilot, lambda: "Launch" in {k.description for k in footer_keys(app)}, "")
+        assert not any(key.is_attached for key in keys)  # new keys for the catalog

@@ -12,13 +12,14 @@ from textual.widgets import DataTable
 from sidetui.core import ExecutionRecord
 from sidetui.core.terminal_text import one_line
 from sidetui.tui.presentation import Presentation
+from sidetui.tui.widgets.changed_cells import ChangedCellsTable
 from sidetui.tui.widgets.execution_columns import Layout, layout, outcome
 from sidetui.tui.widgets.execution_tree import TreeRows, tree_prefix, tree_rows
 
 WATCHED = "⟳ "  # before the name of a run of a watched block
 
 
-class ExecutionsTable(DataTable[str | Text]):
+class ExecutionsTable(ChangedCellsTable):
     """Executions as rows keyed by their id."""
 
     BINDINGS = [
@@ -102,7 +103,7 @@ class ExecutionsTable(DataTable[str | Text]):
             for shown in (execution_id, *self._parents_of(execution_id)):
                 if shown in self._tree.depth:  # a parent counts its children's endings
                     for key, value in self._cells(self._records[shown]).items():
-                        self.update_cell(shown, key, value)
+                        self.update_cell_if_changed(shown, key, value)
             if select:
                 self.move_cursor(row=self._tree.rows.index(execution_id))
             return
@@ -192,7 +193,7 @@ class ExecutionsTable(DataTable[str | Text]):
                 cells = self._cells(record)
                 for key in ("status", "pid", "time", "cpu", "mem"):
                     if key in cells:
-                        self.update_cell(execution_id, key, cells[key])
+                        self.update_cell_if_changed(execution_id, key, cells[key])
 
     def action_toggle_children(self) -> None:
         """Fold or unfold the selected parent; on a child, fold its parent and select it."""

@@ -8,8 +8,11 @@ that do not fit.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -39,10 +42,21 @@ PRIORITY = (
 class KeyFooter(Footer):
     """The footer of the main screen."""
 
+    _composed: tuple[object, ...] | None = None  # the keys it shows, as `_keys` tells them
+
     def compose(self) -> ComposeResult:
+        self._composed = _keys(self.screen) if self._bindings_ready else None
         keys = list(super().compose())
         self._fit(keys)  # before they are shown: no frame with keys cut mid-word
         yield from keys
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """Compose again only when the keys to show changed: the screen tells of a change of
+        bindings on every focus move and state change, and composing the keys again (mounting
+        and styling them) cost a frame of ~0.1 s while executions were starting."""
+        if screen is self.screen and self._composed is not None and _keys(screen) == self._composed:
+            return
+        super().bindings_changed(screen)
 
     def on_resize(self) -> None:
         self._fit(list(self.children))
@@ -60,6 +74,14 @@ class KeyFooter(Footer):
             fits = fits and width <= room
             key.display = fits
             room -= width if fits else 0
+
+
+def _keys(screen: Screen[Any]) -> tuple[object, ...]:
+    """What the footer shows of the screen's bindings: key, action, words, whether enabled."""
+    return tuple(
+        (binding.key, binding.action, binding.description, enabled, tooltip, binding.show)
+        for _, binding, enabled, tooltip in screen.active_bindings.values()
+    )
 
 
 def _action(key: FooterKey) -> str:

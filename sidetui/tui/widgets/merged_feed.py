@@ -92,24 +92,26 @@ class MergedFeed:
         return bool(runs)
 
     def _append(self, runs: list[Run]) -> None:
-        """Append the newest lines of `runs` in arrival order: only as many as the feed holds
-        are sorted (the rest would only pass through), found by the time of the last of them."""
-        total = sum(len(times) for times, *_ in runs)
-        room = self.lines.maxlen or total
-        if total > room:
-            every = sorted(itertools.chain.from_iterable(t for t, *_ in runs))  # sorted runs: fast
-            oldest = every[-room]
-            runs = [(t[i:], lines[i:], label, err) for t, lines, label, err in runs
-                    if (i := bisect.bisect_left(t, oldest)) < len(t)]  # fmt: skip
-        batch = sorted(
-            (when, order, index)
+        """Append the lines of `runs` in arrival order, a slice at a time: the lines of one read
+        share its time, so a refresh sorts a few slices (time, run, start, end), not every line;
+        of a batch larger than the feed, only the newest lines it holds are appended."""
+        slices = sorted(
+            (times[start], order, start, end)
             for order, (times, *_) in enumerate(runs)
-            for index, when in enumerate(times)
+            for start, end in _same_time(times)
         )  # by time; at equal times, one stream's lines stay together and in order
-        self.lines.extend(runs[order][1][index] for _, order, index in batch)
-        self.times.extend(when for when, _, _ in batch)
-        self.labels.extend(runs[order][2] for _, order, _ in batch)
-        self.stderr.extend(runs[order][3] for _, order, _ in batch)
+        total = sum(end - start for _, _, start, end in slices)
+        skip = total - (self.lines.maxlen or total)  # lines that would only pass through
+        for _, order, start, end in slices:
+            if skip >= end - start:
+                skip -= end - start
+                continue
+            start, skip = start + max(0, skip), 0
+            times, lines, label, stderr = runs[order]
+            self.lines.extend(lines[start:end])
+            self.times.extend(times[start:end])
+            self.labels.extend(itertools.repeat(label, end - start))
+            self.stderr.extend(itertools.repeat(stderr, end - start))
         self.appended += total
 
     def _new_messages(self, record: ExecutionRecord) -> list[BlockMessage]:
@@ -119,6 +121,16 @@ class MergedFeed:
             return []
         self._messages_seen[record.side_execution_id] = total
         return record.messages[max(0, len(record.messages) - (total - seen)) :]
+
+
+def _same_time(times: list[float]) -> list[tuple[int, int]]:
+    """The (start, end) of each run of equal times in `times` (ascending)."""
+    spans, start = [], 0
+    while start < len(times):
+        end = bisect.bisect_right(times, times[start], start)
+        spans.append((start, end))
+        start = end
+    return spans
 
 
 def _said(message: BlockMessage) -> str:

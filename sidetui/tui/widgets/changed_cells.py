@@ -1,0 +1,67 @@
+"""A `DataTable` that draws again only the cells whose value changed.
+
+Textual's `DataTable` keys its drawn cells by a counter that every `update_cell` and every new
+row moves on, so a table with a live column draws every cell in sight on each change - with a
+few hundred rows, most of a frame. This table also keeps each drawn cell under its place, look
+(style, width, cursor, hover, focus) and the very value object it drew, and draws a cell again
+only when one of those changed. What empties Textual's caches for good reason (a resize, a theme,
+a setting of the table) empties this one too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.widgets import DataTable
+
+_Drawn = tuple[object, list[list[Segment]]]  # (the value drawn, its lines)
+
+
+class ChangedCellsTable(DataTable[Any]):
+    """`DataTable`, drawing a cell again only when its value object or its look changed; set a
+    cell to a new object to have it drawn (the same object changed in place is not seen)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._drawn: dict[tuple[object, ...], _Drawn] = {}  # before: the setup empties it
+        super().__init__(*args, **kwargs)
+
+    def update_cell_if_changed(self, row_key: str, column_key: str, value: object) -> None:
+        """`update_cell`, unless the cell already holds an equal value."""
+        if self.get_cell(row_key, column_key) != value:
+            self.update_cell(row_key, column_key, value)
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:  # the header and row labels: as Textual does
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        value = self._data[row_key][column_key]
+        place = (row_index, column_index, base_style, width, cursor, hover)
+        look = (self._show_hover_cursor, self.show_cursor, self._pseudo_class_state)
+        key = (*place, *look, self.rows[row_key].height)
+        drawn = self._drawn.get(key)
+        if drawn is not None and drawn[0] is value:
+            return drawn[1]
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if len(self._drawn) > 20_000:  # rows come and go: start again rather than grow
+            self._drawn.clear()
+        self._drawn[key] = (value, lines)
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._drawn.clear()
+
+    def notify_style_update(self) -> None:
+        self._drawn.clear()
+        super().notify_style_update()

@@ -1,0 +1,50 @@
+"""The executions table draws again only the cells whose value changed: a live column ticking
+with the same values draws nothing, a changed cell draws itself, and what shows is always the
+value it holds."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from sidetui.tui.widgets.changed_cells import ChangedCellsTable
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ChangedCellsTable(zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(ChangedCellsTable)
+        table.add_column("id", key="id")
+        table.add_column("status", key="status")
+        for n in range(20):
+            table.add_row(Text(f"run-{n}"), Text("running"), key=f"run-{n}")
+
+
+async def test_only_changed_cells_are_drawn_again(monkeypatch) -> None:
+    drawn: list[tuple[int, int]] = []
+    original = DataTable._render_cell
+
+    def counting(self, row_index, column_index, *args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append((row_index, column_index))
+        return original(self, row_index, column_index, *args, **kwargs)
+
+    monkeypatch.setattr(DataTable, "_render_cell", counting)
+    app = TableApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(ChangedCellsTable)
+        await pilot.pause()
+        assert drawn  # the first frame draws what is in sight
+        drawn.clear()
+        for n in range(20):  # a tick with the same values: nothing changes
+            table.update_cell_if_changed(f"run-{n}", "status", Text("running"))
+        await pilot.pause()
+        assert drawn == []
+        table.update_cell_if_changed("run-3", "status", Text("stopped"))
+        await pilot.pause()
+        assert [cell for cell in drawn if cell[0] >= 0] == [(3, 1)]  # that cell alone
+        assert table.get_cell("run-3", "status") == Text("stopped")
+        lines = app.export_screenshot()
+        assert "stopped" in lines and lines.count("running") >= 5
