@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
+import pytest
+
 from sidetui.core import OutputBatch, OutputChanged, SideExecutionManager, StatusChanged
 from tests.helpers import write_block
 
@@ -159,3 +161,37 @@ async def test_both_streams_merge_in_the_order_they_were_written(project, config
     assert lines == [f"line {i}" for i in range(6)]
     assert from_stderr == [False, True, False, True, False, True]
     assert first == 0
+
+
+async def test_the_first_line_after_a_quiet_spell_is_told_at_once(project, config) -> None:
+    """With a long flush interval, the first line still comes at once (a person launching a
+    block sees it without waiting for a timer); what follows it within the interval waits."""
+    config.output_flush_ms = 30_000
+    code = """
+        import time
+        print("first", flush=True)  # unbuffered: "first", then its newline
+        time.sleep(0.05)
+        print("second", flush=True)
+        time.sleep(60)
+    """
+    write_block(project / "actionblocks", "two", code, PY)
+    async with SideExecutionManager(project, config=config) as manager:
+        events = manager.subscribe()
+        started = await manager.start_with_action_block("two")
+        execution_id = started.data["sideExecutionId"]
+        record = manager.get_record(execution_id)
+        assert record is not None and record.stdout is not None
+
+        async def first_batch() -> OutputBatch:
+            async for event in events:
+                if isinstance(event, OutputBatch) and event.lines:
+                    return event
+            raise AssertionError("the subscription ended")
+
+        batch = await asyncio.wait_for(first_batch(), 20)  # the interval is 30 s
+        assert batch.lines == ["first"]
+        while record.stdout.lines_total < 2:
+            await asyncio.sleep(0.01)
+        with pytest.raises(TimeoutError):  # "second" waits for the interval, 30 s away
+            await asyncio.wait_for(first_batch(), 0.5)
+        await manager.stop(execution_id)
