@@ -48,3 +48,44 @@ async def test_only_changed_cells_are_drawn_again(monkeypatch) -> None:
         assert table.get_cell("run-3", "status") == Text("stopped")
         lines = app.export_screenshot()
         assert "stopped" in lines and lines.count("running") >= 5
+
+
+async def test_rows_that_move_keep_their_drawing_told_their_new_place(monkeypatch) -> None:
+    """New rows on top shift the others: once a row was drawn in both stripes, a shift keeps its
+    drawing; every cell shows what Textual itself would draw there, its place (what a click
+    reads) included."""
+    drawn: list[tuple[int, int]] = []
+    original = DataTable._render_cell
+
+    def counting(self, row_index, column_index, *args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append((row_index, column_index))
+        return original(self, row_index, column_index, *args, **kwargs)
+
+    monkeypatch.setattr(DataTable, "_render_cell", counting)
+    app = TableApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(ChangedCellsTable)
+
+        shown = [f"run-{n}" for n in range(20)]
+
+        async def new_row_on_top(name: str) -> None:
+            table.add_row(Text(name), Text("running"), key=name)
+            shown.insert(0, name)
+            place = {key: index for index, key in enumerate(shown)}
+            table.sort(key=lambda cells: place[str(cells[0])])
+            await pilot.pause()
+
+        await pilot.pause()
+        await new_row_on_top("new-a")  # every row's other stripe: drawn once
+        await new_row_on_top("new-b")
+        drawn.clear()
+        await new_row_on_top("new-c")
+        # the new row (under the cursor), and the two newest in a stripe not drawn before
+        assert {row for row, _ in drawn if row >= 0} == {0, 1, 2}
+        monkeypatch.setattr(DataTable, "_render_cell", original)
+        for y in range(1, 9):
+            ours = list(table.render_line(y))
+            table._clear_caches()  # Textual's own drawing of the same line
+            theirs = list(DataTable.render_line(table, y))
+            assert ours == theirs, y
+            assert {s.style.meta.get("row") for s in ours if s.style and s.style.meta} == {y - 1}

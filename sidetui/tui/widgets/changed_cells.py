@@ -2,10 +2,11 @@
 
 Textual's `DataTable` keys its drawn cells by a counter that every `update_cell` and every new
 row moves on, so a table with a live column draws every cell in sight on each change - with a
-few hundred rows, most of a frame. This table also keeps each drawn cell under its place, look
-(style, width, cursor, hover, focus) and the very value object it drew, and draws a cell again
-only when one of those changed. What empties Textual's caches for good reason (a resize, a theme,
-a setting of the table) empties this one too.
+few hundred rows, most of a frame. This table also keeps each drawn cell under its row and column
+keys, its look (style - zebra stripe included -, width, cursor, hover, focus) and the very value
+object it drew, and draws a cell again only when one of those changed; a cell whose row moved (a
+new row on top) keeps its drawing, told its new place. What empties Textual's caches for good
+reason (a resize, a theme, a setting of the table) empties this one too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.widgets import DataTable
 
-_Drawn = tuple[object, list[list[Segment]]]  # (the value drawn, its lines)
+_Drawn = tuple[object, tuple[int, int], list[list[Segment]]]  # (value, where, its lines)
 
 
 class ChangedCellsTable(DataTable[Any]):
@@ -46,16 +47,18 @@ class ChangedCellsTable(DataTable[Any]):
         if row_key is None or column_key is None:  # the header and row labels: as Textual does
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         value = self._data[row_key][column_key]
-        place = (row_index, column_index, base_style, width, cursor, hover)
-        look = (self._show_hover_cursor, self.show_cursor, self._pseudo_class_state)
-        key = (*place, *look, self.rows[row_key].height)
+        look = (base_style, width, cursor, hover, self._show_hover_cursor, self.show_cursor)
+        key = (row_key, column_key, *look, self._pseudo_class_state, self.rows[row_key].height)
         drawn = self._drawn.get(key)
         if drawn is not None and drawn[0] is value:
-            return drawn[1]
-        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            if drawn[1] == (row_index, column_index):
+                return drawn[2]
+            lines = _placed(drawn[2], row_index, column_index)  # rows moved: new places
+        else:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         if len(self._drawn) > 20_000:  # rows come and go: start again rather than grow
             self._drawn.clear()
-        self._drawn[key] = (value, lines)
+        self._drawn[key] = (value, (row_index, column_index), lines)
         return lines
 
     def _clear_caches(self) -> None:
@@ -65,3 +68,10 @@ class ChangedCellsTable(DataTable[Any]):
     def notify_style_update(self) -> None:
         self._drawn.clear()
         super().notify_style_update()
+
+
+def _placed(lines: list[list[Segment]], row: int, column: int) -> list[list[Segment]]:
+    """Lines drawn for a cell elsewhere, told where they are now (a click reads the place from
+    the style's meta)."""
+    here = Style.from_meta({"row": row, "column": column})
+    return [list(Segment.apply_style(line, post_style=here)) for line in lines]
