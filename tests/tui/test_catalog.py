@@ -11,24 +11,20 @@ from textual import events
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.screens.main import MainScreen
-from sidetui.tui.widgets.details import EntryDetails
 from tests.helpers import write_block
 from tests.tui.pilot_support import (
     AppFactory,
     catalog,
     catalog_names,
+    details_at_rest,
+    details_text,
     driving,
     enter_on,
     highlight,
     main,
-    shown,
     type_into,
     wait_until,
 )
-
-
-def details_text(app: SidetuiApp) -> str:
-    return shown(main(app).query_one("#details", EntryDetails)._body, width=200)
 
 
 def label_of(app: SidetuiApp, name: str) -> str:
@@ -54,7 +50,7 @@ async def test_arrow_keys_move_the_cursor_and_details_follow(make_app: AppFactor
         entry = tree.highlighted_entry
         assert entry is not None
         assert entry.name == catalog_names(app)[2]
-        assert entry.description in details_text(app)
+        assert entry.description in await details_at_rest(pilot, app)
 
 
 async def test_entries_added_and_removed_on_disk_keep_the_cursor(
@@ -78,7 +74,7 @@ async def test_entries_added_and_removed_on_disk_keep_the_cursor(
         assert tree.highlighted_entry is not None
         assert tree.highlighted_entry.name == "hello-python"
         assert tree.cursor_line == line
-        assert "Counts the words of a sentence" in details_text(app)
+        assert "Counts the words of a sentence" in await details_at_rest(pilot, app)
 
 
 async def test_a_changed_manifest_updates_the_highlighted_entry(
@@ -107,7 +103,7 @@ async def test_the_highlighted_entry_removed_moves_the_cursor_to_an_entry(
         await wait_until(pilot, lambda: "hello-python" not in catalog_names(app), "it is gone")
         entry = catalog(app).highlighted_entry
         assert entry is not None  # on an entry, not on a group heading or nowhere
-        assert entry.name in details_text(app)
+        assert entry.name in await details_at_rest(pilot, app)
 
 
 async def test_the_filter_narrows_the_catalog_as_you_type(make_app: AppFactory) -> None:
@@ -166,14 +162,16 @@ async def test_the_details_follow_the_filter_to_the_entry_it_leaves(make_app: Ap
         await type_into(pilot, main(app).query_one("#filter"), "fails")
         await pilot.pause()
         assert catalog_names(app) == ["fails"]
-        assert "codebolt-style" not in details_text(app)
-        assert "Does a little work, then fails" in details_text(app)
+        shown = await details_at_rest(pilot, app)
+        assert "codebolt-style" not in shown
+        assert "Does a little work, then fails" in shown
 
         await type_into(pilot, main(app).query_one("#filter"), "no such thing")
         await pilot.pause()
         assert catalog_names(app) == []
-        assert "fails" not in details_text(app)
-        assert "Nothing matches 'no such thing'" in details_text(app)
+        shown = await details_at_rest(pilot, app)
+        assert "fails" not in shown
+        assert "Nothing matches 'no such thing'" in shown
 
 
 async def test_keys_typed_ahead_of_the_filter_giving_back_the_focus_reach_the_catalog(
