@@ -4,10 +4,13 @@ marks broken entries, and sends executors' users to the capabilities they run.""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import RenderableType
 from textual import events
 
+from sidetui.core.catalog.entries import Entry
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.screens.main import MainScreen
@@ -16,6 +19,7 @@ from tests.tui.pilot_support import (
     AppFactory,
     catalog,
     catalog_names,
+    details,
     details_at_rest,
     details_text,
     driving,
@@ -190,3 +194,54 @@ async def test_keys_typed_ahead_of_the_filter_giving_back_the_focus_reach_the_ca
             if isinstance(app.screen, LaunchScreen):
                 break
         assert isinstance(app.screen, LaunchScreen)
+
+
+async def test_a_held_arrow_key_renders_the_details_only_where_the_cursor_rests(
+    make_app: AppFactory,
+) -> None:
+    """`down` five times, each after the last has moved the cursor (a held key): the tree follows
+    each, the details render the first move (it came after a quiet spell) and then only the entry
+    the cursor rests on."""
+    app = make_app()
+    async with driving(app) as pilot:
+        pane = details(app)
+        pane.settle_s = 1.0  # generous: the five moves are one burst even on a loaded machine
+        await wait_until(pilot, lambda: pane.at_rest, "a quiet spell")
+        followed: list[str] = []
+        rendered: list[str] = []
+        pane.follow = recording(pane.follow, followed)  # type: ignore[method-assign]
+        pane.show = recording(pane.show, rendered)  # type: ignore[method-assign]
+        names = catalog_names(app)
+        for moves in range(1, 6):
+            app.post_message(events.Key("down", None))
+            await wait_until(pilot, lambda: len(followed) == moves, f"move {moves}")  # noqa: B023
+        assert followed == names[1:6]
+
+        shown = await details_at_rest(pilot, app)
+        assert rendered == [names[1], names[5]]
+        assert names[5] in shown
+
+
+def recording(
+    method: Callable[[Entry | None, RenderableType], None], names: list[str]
+) -> Callable[[Entry | None, RenderableType], None]:
+    """`method`, noting the name of each entry it is called with in `names`."""
+
+    def recorded(entry: Entry | None, instead: RenderableType = "") -> None:
+        names.append(entry.name if entry is not None else "")
+        method(entry, instead)
+
+    return recorded
+
+
+async def test_a_single_press_shows_its_entry_with_the_key(make_app: AppFactory) -> None:
+    """After a quiet spell one `down` renders its entry at once, not after the settling delay."""
+    app = make_app()
+    async with driving(app) as pilot:
+        pane = details(app)
+        await wait_until(pilot, lambda: pane.at_rest, "a quiet spell")
+        await pilot.press("down")
+        entry = catalog(app).highlighted_entry
+        assert entry is not None
+        assert pane.settled  # nothing left for the timer
+        assert entry.description in details_text(app)
