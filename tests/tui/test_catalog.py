@@ -193,7 +193,11 @@ async def test_keys_typed_ahead_of_the_filter_giving_back_the_focus_reach_the_ca
             await pilot.pause(0.05)
             if isinstance(app.screen, LaunchScreen):
                 break
-        assert isinstance(app.screen, LaunchScreen)
+        dialog = app.screen
+        assert isinstance(dialog, LaunchScreen)
+        await wait_until(  # mounted (its first field focused) before the app closes under it
+            pilot, lambda: app.focused is not None and app.focused.screen is dialog, "the dialog"
+        )
 
 
 async def test_a_held_arrow_key_renders_the_details_only_where_the_cursor_rests(
