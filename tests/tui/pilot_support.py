@@ -25,6 +25,7 @@ from sidetui.core.catalog.entries import Entry
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.widgets.catalog import CatalogTree
+from sidetui.tui.widgets.details import EntryDetails
 from sidetui.tui.widgets.executions import ExecutionsTable
 from sidetui.tui.widgets.output_pane import OutputPane
 from sidetui.tui.widgets.output_view import OutputView
@@ -167,6 +168,22 @@ def catalog(app: SidetuiApp) -> CatalogTree:
     return main(app).query_one("#catalog", CatalogTree)
 
 
+def details(app: SidetuiApp) -> EntryDetails:
+    return main(app).query_one("#details", EntryDetails)
+
+
+def details_text(app: SidetuiApp) -> str:
+    """What the catalog's details pane shows now (it may lag a cursor that has not rested)."""
+    return shown(details(app)._body, width=200)
+
+
+async def details_at_rest(pilot: Pilot[None], app: SidetuiApp) -> str:
+    """What the details show once they caught up with the catalog cursor."""
+    await wait_until(pilot, lambda: details(app).settled, "the details to catch up")
+    await pilot.pause()
+    return details_text(app)
+
+
 def table(app: SidetuiApp) -> ExecutionsTable:
     return main(app).query_one("#executions", ExecutionsTable)
 
@@ -224,7 +241,7 @@ async def highlight(
     pilot: Pilot[None], app: SidetuiApp, name: str, folder: str | None = None
 ) -> Entry:
     """Put the catalog cursor on the entry `name` (the one in `folder`, where two share a name) as
-    the arrow keys would, and focus the tree; that entry."""
+    the arrow keys would, and focus the tree; that entry, its details shown."""
     tree = catalog(app)
     tree.focus()
     lines = [
@@ -238,6 +255,7 @@ async def highlight(
     assert lines, f"{name} is not in the catalog: {catalog_names(app)}"
     tree.cursor_line = lines[0]
     await pilot.pause()
+    await details_at_rest(pilot, app)
     entry = tree.highlighted_entry
     assert entry is not None
     assert entry.name == name

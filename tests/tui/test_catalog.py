@@ -4,31 +4,31 @@ marks broken entries, and sends executors' users to the capabilities they run.""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import RenderableType
 from textual import events
 
+from sidetui.core.catalog.entries import Entry
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.launch import LaunchScreen
 from sidetui.tui.screens.main import MainScreen
-from sidetui.tui.widgets.details import EntryDetails
 from tests.helpers import write_block
 from tests.tui.pilot_support import (
     AppFactory,
     catalog,
     catalog_names,
+    details,
+    details_at_rest,
+    details_text,
     driving,
     enter_on,
     highlight,
     main,
-    shown,
     type_into,
     wait_until,
 )
-
-
-def details_text(app: SidetuiApp) -> str:
-    return shown(main(app).query_one("#details", EntryDetails)._body, width=200)
 
 
 def label_of(app: SidetuiApp, name: str) -> str:
@@ -54,7 +54,7 @@ async def test_arrow_keys_move_the_cursor_and_details_follow(make_app: AppFactor
         entry = tree.highlighted_entry
         assert entry is not None
         assert entry.name == catalog_names(app)[2]
-        assert entry.description in details_text(app)
+        assert entry.description in await details_at_rest(pilot, app)
 
 
 async def test_entries_added_and_removed_on_disk_keep_the_cursor(
@@ -78,7 +78,7 @@ async def test_entries_added_and_removed_on_disk_keep_the_cursor(
         assert tree.highlighted_entry is not None
         assert tree.highlighted_entry.name == "hello-python"
         assert tree.cursor_line == line
-        assert "Counts the words of a sentence" in details_text(app)
+        assert "Counts the words of a sentence" in await details_at_rest(pilot, app)
 
 
 async def test_a_changed_manifest_updates_the_highlighted_entry(
@@ -107,7 +107,7 @@ async def test_the_highlighted_entry_removed_moves_the_cursor_to_an_entry(
         await wait_until(pilot, lambda: "hello-python" not in catalog_names(app), "it is gone")
         entry = catalog(app).highlighted_entry
         assert entry is not None  # on an entry, not on a group heading or nowhere
-        assert entry.name in details_text(app)
+        assert entry.name in await details_at_rest(pilot, app)
 
 
 async def test_the_filter_narrows_the_catalog_as_you_type(make_app: AppFactory) -> None:
@@ -166,14 +166,16 @@ async def test_the_details_follow_the_filter_to_the_entry_it_leaves(make_app: Ap
         await type_into(pilot, main(app).query_one("#filter"), "fails")
         await pilot.pause()
         assert catalog_names(app) == ["fails"]
-        assert "codebolt-style" not in details_text(app)
-        assert "Does a little work, then fails" in details_text(app)
+        shown = await details_at_rest(pilot, app)
+        assert "codebolt-style" not in shown
+        assert "Does a little work, then fails" in shown
 
         await type_into(pilot, main(app).query_one("#filter"), "no such thing")
         await pilot.pause()
         assert catalog_names(app) == []
-        assert "fails" not in details_text(app)
-        assert "Nothing matches 'no such thing'" in details_text(app)
+        shown = await details_at_rest(pilot, app)
+        assert "fails" not in shown
+        assert "Nothing matches 'no such thing'" in shown
 
 
 async def test_keys_typed_ahead_of_the_filter_giving_back_the_focus_reach_the_catalog(
@@ -191,4 +193,59 @@ async def test_keys_typed_ahead_of_the_filter_giving_back_the_focus_reach_the_ca
             await pilot.pause(0.05)
             if isinstance(app.screen, LaunchScreen):
                 break
-        assert isinstance(app.screen, LaunchScreen)
+        dialog = app.screen
+        assert isinstance(dialog, LaunchScreen)
+        await wait_until(  # mounted (its first field focused) before the app closes under it
+            pilot, lambda: app.focused is not None and app.focused.screen is dialog, "the dialog"
+        )
+
+
+async def test_a_held_arrow_key_renders_the_details_only_where_the_cursor_rests(
+    make_app: AppFactory,
+) -> None:
+    """`down` five times, each after the last has moved the cursor (a held key): the tree follows
+    each, the details render the first move (it came after a quiet spell) and then only the entry
+    the cursor rests on."""
+    app = make_app()
+    async with driving(app) as pilot:
+        pane = details(app)
+        pane.settle_s = 1.0  # generous: the five moves are one burst even on a loaded machine
+        await wait_until(pilot, lambda: pane.at_rest, "a quiet spell")
+        followed: list[str] = []
+        rendered: list[str] = []
+        pane.follow = recording(pane.follow, followed)  # type: ignore[method-assign]
+        pane.show = recording(pane.show, rendered)  # type: ignore[method-assign]
+        names = catalog_names(app)
+        for moves in range(1, 6):
+            app.post_message(events.Key("down", None))
+            await wait_until(pilot, lambda: len(followed) == moves, f"move {moves}")  # noqa: B023
+        assert followed == names[1:6]
+
+        shown = await details_at_rest(pilot, app)
+        assert rendered == [names[1], names[5]]
+        assert names[5] in shown
+
+
+def recording(
+    method: Callable[[Entry | None, RenderableType], None], names: list[str]
+) -> Callable[[Entry | None, RenderableType], None]:
+    """`method`, noting the name of each entry it is called with in `names`."""
+
+    def recorded(entry: Entry | None, instead: RenderableType = "") -> None:
+        names.append(entry.name if entry is not None else "")
+        method(entry, instead)
+
+    return recorded
+
+
+async def test_a_single_press_shows_its_entry_with_the_key(make_app: AppFactory) -> None:
+    """After a quiet spell one `down` renders its entry at once, not after the settling delay."""
+    app = make_app()
+    async with driving(app) as pilot:
+        pane = details(app)
+        await wait_until(pilot, lambda: pane.at_rest, "a quiet spell")
+        await pilot.press("down")
+        entry = catalog(app).highlighted_entry
+        assert entry is not None
+        assert pane.settled  # nothing left for the timer
+        assert entry.description in details_text(app)

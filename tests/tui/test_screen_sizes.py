@@ -8,15 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from sidetui.tui.widgets.details import EntryDetails
 from tests.helpers import write_block
 from tests.tui.pilot_support import (
     AppFactory,
     catalog,
+    details_at_rest,
     highlight,
-    main,
     run_to_end,
-    shown,
     started,
     table,
     wait_until,
@@ -66,8 +64,7 @@ async def test_an_empty_project_says_what_to_do(make_app: AppFactory, tmp_path: 
     app = make_app(project=empty)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: catalog(app).project_is_empty, "the catalog")
-        await pilot.pause()
-        details = shown(main(app).query_one("#details", EntryDetails)._body, width=200)
+        details = await details_at_rest(pilot, app)
         assert details.startswith("No ActionBlocks in this project yet.")
         assert "sidetui new NAME" in details
         assert catalog(app).highlighted_entry is None  # on the offer, not on a builtin
@@ -87,7 +84,7 @@ async def test_the_details_do_not_repeat_the_readme_heading_and_first_paragraph(
     async with app.run_test(size=(120, 36)) as pilot:
         await started(pilot, app)
         await highlight(pilot, app, "documented")
-        details = shown(main(app).query_one("#details", EntryDetails)._body, width=200)
+        details = await details_at_rest(pilot, app)
         assert details.count("documented") == 2  # the name, and the path
         assert details.count("Says what it does.") == 1
         assert "More about it." in details

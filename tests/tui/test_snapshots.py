@@ -33,6 +33,7 @@ from tests.tui.pilot_support import (
     AppFactory,
     catalog,
     click_row,
+    details,
     highlight,
     launch,
     open_dialog,
@@ -93,7 +94,8 @@ Snapshot = Callable[..., bool]  # the `matches_snapshot` fixture
 @pytest.fixture
 def matches_snapshot(make_app: AppFactory, snap_compare) -> Snapshot:
     """`matches_snapshot(drive, size=SIZE, project=None)`: the app built now (after the test has
-    written its project), started and driven, looks as its snapshot does."""
+    written its project), started and driven (the details caught up with the catalog cursor), looks
+    as its snapshot does."""
 
     def compare(drive: Drive, size: tuple[int, int] = SIZE, project: Path | None = None) -> bool:
         app = make_app(project)
@@ -101,6 +103,7 @@ def matches_snapshot(make_app: AppFactory, snap_compare) -> Snapshot:
         async def run_before(pilot: Pilot[None]) -> None:
             await started(pilot, app)
             await drive(pilot, app)
+            await wait_until(pilot, lambda: details(app).settled, "the details to catch up")
 
         return snap_compare(app, terminal_size=size, run_before=run_before)
 

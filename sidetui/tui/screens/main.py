@@ -203,7 +203,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
     # -- what the widgets say --------------------------------------------------------------------
 
     def on_catalog_tree_entry_highlighted(self, message: CatalogTree.EntryHighlighted) -> None:
-        self.query_one(EntryDetails).show(message.entry, self._nothing_highlighted())
+        self.query_one(EntryDetails).follow(message.entry, self._nothing_highlighted())
 
     def _nothing_highlighted(self) -> RenderableType:
         tree = self.query_one(CatalogTree)

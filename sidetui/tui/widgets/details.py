@@ -1,14 +1,18 @@
 """The highlighted catalog entry: what it is, where it lives, what it takes, its README. All of
 it comes from the project: every field is neutralised (`one_line`), the README too, and none of
-it is read as markup."""
+it is read as markup. While the cursor runs (a held arrow key), the details wait for it to rest:
+the tree moves at once and only the entry it stops on is rendered."""
 
 from __future__ import annotations
+
+import time
 
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Static
 
 from sidetui.core import ActionBlock, Entry
@@ -17,17 +21,57 @@ from sidetui.core.catalog.manifest_io import README_MAX_BYTES, ManifestError, re
 from sidetui.core.terminal_text import one_line, strip_ansi
 from sidetui.tui.presentation import Presentation
 
+SETTLE_S = 0.08  # a held key repeats every 30-50 ms: a pause this long means the cursor rests
+
 
 class EntryDetails(VerticalScroll):
     """Shows one entry; nothing in it is read as markup."""
+
+    settle_s = SETTLE_S
 
     def __init__(self, presentation: Presentation, *, id: str | None = None):
         super().__init__(id=id)
         self.presentation = presentation
         self._body = Static(Text("Highlight an entry to see it here.", style="dim"))
+        self._moved_at = -self.settle_s  # when `follow` was last told about an entry
+        self._wanted: tuple[Entry | None, RenderableType] | None = None  # shown once at rest
+        self._timer: Timer | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
+
+    @property
+    def settled(self) -> bool:
+        """Nothing waits for the cursor to rest: the details show the last entry followed."""
+        return self._wanted is None
+
+    @property
+    def at_rest(self) -> bool:
+        """Settled and quiet for `settle_s`: the next entry followed shows at once."""
+        return self._timer is None and time.monotonic() - self._moved_at >= self.settle_s
+
+    def follow(self, entry: Entry | None, instead: RenderableType = "") -> None:
+        """`show` the entry the cursor moved to: at once after a quiet spell (a single press),
+        else once the cursor rests, `settle_s` after its last move (a held key)."""
+        quiet = self.at_rest
+        self._moved_at = time.monotonic()
+        if quiet:
+            self.show(entry, instead)
+            return
+        self._wanted = (entry, instead)
+        if self._timer is None:
+            self._timer = self.set_timer(self.settle_s, self._catch_up)
+
+    def _catch_up(self) -> None:
+        """The timer: show the entry the cursor rests on, or wait longer if it moved since."""
+        rest = self._moved_at + self.settle_s - time.monotonic()
+        if rest > 0:
+            self._timer = self.set_timer(rest, self._catch_up)
+            return
+        self._timer = None
+        if self._wanted is not None:
+            wanted, self._wanted = self._wanted, None
+            self.show(*wanted)
 
     def show(self, entry: Entry | None, instead: RenderableType = "") -> None:
         """Describe `entry`; without one, show what `instead` says."""
