@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.screen import Screen
 from textual.widgets import DataTable
 
 from sidetui.tui.widgets.changed_cells import ChangedCellsTable
 
 
 class TableApp(App[None]):
+    CSS = "ChangedCellsTable { height: 1fr; }"  # as the executions table: its box is the layout's
+
     def compose(self) -> ComposeResult:
         yield ChangedCellsTable(zebra_stripes=True)
 
@@ -89,3 +92,30 @@ async def test_rows_that_move_keep_their_drawing_told_their_new_place(monkeypatc
             theirs = list(DataTable.render_line(table, y))
             assert ours == theirs, y
             assert {s.style.meta.get("row") for s in ours if s.style and s.style.meta} == {y - 1}
+
+
+async def test_rows_added_do_not_lay_out_the_screen_and_scroll_into_view(monkeypatch) -> None:
+    """A table grown by rows keeps its box: the screen is not laid out again, and the scrollbar
+    and the scroll range still follow the new rows."""
+    layouts: list[object] = []
+    original = Screen._refresh_layout
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        layouts.append(self)
+        return original(self, *args, **kwargs)
+
+    app = TableApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(ChangedCellsTable)
+        await pilot.pause()
+        scroll_range = table.max_scroll_y
+        monkeypatch.setattr(Screen, "_refresh_layout", counting)
+        for n in range(20, 30):
+            table.add_row(Text(f"run-{n}"), Text("running"), key=f"run-{n}")
+            await pilot.pause()
+        assert layouts == []
+        assert table.max_scroll_y == scroll_range + 10
+        table.move_cursor(row=29)
+        await pilot.pause()
+        assert "run-29" in table.render_line(table.size.height - 1).text  # the bottom line
+        assert table.vertical_scrollbar.window_virtual_size == 31  # 30 rows and the header

@@ -1,4 +1,5 @@
-"""A `DataTable` that draws again only the cells whose value changed.
+"""A `DataTable` that draws again only the cells whose value changed, and grows without laying
+out the screen again.
 
 Textual's `DataTable` keys its drawn cells by a counter that every `update_cell` and every new
 row moves on, so a table with a live column draws every cell in sight on each change - with a
@@ -11,11 +12,14 @@ reason (a resize, a theme, a setting of the table) empties this one too.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Self
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region, Size
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 _Drawn = tuple[object, tuple[int, int], list[list[Segment]]]  # (value, where, its lines)
 
@@ -26,7 +30,34 @@ class ChangedCellsTable(DataTable[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._drawn: dict[tuple[object, ...], _Drawn] = {}  # before: the setup empties it
+        self._grown_from: Size | None = None  # while the dimensions are worked out: the size before
         super().__init__(*args, **kwargs)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """As Textual's, but a table grown by rows (not widened) is not cause to lay out the
+        screen again: its own box does not depend on how many rows it holds, so only its
+        scrollbars are told (as Textual does after a layout). New rows used to cost a layout of
+        every widget on the screen, each."""
+        self._grown_from = self.virtual_size
+        try:
+            super()._update_dimensions(new_rows)
+        finally:
+            self._grown_from = None
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        grown_from = self._grown_from
+        if layout and grown_from is not None and self._box_is_fixed(grown_from):
+            self._scroll_update(self.virtual_size)
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _box_is_fixed(self, before: Size) -> bool:
+        """Whether a change from `before` to the present virtual size leaves the table's box as
+        it is: as wide as before, and a height that is not the content's."""
+        height = self.styles.height
+        return self.virtual_size.width == before.width and not (height and height.is_auto)
 
     def update_cell_if_changed(self, row_key: str, column_key: str, value: object) -> None:
         """`update_cell`, unless the cell already holds an equal value."""
