@@ -4,6 +4,7 @@ value it holds."""
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.screen import Screen
@@ -26,15 +27,21 @@ class TableApp(App[None]):
             table.add_row(Text(f"run-{n}"), Text("running"), key=f"run-{n}")
 
 
-async def test_only_changed_cells_are_drawn_again(monkeypatch) -> None:
-    drawn: list[tuple[int, int]] = []
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """(row, column) of each cell Textual's `DataTable` draws from now on."""
+    cells: list[tuple[int, int]] = []
     original = DataTable._render_cell
 
     def counting(self, row_index, column_index, *args, **kwargs):  # type: ignore[no-untyped-def]
-        drawn.append((row_index, column_index))
+        cells.append((row_index, column_index))
         return original(self, row_index, column_index, *args, **kwargs)
 
     monkeypatch.setattr(DataTable, "_render_cell", counting)
+    return cells
+
+
+async def test_only_changed_cells_are_drawn_again(drawn: list[tuple[int, int]]) -> None:
     app = TableApp()
     async with app.run_test(size=(40, 12)) as pilot:
         table = app.query_one(ChangedCellsTable)
@@ -53,18 +60,12 @@ async def test_only_changed_cells_are_drawn_again(monkeypatch) -> None:
         assert "stopped" in lines and lines.count("running") >= 5
 
 
-async def test_rows_that_move_keep_their_drawing_told_their_new_place(monkeypatch) -> None:
+async def test_rows_that_move_keep_their_drawing_told_their_new_place(
+    drawn: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """New rows on top shift the others: once a row was drawn in both stripes, a shift keeps its
     drawing; every cell shows what Textual itself would draw there, its place (what a click
     reads) included."""
-    drawn: list[tuple[int, int]] = []
-    original = DataTable._render_cell
-
-    def counting(self, row_index, column_index, *args, **kwargs):  # type: ignore[no-untyped-def]
-        drawn.append((row_index, column_index))
-        return original(self, row_index, column_index, *args, **kwargs)
-
-    monkeypatch.setattr(DataTable, "_render_cell", counting)
     app = TableApp()
     async with app.run_test(size=(40, 12)) as pilot:
         table = app.query_one(ChangedCellsTable)
@@ -85,7 +86,7 @@ async def test_rows_that_move_keep_their_drawing_told_their_new_place(monkeypatc
         await new_row_on_top("new-c")
         # the new row (under the cursor), and the two newest in a stripe not drawn before
         assert {row for row, _ in drawn if row >= 0} == {0, 1, 2}
-        monkeypatch.setattr(DataTable, "_render_cell", original)
+        monkeypatch.undo()  # Textual's drawing as it is, for the comparison below
         for y in range(1, 9):
             ours = list(table.render_line(y))
             table._clear_caches()  # Textual's own drawing of the same line

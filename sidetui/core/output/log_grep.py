@@ -45,26 +45,25 @@ def scan(
     except OSError:
         return False
     with log:
+        size = os.fstat(log.fileno()).st_size
         flags = ["-i"] * (not query.case_sensitive) + ["-v"] * query.invert
         try:
             grep = _spawn([program, "-a", "-F", *flags, "-e", query.text], stdin=log)
         except OSError:
             return False
-        size = os.fstat(log.fileno()).st_size
         state = SearchUpdate(total=size)
         counter = None if counts_lines(path) else _counter(path)
-        ended = False
         try:
-            ended = _read_matches(grep, log, state, report, stop)
-        finally:
-            _end(grep, kill=not ended)
-        if stop.is_set() or grep.returncode not in (0, 1):
+            if _read_matches(grep, log, state, report, stop):  # grep ended, not stopped
+                _end(grep, kill=False)
+                if grep.returncode in (0, 1):
+                    state.total = state.scanned = os.lseek(log.fileno(), 0, os.SEEK_CUR)
+                    state.lines = _lines(counter, log.fileno(), path, state.total, size)
+                else:
+                    state.error = f"cannot read {path.name}: grep ended with {grep.returncode}"
+        finally:  # stopped, or failed: nothing is left running
+            _end(grep)
             _end(counter)
-            if not stop.is_set():
-                state.error = f"cannot read {path.name}: grep ended with {grep.returncode}"
-        else:
-            state.total = state.scanned = os.lseek(log.fileno(), 0, os.SEEK_CUR)
-            state.lines = _lines(counter, log.fileno(), path, state.total, size)
     state.done = True
     report(state.take())
     return True
