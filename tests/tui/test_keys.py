@@ -4,9 +4,12 @@ catalog and goes to the output from the executions; the footer shows whole keys 
 
 from __future__ import annotations
 
+import asyncio
+
 from rich.console import Console
 from textual.binding import Binding
 from textual.color import Color
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
@@ -182,6 +185,18 @@ def test_every_key_that_can_be_rebound_has_an_id_of_its_own() -> None:
     assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
 
 
+async def steady_footer(pilot: Pilot[None], app: SidetuiApp) -> list[FooterKey]:
+    """The footer's keys once they stay the same objects for a few frames."""
+    keys: list[FooterKey] = []
+    for _ in range(100):
+        await pilot.pause(0.1)
+        now = footer_keys(app)
+        if now == keys:
+            return keys
+        keys = now
+    raise AssertionError("the footer never settled")
+
+
 async def test_the_footer_is_composed_again_only_when_its_keys_change(
     make_app: AppFactory,
 ) -> None:
@@ -190,9 +205,10 @@ async def test_the_footer_is_composed_again_only_when_its_keys_change(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: catalog(app).highlighted_entry is not None, "the catalog")
+        await asyncio.wait_for(app.engine_ready.wait(), 30)
         main(app).query_one("#executions").focus()
         await wait_until(pilot, lambda: "Output" in {k.description for k in footer_keys(app)}, "")
-        keys = footer_keys(app)
+        keys = await steady_footer(pilot, app)  # what earlier changes brought, composed
         for _ in range(3):
             app.screen.refresh_bindings()
             await pilot.pause()
