@@ -100,13 +100,12 @@ def newlines_before(log: int, log_path: Path, position: int) -> int | None:
     counted; None without a times file that counts lines."""
     try:
         with times_path(log_path).open("rb") as times:
-            size = times.seek(0, 2)
-            found = None
-            for start in dict.fromkeys((max(0, size - TAIL_BYTES), 0)):  # the tail, then all
-                times.seek(start)
-                found = _last_count(times.read(), position, whole=start == 0)
-                if found is not None:
-                    break
+            tail = max(0, times.seek(0, 2) - TAIL_BYTES)
+            times.seek(tail)  # the last records first: a scan covers most of the log
+            found = _last_count(times.read(), position, whole=tail == 0)
+            if found is None and tail:
+                times.seek(0)
+                found = _last_count(times.read(), position, whole=True)
     except OSError:
         return None
     if found is None:

@@ -24,8 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sidetui.core.output.line_times import count_newlines, counts_lines, newlines_before
-from sidetui.core.output.log_query import LINE_MAX, LineQuery, SearchUpdate
-from sidetui.core.output.stream import collapse_cr
+from sidetui.core.output.log_query import LineQuery, SearchUpdate, shown
 
 REPORT_EVERY = 0.1  # seconds between progress reports
 READ_BYTES = 1024 * 1024
@@ -131,12 +130,7 @@ def _take(chunk: bytes, state: SearchUpdate) -> None:
     kept = min(count, state.room())
     state.found += count
     if kept:  # decoded at once: a newline ends any broken character before it
-        lines = chunk.decode("utf-8", "replace").split("\n", kept)[:kept]
-        if b"\r" in chunk:
-            lines = list(map(collapse_cr, lines))
-        if max(map(len, lines)) > LINE_MAX:
-            lines = [line[:LINE_MAX] for line in lines]
-        state.texts += lines
+        state.texts += shown(chunk.decode("utf-8", "replace").split("\n", kept)[:kept])
 
 
 def _counter(path: Path) -> subprocess.Popen[bytes] | None:

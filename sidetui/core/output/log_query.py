@@ -66,8 +66,11 @@ class SearchUpdate:
         return max(0, MAX_KEPT - self.found)
 
 
-def line_text(line: bytes | bytearray | str) -> str:
-    """A matching line as shown: its last `\\r` rewrite, decoded, cut to `LINE_MAX`."""
-    if not isinstance(line, str):
-        line = bytes(line).decode("utf-8", "replace")
-    return collapse_cr(line)[:LINE_MAX]
+def shown(lines: list[str]) -> list[str]:
+    """Matching lines as shown: each its last `\\r` rewrite, cut to `LINE_MAX` (a pass over
+    the list only where some line needs it)."""
+    if any("\r" in line for line in lines):
+        lines = list(map(collapse_cr, lines))
+    if lines and max(map(len, lines)) > LINE_MAX:
+        lines = [line[:LINE_MAX] for line in lines]
+    return lines

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sidetui.core.output import log_grep
-from sidetui.core.output.log_query import LineQuery, SearchUpdate, line_text
+from sidetui.core.output.log_query import LineQuery, SearchUpdate, shown
 from sidetui.core.workers import in_search_thread
 
 __all__ = ["LineQuery", "SearchUpdate", "scan_in_python", "scan_log", "search_log"]
@@ -92,10 +92,11 @@ def _scan_block(buffer: bytearray, end: int, query: LineQuery, state: SearchUpda
     if query.case_sensitive or query.text.isascii():
         search = _bytes_searcher(buffer, end, query)
         kept = _scan_lines(buffer, end, b"\n", search, query.invert, state)
+        state.texts += shown([line.decode("utf-8", "replace") for line in kept])
     else:  # full case folding needs text
         text = buffer[:end].decode("utf-8", "replace")
         kept = _scan_lines(text, len(text), "\n", _text_searcher(text, query), query.invert, state)
-    state.texts += map(line_text, kept)
+        state.texts += shown(kept)
 
 
 def _scan_lines(

@@ -45,19 +45,14 @@ class OutputRelay:
         if not stream.collecting and not self._events.wants_changes:
             return
         self._dirty.add(execution)
-        loop = asyncio.get_running_loop()
-        ended_a_line = stream.lines_total > self._told.get(stream, 0)
         if self._flush_handle is None:
+            loop = asyncio.get_running_loop()
             self._quiet = loop.time() >= self._flushed_at + self._flush_s
-            if not (self._quiet and ended_a_line):
-                self._flush_handle = loop.call_later(self._flush_s, self.flush)
-                return
-        elif not (self._quiet and ended_a_line):
-            return
-        if self._flush_handle is not None:
+            self._flush_handle = loop.call_later(self._flush_s, self.flush)
+        if self._quiet and stream.lines_total > self._told.get(stream, 0):
+            self._quiet = False  # at once, once this read is handled
             self._flush_handle.cancel()
-        self._flush_handle = loop.call_soon(self.flush)  # once this read is handled
-        self._quiet = False
+            self._flush_handle = asyncio.get_running_loop().call_soon(self.flush)
 
     def flush(self) -> None:
         """Publish what every execution printed since the last flush."""
