@@ -37,7 +37,9 @@ class HeldKey:
                     self.frames.setdefault(index, now)
                 self._pending.clear()
 
-        def moved(_old: int, _new: int) -> None:
+        def moved(old: object, new: object) -> None:
+            if old == new:  # set again to the same (a reactive that always tells): not a move
+                return
             index = len(self.moved)  # keys are handled in order: the n-th move is the n-th press
             if index < len(self.posted):
                 self.moved[index] = clock()

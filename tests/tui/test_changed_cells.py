@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable
+from textual.widgets.data_table import DuplicateKey
 
 from sidetui.tui.widgets.changed_cells import ChangedCellsTable
 
@@ -120,3 +121,46 @@ async def test_rows_added_do_not_lay_out_the_screen_and_scroll_into_view(monkeyp
         await pilot.pause()
         assert "run-29" in table.render_line(table.size.height - 1).text  # the bottom line
         assert table.vertical_scrollbar.window_virtual_size == 31  # 30 rows and the header
+
+
+class FixedColumnsApp(App[None]):
+    """A table of columns given a width, filled one row at a time or in one go."""
+
+    CSS = "ChangedCellsTable { height: 1fr; }"
+
+    def __init__(self, at_once: bool) -> None:
+        super().__init__()
+        self.at_once = at_once
+
+    def compose(self) -> ComposeResult:
+        yield ChangedCellsTable(zebra_stripes=True, cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one(ChangedCellsTable)
+        table.add_column("id", key="id", width=8)
+        table.add_column("status", key="status", width=10)
+        rows = [(f"run-{n}", [Text(f"run-{n}"), Text("ran" if n % 3 else "a much longer status")])
+                for n in range(30)]  # fmt: skip
+        if self.at_once:
+            table.add_keyed_rows(rows)
+        else:
+            for key, cells in rows:
+                table.add_row(*cells, key=key)
+
+
+async def test_rows_added_in_one_go_show_as_rows_added_one_by_one() -> None:
+    """`add_keyed_rows` leaves the table as `add_row` does: the same lines, size and cursor
+    (on the first row, highlighted), cells cut to their column's width, not widening it."""
+    shown: list[tuple[object, ...]] = []
+    for at_once in (False, True):
+        app = FixedColumnsApp(at_once)
+        async with app.run_test(size=(40, 12)) as pilot:
+            table = app.query_one(ChangedCellsTable)
+            await pilot.pause()
+            lines = tuple(tuple(table.render_line(y)) for y in range(10))
+            shown.append((lines, table.virtual_size, table.cursor_coordinate, table.row_count))
+            assert table.virtual_size.width == 22  # two cells of padding each
+            assert "a much lon" in table.render_line(1).text  # the first row: cut at 10 cells
+            with pytest.raises(DuplicateKey):
+                table.add_keyed_rows([("run-3", [Text("again"), Text("ran")])])
+    assert shown[0] == shown[1]

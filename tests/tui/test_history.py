@@ -12,6 +12,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from textual import events
+
 from sidetui.core import (
     EngineConfig,
     ExecutionKind,
@@ -243,3 +245,20 @@ async def test_a_long_history_opens_on_its_newest_page_and_pages_on_at_its_end(
         await pilot.pause()
         assert executions.row_count == 250  # nothing older: no page more
         assert executions._rows == newest_first
+
+
+async def test_a_held_ctrl_end_finds_each_page_there_at_its_next_press(
+    make_app: AppFactory, samples_project: Path, engine_config: EngineConfig
+) -> None:
+    newest_first = store_runs(engine_config, samples_project, 250)
+    app = make_app()
+    async with driving(app) as pilot:
+        executions = table(app)
+        await wait_until(pilot, lambda: executions.row_count == 100, "the first page")
+        executions.focus()
+        await pilot.pause()
+        for _ in range(2):  # as a terminal sends a held key: the second before the first is drawn
+            app.post_message(events.Key("ctrl+end", None))
+        await wait_until(pilot, lambda: executions.cursor_row == 199, "the second page's end")
+        assert executions.row_count == 250
+        assert executions.selected_id == newest_first[199]

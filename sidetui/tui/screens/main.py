@@ -82,7 +82,9 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
                 yield CatalogTree(colours, id="catalog")
                 yield EntryDetails(self.presentation, id="details")
             with Vertical(id="right"):
-                yield ExecutionsTable(self.presentation, id="executions")
+                executions = ExecutionsTable(self.presentation, id="executions")
+                executions.older = self._older
+                yield executions
                 with OutputPanes(id="outputs"):
                     yield OutputPane(self.presentation, self.manager.config, id="pane")
                     yield AllOutput(self.presentation, self._records, id="all-output")
@@ -160,11 +162,9 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         table.add_many(self._placed(self.feed.load()))
         table.select_newest()
 
-    def _show_older(self) -> None:
-        """The cursor reached the last row: the next page of the history under it."""
-        table = self.query_one(ExecutionsTable)
-        if not self.feed.exhausted and table.cursor_row == table.row_count - 1:
-            table.add_many(self._placed(self.feed.more()), older=True)
+    def _older(self) -> list[ExecutionRecord]:
+        """The next page of the history, for the table whose cursor reached its last row."""
+        return self._placed(self.feed.more())
 
     def _placed(self, records: list[ExecutionRecord]) -> list[ExecutionRecord]:
         """`records`, with where each ran noted for the table when not in this project."""
@@ -222,7 +222,6 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
 
     def on_executions_table_selected(self, message: ExecutionsTable.Selected) -> None:
         self.query_one("#pane", OutputPane).show_execution(message.record)
-        self._show_older()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":

@@ -4,8 +4,11 @@ columns kept current; as many columns as fit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -44,7 +47,11 @@ class ExecutionsTable(ChangedCellsTable):
         self.folded: set[str] = set()  # parents whose children are not shown
         self.watched: set[str] = set()  # runs of blocks that run again on a change (marked)
         self._layout: Layout = layout(80, 0)
+        self._longest_name = 0  # the length of the longest name, as `_fit` last found it
         self.origins: dict[str, str] = {}  # execution id: where it ran, when not here
+        # The executions under the last row (the next page of the history), read when the
+        # cursor moves onto it; none left: empty.
+        self.older: Callable[[], list[ExecutionRecord]] | None = None
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -52,11 +59,16 @@ class ExecutionsTable(ChangedCellsTable):
     def on_resize(self) -> None:
         self._fit()
 
-    def _fit(self) -> None:
+    def _fit(self, added: list[str] | None = None) -> None:
         """The columns that fit the pane (the names take what the others leave), so the table
-        fills it without a horizontal scrollbar."""
+        fills it without a horizontal scrollbar. `added`: only these executions came, under
+        the others, whose names are as they were (a page of history does not read them all)."""
         room = self.content_size.width - self.styles.scrollbar_size_vertical
-        longest = max((len(self._name_of(i)) for i in self._records), default=0)
+        names = self._records if added is None else added
+        longest = max((len(self._name_of(i)) for i in names), default=0)
+        if added is not None:
+            longest = max(longest, self._longest_name)
+        self._longest_name = longest
         fitted = layout(room, longest)
         if fitted != self._layout:
             self._layout = fitted
@@ -151,11 +163,25 @@ class ExecutionsTable(ChangedCellsTable):
             self._tree.rows += below.rows
             self._tree.depth.update(below.depth)
             self._tree.children.update(below.children)
-            for execution_id in below.rows:
-                self.add_row(*self._cells(self._records[execution_id]).values(), key=execution_id)
-        else:
-            self._rebuild(keep)
+            self._add_rows(below.rows)
+            self._fit(below.rows)
+            return
+        self._rebuild(keep)
         self._fit()
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        """As the table does; on the last row, the executions below it are read at once, so a
+        held `ctrl+end` finds them there at its next press."""
+        super().watch_cursor_coordinate(old, new)
+        older = self.older
+        if older is not None and old != new and new.row == self.row_count - 1:
+            self.older = None  # not read twice while its page is added
+            try:
+                records = older()
+                if records:
+                    self.add_many(records, older=True)
+            finally:
+                self.older = older
 
     def _nests(self, new: list[str]) -> bool:
         """Whether one of `new` started, or was started by, an execution shown already."""
@@ -226,11 +252,14 @@ class ExecutionsTable(ChangedCellsTable):
         self.clear()
         self.folded &= set(self._records)
         self._tree = tree_rows(self._order, self._records, self.folded)
-        for execution_id in self._tree.rows:
-            self.add_row(*self._cells(self._records[execution_id]).values(), key=execution_id)
+        self._add_rows(self._tree.rows)
         if select in self._tree.rows:
             self.move_cursor(row=self._tree.rows.index(select))
         self.post_message(self.Selected(self.selected_record))
+
+    def _add_rows(self, execution_ids: list[str]) -> None:
+        records = self._records
+        self.add_keyed_rows((i, self._cells(records[i]).values()) for i in execution_ids)
 
     def _cells(self, record: ExecutionRecord) -> dict[str, str | Text]:
         """The cells of the columns shown."""
