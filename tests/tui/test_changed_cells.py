@@ -5,6 +5,7 @@ value it holds."""
 from __future__ import annotations
 
 import pytest
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.screen import Screen
@@ -30,15 +31,23 @@ class TableApp(App[None]):
 
 @pytest.fixture
 def drawn(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
-    """(row, column) of each cell Textual's `DataTable` draws from now on."""
+    """(row, column) of each cell drawn from now on: by Textual's `DataTable`, or quickly."""
     cells: list[tuple[int, int]] = []
-    original = DataTable._render_cell
+    textual_drawing = DataTable._render_cell
+    quick_drawing = ChangedCellsTable._drawn_quickly
 
-    def counting(self, row_index, column_index, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def by_textual(self, row_index, column_index, *args, **kwargs):  # type: ignore[no-untyped-def]
         cells.append((row_index, column_index))
-        return original(self, row_index, column_index, *args, **kwargs)
+        return textual_drawing(self, row_index, column_index, *args, **kwargs)
 
-    monkeypatch.setattr(DataTable, "_render_cell", counting)
+    def quickly(self, value, row_key, where, *args, **kwargs):  # type: ignore[no-untyped-def]
+        lines = quick_drawing(self, value, row_key, where, *args, **kwargs)
+        if lines is not None:
+            cells.append(where)
+        return lines
+
+    monkeypatch.setattr(DataTable, "_render_cell", by_textual)
+    monkeypatch.setattr(ChangedCellsTable, "_drawn_quickly", quickly)
     return cells
 
 
@@ -87,13 +96,26 @@ async def test_rows_that_move_keep_their_drawing_told_their_new_place(
         await new_row_on_top("new-c")
         # the new row (under the cursor), and the two newest in a stripe not drawn before
         assert {row for row, _ in drawn if row >= 0} == {0, 1, 2}
-        monkeypatch.undo()  # Textual's drawing as it is, for the comparison below
+        monkeypatch.undo()
         for y in range(1, 9):
             ours = list(table.render_line(y))
-            table._clear_caches()  # Textual's own drawing of the same line
-            theirs = list(DataTable.render_line(table, y))
-            assert ours == theirs, y
+            assert simple(ours) == simple(textual_line(table, y, monkeypatch)), y
             assert {s.style.meta.get("row") for s in ours if s.style and s.style.meta} == {y - 1}
+
+
+def textual_line(table: DataTable, y: int, monkeypatch: pytest.MonkeyPatch) -> list[Segment]:
+    """Line `y` of `table` as Textual's own `DataTable` draws it."""
+    with monkeypatch.context() as patch:
+        patch.setattr(type(table), "_render_cell", DataTable._render_cell)
+        table._clear_caches()
+        line = list(DataTable.render_line(table, y))
+    table._clear_caches()
+    return line
+
+
+def simple(line: list[Segment]) -> list[Segment]:
+    """The line as a terminal shows it: neighbours of one style joined."""
+    return list(Segment.simplify(line))
 
 
 async def test_rows_added_do_not_lay_out_the_screen_and_scroll_into_view(monkeypatch) -> None:
@@ -164,3 +186,67 @@ async def test_rows_added_in_one_go_show_as_rows_added_one_by_one() -> None:
             with pytest.raises(DuplicateKey):
                 table.add_keyed_rows([("run-3", [Text("again"), Text("ran")])])
     assert shown[0] == shown[1]
+
+
+class ManyLooksApp(App[None]):
+    """Cells of every kind of text: styled, with spans, wide letters, too long, empty, a tab, a
+    line break, an ellipsis; a fixed column; the cursor on a row."""
+
+    CSS = "ChangedCellsTable { height: 1fr; }"
+
+    def __init__(self, padding: int) -> None:
+        super().__init__()
+        self.padding = padding
+
+    def compose(self) -> ComposeResult:
+        yield ChangedCellsTable(zebra_stripes=True, cursor_type="row", cell_padding=self.padding)
+
+    def on_mount(self) -> None:
+        table = self.query_one(ChangedCellsTable)
+        table.fixed_columns = 1
+        for key in ("a", "b", "c"):
+            table.add_column(key, key=key, width=8)
+        spans = Text("err ok", style="italic")
+        spans.stylize("bold red", 0, 3)
+        texts = [
+            Text("plain"), Text("✔ done", style="bold #00ff00"), spans, Text("日本語の名前です"),
+            Text("a value too long for it", style="dim"), Text(""), Text("tab\there"),
+            Text("two\nlines"), Text("ellipsis here, long", overflow="ellipsis"),
+        ]  # fmt: skip
+        for n in range(0, len(texts), 3):
+            table.add_row(*texts[n : n + 3], key=str(n))
+        table.add_row("[b]markup[/b]", 1.5, Text("right", justify="right"), key="others")
+
+
+@pytest.mark.parametrize("padding", [0, 1])
+async def test_text_cells_drawn_quickly_look_as_textual_draws_them(
+    padding: int, drawn: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = ManyLooksApp(padding)
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(ChangedCellsTable)
+        table.move_cursor(row=1)
+        await pilot.pause()
+        assert len(set(drawn)) >= 7  # most cells took the quick way
+        monkeypatch.undo()
+        for y in range(table.row_count + 1):
+            assert simple(list(table.render_line(y))) == simple(textual_line(table, y, monkeypatch))
+
+
+async def test_one_line_rows_scroll_to_the_cursor_and_a_click_picks_the_row_shown() -> None:
+    app = FixedColumnsApp(at_once=True)
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(ChangedCellsTable)
+        await pilot.pause()
+        table.move_cursor(row=25)
+        await pilot.pause()
+        assert "run-25" in table.render_line(table.size.height - 1).text  # scrolled to its row
+        line = 4
+        shown = table.render_line(line).text.split()[0]
+        assert await pilot.click(ChangedCellsTable, offset=(1, line))
+        await pilot.pause()
+        assert table.get_row_at(table.cursor_row)[0].plain == shown
+        table.add_row(Text("tall"), Text("two lines"), key="tall", height=2)  # now Textual's way
+        table.move_cursor(row=30)
+        await pilot.pause()
+        assert "tall" in table.render_line(table.size.height - 2).text

@@ -16,15 +16,19 @@ reads the measure. A page of history or a tick of 500 live rows paid for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import zip_longest
 from typing import Any, Self
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.geometry import Region, Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, DuplicateKey, Row, RowKey
+
+from sidetui.tui.widgets.cell_drawing import draw_text_cell
 
 _Drawn = tuple[object, tuple[int, int], list[list[Segment]]]  # (value, where, its lines)
 
@@ -36,7 +40,33 @@ class ChangedCellsTable(DataTable[Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._drawn: dict[tuple[object, ...], _Drawn] = {}  # before: the setup empties it
         self._grown_from: Size | None = None  # while the dimensions are worked out: the size before
+        self._one_line_rows = True  # every row is one line high: a row's place is its index
         super().__init__(*args, **kwargs)
+
+    def add_row(self, *cells: Any, height: int | None = 1, **kwargs: Any) -> RowKey:
+        self._one_line_rows &= height == 1
+        return super().add_row(*cells, height=height, **kwargs)
+
+    def clear(self, columns: bool = False) -> Self:
+        self._one_line_rows = True
+        return super().clear(columns)
+
+    def _get_row_region(self, row_index: int) -> Region:
+        """As Textual's, without adding up the heights of every row above: with rows one line
+        high each, a row's place is its index (the cursor's moves read it, several times each)."""
+        if not self._one_line_rows or not self.is_valid_row_index(row_index):
+            return super()._get_row_region(row_index)
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        y = row_index + (self.header_height if self.show_header else 0)
+        return Region(0, y, max(self.size.width, width + self._row_label_column_width), 1)
+
+    @property
+    def _y_offsets(self) -> Sequence[tuple[RowKey, int]]:  # type: ignore[override]
+        """Which row each line of the table shows: with rows one line high, line y is row y's,
+        told without listing every line again after each change."""
+        if self._one_line_rows:
+            return _OneLineRows(self._row_locations, self.row_count)
+        return super()._y_offsets
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """As Textual's, but a table grown by rows (not widened) is not cause to lay out the
@@ -150,11 +180,38 @@ class ChangedCellsTable(DataTable[Any]):
                 return drawn[2]
             lines = _placed(drawn[2], row_index, column_index)  # rows moved: new places
         else:
-            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            where = (row_index, column_index)
+            quick = self._drawn_quickly(value, row_key, where, base_style, width, look)
+            if quick is None:
+                quick = super()._render_cell(*where, base_style, width, cursor, hover)
+            lines = quick
         if len(self._drawn) > 20_000:  # rows come and go: start again rather than grow
             self._drawn.clear()
         self._drawn[key] = (value, (row_index, column_index), lines)
         return lines
+
+    def _drawn_quickly(
+        self,
+        value: object,
+        row_key: RowKey,
+        where: tuple[int, int],
+        base_style: Style,
+        width: int,
+        look: tuple[object, ...],
+    ) -> list[list[Segment]] | None:
+        """A text cell one line high, with the styles Textual gives it; None otherwise."""
+        if not isinstance(value, Text) or self.rows[row_key].height != 1:
+            return None
+        row_index, column_index = where
+        _, _, cursor, hover, show_hover_cursor, show_cursor = look
+        fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+        component, post = self._get_styles_to_render_cell(
+            False, False, fixed, hover, cursor, show_cursor, show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
+        )  # fmt: skip
+        place = Style.from_meta({"row": row_index, "column": column_index})
+        pre = base_style + place + component
+        return draw_text_cell(value, self.app.console, width, self.cell_padding, pre, post)
 
     def _clear_caches(self) -> None:
         super()._clear_caches()
@@ -163,6 +220,25 @@ class ChangedCellsTable(DataTable[Any]):
     def notify_style_update(self) -> None:
         self._drawn.clear()
         super().notify_style_update()
+
+
+class _OneLineRows(Sequence[tuple[RowKey, int]]):
+    """The (row, line within it) of each line of a table whose rows are one line high."""
+
+    def __init__(self, locations: TwoWayDict[RowKey, int], count: int) -> None:
+        self._locations, self._count = locations, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, y: int) -> tuple[RowKey, int]:  # type: ignore[override]
+        key = self._locations.get_key(y) if 0 <= y < self._count else None
+        if key is None:
+            raise IndexError(y)
+        return key, 0
+
+    def clear(self) -> None:
+        """Nothing kept to let go (Textual's `clear` empties its list)."""
 
 
 def _placed(lines: list[list[Segment]], row: int, column: int) -> list[list[Segment]]:

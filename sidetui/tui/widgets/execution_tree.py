@@ -21,6 +21,7 @@ class TreeRows:
     rows: list[str] = field(default_factory=list)
     depth: dict[str, int] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
+    absent_parents: set[str] = field(default_factory=set)  # parents named but not among them
 
 
 def tree_rows(
@@ -36,6 +37,8 @@ def tree_rows(
             tree.children.setdefault(parent, []).append(execution_id)
         else:
             roots.append(execution_id)
+            if parent is not None and parent != execution_id:
+                tree.absent_parents.add(parent)
     placed: set[str] = set()
     stack = [(execution_id, 0) for execution_id in reversed(roots)]
     while stack:

@@ -163,6 +163,7 @@ class ExecutionsTable(ChangedCellsTable):
             self._tree.rows += below.rows
             self._tree.depth.update(below.depth)
             self._tree.children.update(below.children)
+            self._tree.absent_parents |= below.absent_parents
             self._add_rows(below.rows)
             self._fit(below.rows)
             return
@@ -184,10 +185,15 @@ class ExecutionsTable(ChangedCellsTable):
                 self.older = older
 
     def _nests(self, new: list[str]) -> bool:
-        """Whether one of `new` started, or was started by, an execution shown already."""
-        shown = set(self._tree.rows)
-        parents = {self._records[i].parent_execution_id for i in shown}
-        return any(i in parents or self._records[i].parent_execution_id in shown for i in new)
+        """Whether one of `new` started, or was started by, an execution known before them."""
+        fresh = set(new)
+        for execution_id in new:
+            parent = self._records[execution_id].parent_execution_id
+            if execution_id in self._tree.absent_parents or (
+                parent in self._records and parent not in fresh
+            ):
+                return True
+        return False
 
     def select_newest(self) -> None:
         """The cursor on the newest execution, in sight."""
