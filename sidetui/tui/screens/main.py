@@ -96,6 +96,8 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         settings: Settings | None = getattr(self.app, "settings", None)
         self.end_notices.ring = settings is not None and settings.bell_on_end
         self.query_one("#all-output").display = self.query_one("#pinned").display = False
+        for pane in self.query(OutputPane):
+            pane.children_of = self.query_one(ExecutionsTable).children_of
         self.query_one(CatalogTree).focus()
         self.set_interval(1.0, self._tick)
 
@@ -142,9 +144,18 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self._status_changed(message.record)
 
     def _status_changed(self, record: ExecutionRecord) -> None:
+        """Every pane that shows `record` (or an earlier reading of it from the history) brings
+        it up to date; one that shows an execution above it, its count of children."""
+        execution_id = record.side_execution_id
+        above = self.query_one(ExecutionsTable).parents_of(execution_id)
         for pane in self.query(OutputPane):
-            if pane.record is record:
+            shown = pane.record
+            if shown is record:
                 pane.status_changed()
+            elif shown is not None and shown.side_execution_id == execution_id:
+                pane.show_execution(record)  # read again from the history
+            elif shown is not None and shown.side_execution_id in above:
+                pane.children_changed()
 
     def on_registry_updated(self, message: RegistryUpdated) -> None:
         tree = self.query_one(CatalogTree)
