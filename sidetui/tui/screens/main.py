@@ -187,16 +187,15 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         return records
 
     def _poll_history(self) -> None:
-        pane = self.query_one("#pane", OutputPane)
+        """What other sidetui processes wrote: their executions in the table and in the panes
+        (the selected one's and the pinned one) that show them, their logs read as they grow."""
         for record in self.feed.poll():
             self._show_foreign(record)
-            if (
-                pane.record is not None
-                and pane.record.side_execution_id == record.side_execution_id
-            ):
-                pane.show_execution(record)
-        if pane.record is not None and pane.record.from_history and not pane.record.status.is_final:
-            pane.refresh_output()  # another process's live execution: its log grows
+            self._status_changed(record)
+        for pane in self.query(OutputPane):
+            shown = pane.record
+            if shown is not None and shown.from_history and not shown.status.is_final:
+                pane.refresh_output()  # another process's live execution: its log grows
 
     def _show_foreign(self, record: ExecutionRecord) -> None:
         self.query_one(ExecutionsTable).upsert(self._placed([record])[0])
