@@ -3,15 +3,12 @@ its log read as it grows, and how it ended, while the first pane shows another e
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
 from pathlib import Path
 
 from sidetui.core import EngineConfig, ExecutionStatus
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.widgets.output_pane import OutputPane
-from tests.helpers import REPO, write_block
+from tests.helpers import write_block
 from tests.tui.pilot_support import (
     AppFactory,
     click_row,
@@ -23,7 +20,7 @@ from tests.tui.pilot_support import (
     table,
     wait_until,
 )
-from tests.tui.test_history import CLI_RUN
+from tests.tui.test_history import run_elsewhere
 
 # Prints a line, another once the file `more` exists, and the last once `done` does.
 STEPS = """
@@ -55,12 +52,7 @@ async def test_a_pinned_run_of_another_process_shows_its_new_lines_and_its_end(
     steps = STEPS.replace("FOLDER", repr(str(tmp_path)))
     write_block(samples_project, "steps", steps, {"description": "waits on files"})
     app = make_app()
-    async with driving(app) as pilot:
-        env = dict(os.environ, SIDETUI_STATE_DIR=str(engine_config.state_dir))
-        other = await asyncio.create_subprocess_exec(
-            *CLI_RUN, "steps", "--project", str(samples_project),
-            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+    async with driving(app) as pilot, run_elsewhere(engine_config, samples_project, "steps"):
         try:
             executions = table(app)
             await wait_until(pilot, lambda: executions.row_count == 1, "the other run")
@@ -85,6 +77,4 @@ async def test_a_pinned_run_of_another_process_shows_its_new_lines_and_its_end(
             )
             await wait_until(pilot, lambda: "finished" in lines_of(side), "its last line")
         finally:
-            (tmp_path / "done").write_text("go")
-            await asyncio.wait_for(other.wait(), 30)
-        assert other.returncode == 0
+            (tmp_path / "done").write_text("go")  # the other run ends whatever happened

@@ -54,7 +54,7 @@ from sidetui.block import on_invocation, start_action_block
 @on_invocation
 def main(params, context):
     for name in ("quick", "crash"):
-        start_action_block(name, {"release": RELEASE})
+        start_action_block(name, {})
     waiter = lambda: start_action_block("waiter", {"release": RELEASE, "running": RUNNING})
     threading.Thread(target=waiter, daemon=True).start()
     while not os.path.exists(RUNNING):
@@ -64,15 +64,11 @@ def main(params, context):
 
 
 def family_project(root: Path) -> Path:
-    """A project with the `fanout` and `dispatch` parents and their three children; `release`
-    ends the last one."""
+    """A project with the `fanout` parent and its three children; `release` ends the last one."""
     project = root / "family"
     folder = project / "actionblocks"
-    release, running = repr(str(root / "release")), repr(str(root / "running"))
-    fanout = FANOUT.replace("RELEASE", release)
+    fanout = FANOUT.replace("RELEASE", repr(str(root / "release")))
     write_block(folder, "fanout", fanout, {"entryPoint": "main.py"})
-    dispatch = DISPATCH.replace("RELEASE", release).replace("RUNNING", running)
-    write_block(folder, "dispatch", dispatch, {"entryPoint": "main.py"})
     write_block(folder, "quick", "print('quick')", {"entryPoint": "main.py"})
     write_block(folder, "crash", "raise SystemExit(3)", {"entryPoint": "main.py"})
     write_block(folder, "waiter", WAITER, {"entryPoint": "main.py"})
@@ -146,7 +142,11 @@ async def test_a_parents_details_say_how_many_of_its_children_ended_and_keep_cou
 ) -> None:
     """The parent has ended, so nothing but its children's endings brings its details up to
     date."""
-    app = make_app(project=family_project(tmp_path))
+    project = family_project(tmp_path)
+    release, running = repr(str(tmp_path / "release")), repr(str(tmp_path / "running"))
+    dispatch = DISPATCH.replace("RELEASE", release).replace("RUNNING", running)
+    write_block(project / "actionblocks", "dispatch", dispatch, {"entryPoint": "main.py"})
+    app = make_app(project=project)
     async with driving(app) as pilot:
         parent = await launch(pilot, app, "dispatch")
         await wait_until(pilot, lambda: parent.status.is_final, "the parent's end")

@@ -96,8 +96,9 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         settings: Settings | None = getattr(self.app, "settings", None)
         self.end_notices.ring = settings is not None and settings.bell_on_end
         self.query_one("#all-output").display = self.query_one("#pinned").display = False
+        executions = self.query_one(ExecutionsTable)
         for pane in self.query(OutputPane):
-            pane.children_of = self.query_one(ExecutionsTable).children_of
+            pane.children_of = lambda execution_id: executions.family.children_of(execution_id)
         self.query_one(CatalogTree).focus()
         self.set_interval(1.0, self._tick)
 
@@ -147,7 +148,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         """Every pane that shows `record` (or an earlier reading of it from the history) brings
         it up to date; one that shows an execution above it, its count of children."""
         execution_id = record.side_execution_id
-        above = self.query_one(ExecutionsTable).parents_of(execution_id)
+        above = self.query_one(ExecutionsTable).family.parents_of(execution_id)
         for pane in self.query(OutputPane):
             shown = pane.record
             if shown is record:

@@ -100,6 +100,30 @@ def children_summary(
     )
 
 
+@dataclass(frozen=True)
+class Family:
+    """Who started whom among the executions a table shows (`tree` built from `records`)."""
+
+    tree: TreeRows
+    records: dict[str, ExecutionRecord]
+
+    def parents_of(self, execution_id: str) -> list[str]:
+        """Its parent, the parent's parent... among them (none when it is not one of them)."""
+        found: list[str] = []
+        record = self.records.get(execution_id)
+        parent = record.parent_execution_id if record is not None else None
+        while parent in self.records and parent not in found and parent != execution_id:
+            found.append(parent)
+            parent = self.records[parent].parent_execution_id
+        return found
+
+    def children_of(self, execution_id: str) -> ChildrenCount | None:
+        """What the executions it started have come to (None: it started none)."""
+        if execution_id not in self.tree.children:
+            return None
+        return children_summary(execution_id, self.tree, self.records)
+
+
 def tree_prefix(
     execution_id: str,
     tree: TreeRows,

@@ -14,13 +14,7 @@ from sidetui.core.terminal_text import one_line
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.changed_cells import ChangedCellsTable
 from sidetui.tui.widgets.execution_columns import Layout, layout, outcome
-from sidetui.tui.widgets.execution_tree import (
-    ChildrenCount,
-    TreeRows,
-    children_summary,
-    tree_prefix,
-    tree_rows,
-)
+from sidetui.tui.widgets.execution_tree import Family, TreeRows, tree_prefix, tree_rows
 
 WATCHED = "⟳ "  # before the name of a run of a watched block
 
@@ -106,7 +100,7 @@ class ExecutionsTable(ChangedCellsTable):
                 self._unfold_to(execution_id)
                 self._rebuild(execution_id)
                 return
-            for shown in (execution_id, *self.parents_of(execution_id)):
+            for shown in (execution_id, *self.family.parents_of(execution_id)):
                 if shown in self._tree.depth:  # a parent counts its children's endings
                     for key, value in self._cells(self._records[shown]).items():
                         self.update_cell_if_changed(shown, key, value)
@@ -209,32 +203,20 @@ class ExecutionsTable(ChangedCellsTable):
         if selected in self._tree.children:
             self.folded ^= {selected}
         else:
-            parents = self.parents_of(selected)
+            parents = self.family.parents_of(selected)
             if not parents:
                 return
             self.folded.add(parents[0])
             selected = parents[0]
         self._rebuild(selected)
 
-    def parents_of(self, execution_id: str) -> list[str]:
-        """Its parent, the parent's parent... among the executions shown (none when it is not)."""
-        found: list[str] = []
-        record = self._records.get(execution_id)
-        parent = record.parent_execution_id if record is not None else None
-        while parent in self._records and parent not in found and parent != execution_id:
-            found.append(parent)
-            parent = self._records[parent].parent_execution_id
-        return found
-
-    def children_of(self, execution_id: str) -> ChildrenCount | None:
-        """What the executions `execution_id` started have come to, as its row counts them
-        (None: it started none)."""
-        if execution_id not in self._tree.children:
-            return None
-        return children_summary(execution_id, self._tree, self._records)
+    @property
+    def family(self) -> Family:
+        """Who started whom among the executions shown, and what their children came to."""
+        return Family(self._tree, self._records)
 
     def _unfold_to(self, execution_id: str) -> None:
-        self.folded -= set(self.parents_of(execution_id))
+        self.folded -= set(self.family.parents_of(execution_id))
 
     def _rebuild(self, select: str | None) -> None:
         self.clear()
