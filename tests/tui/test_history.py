@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual import events
@@ -126,6 +128,22 @@ async def test_a_rerun_of_a_block_that_is_gone_says_so_and_starts_nothing(
 CLI_RUN = [sys.executable, "-m", "sidetui", "run"]
 
 
+@asynccontextmanager
+async def run_elsewhere(config: EngineConfig, project: Path, name: str) -> AsyncIterator[None]:
+    """`sidetui run NAME` in another terminal (another process, the same state folder), for the
+    length of the block; it must have ended well by then."""
+    env = dict(os.environ, SIDETUI_STATE_DIR=str(config.state_dir))
+    other = await asyncio.create_subprocess_exec(
+        *CLI_RUN, name, "--project", str(project),
+        env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        yield
+    finally:
+        await asyncio.wait_for(other.wait(), 30)
+    assert other.returncode == 0
+
+
 async def test_runs_of_another_sidetui_process_show_live_and_end_on_screen(
     make_app: AppFactory, samples_project: Path, engine_config: EngineConfig
 ) -> None:
@@ -138,36 +156,27 @@ async def test_runs_of_another_sidetui_process_show_live_and_end_on_screen(
         {"description": "two seconds"},
     )
     app = make_app()
-    async with driving(app) as pilot:
-        env = dict(os.environ, SIDETUI_STATE_DIR=str(engine_config.state_dir))
-        other = await asyncio.create_subprocess_exec(
-            *CLI_RUN, "slow", "--project", str(samples_project),
-            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    async with driving(app) as pilot, run_elsewhere(engine_config, samples_project, "slow"):
+        executions = table(app)
+        await wait_until(pilot, lambda: executions.row_count == 1, "the other run")
+        [execution_id] = executions._rows
+        record = executions.selected_record
+        assert record is not None
+        assert status_cell(app, record) == "● running"
+        await click_row(pilot, app, execution_id)
+        await wait_until(
+            pilot, lambda: "working" in [s.strip() for s in screen_lines(view(app))], "output"
+        )
+        await pilot.press("s")  # it is not this app's to stop
+        await pilot.pause()
+        assert any("Another sidetui process" in n for n in notes(app))
+        await wait_until(
+            pilot, lambda: status_cell(app, executions.selected_record).endswith("completed"),
+            "its end",
         )  # fmt: skip
-        try:
-            executions = table(app)
-            await wait_until(pilot, lambda: executions.row_count == 1, "the other run")
-            [execution_id] = executions._rows
-            record = executions.selected_record
-            assert record is not None
-            assert status_cell(app, record) == "● running"
-            await click_row(pilot, app, execution_id)
-            await wait_until(
-                pilot, lambda: "working" in [s.strip() for s in screen_lines(view(app))], "output"
-            )
-            await pilot.press("s")  # it is not this app's to stop
-            await pilot.pause()
-            assert any("Another sidetui process" in n for n in notes(app))
-            await wait_until(
-                pilot, lambda: status_cell(app, executions.selected_record).endswith("completed"),
-                "its end",
-            )  # fmt: skip
-            await wait_until(
-                pilot, lambda: "finished" in [s.strip() for s in screen_lines(view(app))], "all"
-            )
-        finally:
-            await asyncio.wait_for(other.wait(), 30)
-        assert other.returncode == 0
+        await wait_until(
+            pilot, lambda: "finished" in [s.strip() for s in screen_lines(view(app))], "all"
+        )
 
 
 ABANDONED = """

@@ -98,6 +98,9 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         settings: Settings | None = getattr(self.app, "settings", None)
         self.end_notices.ring = settings is not None and settings.bell_on_end
         self.query_one("#all-output").display = self.query_one("#pinned").display = False
+        executions = self.query_one(ExecutionsTable)
+        for pane in self.query(OutputPane):
+            pane.children_of = lambda execution_id: executions.family.children_of(execution_id)
         self.query_one(CatalogTree).focus()
         self.set_interval(1.0, self._tick)
 
@@ -144,9 +147,18 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self._status_changed(message.record)
 
     def _status_changed(self, record: ExecutionRecord) -> None:
+        """Every pane that shows `record` (or an earlier reading of it from the history) brings
+        it up to date; one that shows an execution above it, its count of children."""
+        execution_id = record.side_execution_id
+        above = self.query_one(ExecutionsTable).family.parents_of(execution_id)
         for pane in self.query(OutputPane):
-            if pane.record is record:
+            shown = pane.record
+            if shown is record:
                 pane.status_changed()
+            elif shown is not None and shown.side_execution_id == execution_id:
+                pane.show_execution(record)  # read again from the history
+            elif shown is not None and shown.side_execution_id in above:
+                pane.children_changed()
 
     def on_registry_updated(self, message: RegistryUpdated) -> None:
         tree = self.query_one(CatalogTree)
@@ -176,16 +188,15 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         return records
 
     def _poll_history(self) -> None:
-        pane = self.query_one("#pane", OutputPane)
+        """What other sidetui processes wrote: their executions in the table and in the panes
+        (the selected one's and the pinned one) that show them, their logs read as they grow."""
         for record in self.feed.poll():
             self._show_foreign(record)
-            if (
-                pane.record is not None
-                and pane.record.side_execution_id == record.side_execution_id
-            ):
-                pane.show_execution(record)
-        if pane.record is not None and pane.record.from_history and not pane.record.status.is_final:
-            pane.refresh_output()  # another process's live execution: its log grows
+            self._status_changed(record)
+        for pane in self.query(OutputPane):
+            shown = pane.record
+            if shown is not None and shown.from_history and not shown.status.is_final:
+                pane.refresh_output()  # another process's live execution: its log grows
 
     def _show_foreign(self, record: ExecutionRecord) -> None:
         self.query_one(ExecutionsTable).upsert(self._placed([record])[0])

@@ -14,6 +14,7 @@ from rich.text import Text
 from sidetui.core import ExecutionRecord, ExecutionStatus
 from sidetui.core.terminal_text import strip_ansi
 from sidetui.tui.presentation import Presentation
+from sidetui.tui.widgets.execution_tree import ChildrenCount
 from sidetui.tui.widgets.resource_graphs import resource_rows
 
 STDERR_LINES = 5  # of a failed execution, under its error: what it said last
@@ -55,7 +56,11 @@ def result_of(record: ExecutionRecord | None, show: Presentation) -> RenderableT
     return Group(*parts)
 
 
-def details_of(record: ExecutionRecord | None, show: Presentation) -> RenderableType:
+def details_of(
+    record: ExecutionRecord | None, show: Presentation, children: ChildrenCount | None = None
+) -> RenderableType:
+    """The facts of `record`; for a parent, what the executions it started (`children`, all
+    its descendants) have come to."""
     if record is None:
         return Text("")
     table = Table.grid(padding=(0, 1))
@@ -76,6 +81,7 @@ def details_of(record: ExecutionRecord | None, show: Presentation) -> Renderable
         ("timeout", f"{record.timeout} ms" if record.timeout else "none"),
         ("thread", show.thread(record.thread_id)),
         ("started by", _parent(record, show)),
+        *_children_row(children, show),
         ("params", json_of(record.params)),
     ]
     rows += [
@@ -103,6 +109,14 @@ def _last_stderr_lines(record: ExecutionRecord) -> list[str]:
         return []
     lines = stderr.lines()[-STDERR_LINES:]
     return [line for line in lines if line.strip()]
+
+
+def _children_row(children: ChildrenCount | None, show: Presentation) -> list[tuple[str, Any]]:
+    """`children  2 of 3 ended · 1 failed` (marked like the table's count), for a parent."""
+    if children is None:
+        return []
+    style = show.colours.get("text-error", "red") if children.troubled else ""
+    return [("children", Text(children.in_words(), style=style))]
 
 
 def _parent(record: ExecutionRecord, show: Presentation) -> str:

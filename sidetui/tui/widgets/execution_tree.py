@@ -1,6 +1,7 @@
 """The execution tree: which execution started which (`parentExecutionId`), in the order the
 executions table shows them - each under its parent, newest first - with the children of a
-folded parent left out, and what a parent's children have come to."""
+folded parent left out, and what a parent's children have come to (counted on its row, said in
+words in its details)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from rich.text import Text
 from sidetui.core import ExecutionRecord, ExecutionStatus
 
 FOLDED, UNFOLDED, CHILD = "▸ ", "▾ ", "└ "
-TROUBLE = frozenset({ExecutionStatus.FAILED, ExecutionStatus.TIMEOUT})
 
 
 @dataclass
@@ -66,14 +66,65 @@ def descendants(execution_id: str, children: dict[str, list[str]]) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class ChildrenCount:
+    """What everything one execution started (all its descendants) has come to."""
+
+    ended: int
+    total: int
+    failed: int
+    timed_out: int
+
+    @property
+    def troubled(self) -> bool:
+        """One of them failed or timed out: the count is marked."""
+        return bool(self.failed or self.timed_out)
+
+    def in_words(self) -> str:
+        """`2 of 3 ended · 1 failed`, as the details tab says it."""
+        said = [f"{self.ended} of {self.total} ended"]
+        if self.failed:
+            said.append(f"{self.failed} failed")
+        if self.timed_out:
+            said.append(f"{self.timed_out} timed out")
+        return " · ".join(said)
+
+
 def children_summary(
     execution_id: str, tree: TreeRows, records: dict[str, ExecutionRecord]
-) -> tuple[int, int, int]:
-    """(ended, all, failed or timed out) of everything `execution_id` started."""
+) -> ChildrenCount:
+    """How many of everything `execution_id` started have ended, failed and timed out."""
     below = [records[i] for i in descendants(execution_id, tree.children) if i in records]
-    ended = sum(1 for r in below if r.status.is_final)
-    failed = sum(1 for r in below if r.status in TROUBLE)
-    return ended, len(below), failed
+    return ChildrenCount(
+        ended=sum(1 for r in below if r.status.is_final),
+        total=len(below),
+        failed=sum(1 for r in below if r.status is ExecutionStatus.FAILED),
+        timed_out=sum(1 for r in below if r.status is ExecutionStatus.TIMEOUT),
+    )
+
+
+@dataclass(frozen=True)
+class Family:
+    """Who started whom among the executions a table shows (`tree` built from `records`)."""
+
+    tree: TreeRows
+    records: dict[str, ExecutionRecord]
+
+    def parents_of(self, execution_id: str) -> list[str]:
+        """Its parent, the parent's parent... among them (none when it is not one of them)."""
+        found: list[str] = []
+        record = self.records.get(execution_id)
+        parent = record.parent_execution_id if record is not None else None
+        while parent in self.records and parent not in found and parent != execution_id:
+            found.append(parent)
+            parent = self.records[parent].parent_execution_id
+        return found
+
+    def children_of(self, execution_id: str) -> ChildrenCount | None:
+        """What the executions it started have come to (None: it started none)."""
+        if execution_id not in self.tree.children:
+            return None
+        return children_summary(execution_id, self.tree, self.records)
 
 
 def tree_prefix(
@@ -90,7 +141,7 @@ def tree_prefix(
     if depth:
         text.append("  " * (depth - 1) + CHILD, style="dim")
     if execution_id in tree.children:
-        ended, total, failed = children_summary(execution_id, tree, records)
+        count = children_summary(execution_id, tree, records)
         text.append(FOLDED if execution_id in folded else UNFOLDED, style="bold")
-        text.append(f"{ended}/{total} ", style=error_style if failed else "dim")
+        text.append(f"{count.ended}/{count.total} ", style=error_style if count.troubled else "dim")
     return text

@@ -17,7 +17,7 @@ from sidetui.core.terminal_text import one_line
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.changed_cells import ChangedCellsTable
 from sidetui.tui.widgets.execution_columns import Layout, layout, outcome
-from sidetui.tui.widgets.execution_tree import TreeRows, tree_prefix, tree_rows
+from sidetui.tui.widgets.execution_tree import Family, TreeRows, tree_prefix, tree_rows
 
 WATCHED = "⟳ "  # before the name of a run of a watched block
 
@@ -112,7 +112,7 @@ class ExecutionsTable(ChangedCellsTable):
                 self._unfold_to(execution_id)
                 self._rebuild(execution_id)
                 return
-            for shown in (execution_id, *self._parents_of(execution_id)):
+            for shown in (execution_id, *self.family.parents_of(execution_id)):
                 if shown in self._tree.depth:  # a parent counts its children's endings
                     for key, value in self._cells(self._records[shown]).items():
                         self.update_cell_if_changed(shown, key, value)
@@ -235,24 +235,20 @@ class ExecutionsTable(ChangedCellsTable):
         if selected in self._tree.children:
             self.folded ^= {selected}
         else:
-            parents = self._parents_of(selected)
+            parents = self.family.parents_of(selected)
             if not parents:
                 return
             self.folded.add(parents[0])
             selected = parents[0]
         self._rebuild(selected)
 
-    def _parents_of(self, execution_id: str) -> list[str]:
-        """Its parent, the parent's parent... among the executions shown."""
-        found: list[str] = []
-        parent = self._records[execution_id].parent_execution_id
-        while parent in self._records and parent not in found and parent != execution_id:
-            found.append(parent)
-            parent = self._records[parent].parent_execution_id
-        return found
+    @property
+    def family(self) -> Family:
+        """Who started whom among the executions shown, and what their children came to."""
+        return Family(self._tree, self._records)
 
     def _unfold_to(self, execution_id: str) -> None:
-        self.folded -= set(self._parents_of(execution_id))
+        self.folded -= set(self.family.parents_of(execution_id))
 
     def _rebuild(self, select: str | None) -> None:
         self.clear()

@@ -3,6 +3,7 @@ or error, and its details; with the tools of every output panel (status line, se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -15,6 +16,7 @@ from sidetui.core.output import OutputStream
 from sidetui.core.output.log_tail import read_tail
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.execution_summary import details_of, explaining_tab, result_of
+from sidetui.tui.widgets.execution_tree import ChildrenCount
 from sidetui.tui.widgets.line_filter import Content
 from sidetui.tui.widgets.messages import messages_of
 from sidetui.tui.widgets.output_gutter import UNKNOWN
@@ -48,6 +50,8 @@ class OutputPane(OutputPanel):
         self._merged_first = 0
         self.preferred_tab = "stdout"  # the tab the person chose last
         self._opened_for_them: str | None = None  # a tab opened by the pane, not by the person
+        # What the executions an execution started have come to (the table's count), if known.
+        self.children_of: Callable[[str], ChildrenCount | None] = lambda execution_id: None
 
     def compose(self) -> ComposeResult:
         yield Tabs(*(Tab(name, id=f"tab-{name}") for name in TABS), id="output-tabs")
@@ -80,6 +84,12 @@ class OutputPane(OutputPanel):
             if explaining is not None:
                 self._open(explaining)
         self.refresh_output()
+
+    def children_changed(self) -> None:
+        """One of the executions the shown one started (or their own) changed status: the
+        details count them."""
+        if self.tab == "details":
+            self.refresh_output()
 
     def open_tab(self, tab: str) -> None:
         """The person asks for `tab`."""
@@ -134,7 +144,8 @@ class OutputPane(OutputPanel):
         elif tab == "result":
             self.query_one("#result-body", Static).update(result_of(record, self.presentation))
         else:
-            details = details_of(record, self.presentation)
+            children = self.children_of(record.side_execution_id) if record else None
+            details = details_of(record, self.presentation, children)
             self.query_one("#execution-details-body", Static).update(details)
         self.update_status()
 
