@@ -11,7 +11,7 @@ from textual.widgets import Static
 from sidetui.core import ExecutionStatus
 from sidetui.tui.app import SidetuiApp
 from sidetui.tui.screens.help import HelpScreen
-from sidetui.tui.widgets.executions import WATCHED
+from sidetui.tui.widgets.execution_cells import WATCHED
 from tests.helpers import pids_alive, write_block
 from tests.tui.pilot_support import (
     AppFactory,

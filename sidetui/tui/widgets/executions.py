@@ -16,10 +16,9 @@ from sidetui.core import ExecutionRecord
 from sidetui.core.terminal_text import one_line
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.changed_cells import ChangedCellsTable
-from sidetui.tui.widgets.execution_columns import Layout, layout, outcome
-from sidetui.tui.widgets.execution_tree import Family, TreeRows, tree_prefix, tree_rows
-
-WATCHED = "⟳ "  # before the name of a run of a watched block
+from sidetui.tui.widgets.execution_cells import fitted_name, name_prefix, row_cells
+from sidetui.tui.widgets.execution_columns import Layout, layout
+from sidetui.tui.widgets.execution_tree import Family, TreeRows, tree_rows
 
 
 class ExecutionsTable(ChangedCellsTable):
@@ -263,24 +262,8 @@ class ExecutionsTable(ChangedCellsTable):
         records = self._records
         self.add_keyed_rows((i, self._cells(records[i]).values()) for i in execution_ids)
 
-    def _cells(self, record: ExecutionRecord) -> dict[str, str | Text]:
-        """The cells of the columns shown."""
-        show = self.presentation
-        execution_id = record.side_execution_id
-        live = not record.from_history and (not record.status.is_final or record.end_time is None)
-        cells: dict[str, str | Text] = {
-            "id": show.execution_id(execution_id, short=True),
-            "name": self._fitted_name(record),
-            "status": show.status(record.status),
-            "pid": show.pid(record.pid, execution_id),
-            "started": show.started(record),
-            "time": show.duration(record),
-            "cpu": show.cpu(record, live),
-            "mem": show.memory(record, live),
-            "exit": show.exit(record).removeprefix("SIG") or "-",  # KILL, TERM: 4 cells
-            "outcome": outcome(record),
-        }
-        return {key: _plain(cells[key]) for key in self.shown_columns}
+    def _cells(self, record: ExecutionRecord) -> dict[str, Text]:
+        return row_cells(self.presentation, record, self._fitted_name(record), self.shown_columns)
 
     def _name_of(self, execution_id: str) -> str:
         record = self._records[execution_id]
@@ -288,12 +271,9 @@ class ExecutionsTable(ChangedCellsTable):
         return prefix + one_line(record.action_block) + self.origins.get(execution_id, "")
 
     def _prefix(self, execution_id: str) -> Text:
-        colours = self.presentation.colours
-        error = colours.get("text-error", "red")
-        text = tree_prefix(execution_id, self._tree, self._records, self.folded, error)
-        if execution_id in self.watched:
-            text.append(WATCHED, style=f"bold {colours.get('text-accent', 'magenta')}")
-        return text
+        watched = execution_id in self.watched
+        tree, records, folded = self._tree, self._records, self.folded
+        return name_prefix(self.presentation, execution_id, tree, records, folded, watched)
 
     def mark_watched(self, execution_ids: set[str]) -> None:
         """Mark the runs of watched blocks (and unmark the others)."""
@@ -306,24 +286,10 @@ class ExecutionsTable(ChangedCellsTable):
                 )
 
     def _fitted_name(self, record: ExecutionRecord) -> Text:
-        """The name (indented under its parent; a parent's fold mark and count of ended children
-        before it, where it ran after it when not here) cut with an ellipsis to leave the
-        one-cell gap before the status."""
-        text = self._prefix(record.side_execution_id)
-        text.append(one_line(record.action_block))
         origin = self.origins.get(record.side_execution_id)
-        if origin:
-            text.append(origin, style="dim")
-        name_width = next(width for key, _, width in self._layout if key == "name")
-        text.truncate(name_width - 1, overflow="ellipsis")
-        return text
+        width = next(width for key, _, width in self._layout if key == "name")
+        return fitted_name(self._prefix(record.side_execution_id), record, origin, width)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self.post_message(self.Selected(self.selected_record))
-
-
-def _plain(value: str | Text) -> str | Text:
-    """A cell as text: never read as markup, nor parsed again each time the table measures or
-    draws it (with hundreds of rows, that parsing was a quarter of the app's time)."""
-    return Text(value, end="", no_wrap=True) if isinstance(value, str) else value
