@@ -30,6 +30,7 @@ from sidetui.tui.screens.main import MainScreen
 # whole heap is considered ten times less often (700 new objects, 10, 100 instead of 10).
 COLLECTOR_THRESHOLDS = (700, 10, 100)
 
+
 class SidetuiApp(PlainNotifications, App[None]):
     """Browse, launch, watch and stop side executions."""
 

@@ -40,8 +40,8 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
         cells.append((row_index, column_index))
         return textual_drawing(self, row_index, column_index, *args, **kwargs)
 
-    def quickly(self, value, row_key, where, *args, **kwargs):  # type: ignore[no-untyped-def]
-        lines = quick_drawing(self, value, row_key, where, *args, **kwargs)
+    def quickly(self, value, height, where, *args, **kwargs):  # type: ignore[no-untyped-def]
+        lines = quick_drawing(self, value, height, where, *args, **kwargs)
         if lines is not None:
             cells.append(where)
         return lines
@@ -194,12 +194,16 @@ class ManyLooksApp(App[None]):
 
     CSS = "ChangedCellsTable { height: 1fr; }"
 
-    def __init__(self, padding: int) -> None:
+    def __init__(self, padding: int, cursor: str) -> None:
         super().__init__()
-        self.padding = padding
+        self.padding, self.cursor = padding, cursor
 
     def compose(self) -> ComposeResult:
-        yield ChangedCellsTable(zebra_stripes=True, cursor_type="row", cell_padding=self.padding)
+        yield ChangedCellsTable(
+            zebra_stripes=True,
+            cursor_type=self.cursor,
+            cell_padding=self.padding,  # type: ignore[arg-type]
+        )
 
     def on_mount(self) -> None:
         table = self.query_one(ChangedCellsTable)
@@ -218,14 +222,15 @@ class ManyLooksApp(App[None]):
         table.add_row("[b]markup[/b]", 1.5, Text("right", justify="right"), key="others")
 
 
-@pytest.mark.parametrize("padding", [0, 1])
+@pytest.mark.parametrize(("padding", "cursor"), [(0, "row"), (1, "column")])
 async def test_text_cells_drawn_quickly_look_as_textual_draws_them(
-    padding: int, drawn: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch
+    padding: int, cursor: str, drawn: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = ManyLooksApp(padding)
+    """Headers too (with a column cursor, the header over it is highlighted)."""
+    app = ManyLooksApp(padding, cursor)
     async with app.run_test(size=(40, 10)) as pilot:
         table = app.query_one(ChangedCellsTable)
-        table.move_cursor(row=1)
+        table.move_cursor(row=1, column=1)
         await pilot.pause()
         assert len(set(drawn)) >= 7  # most cells took the quick way
         monkeypatch.undo()

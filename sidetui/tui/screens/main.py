@@ -99,7 +99,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self.end_notices.ring = settings is not None and settings.bell_on_end
         self.query_one("#all-output").display = self.query_one("#pinned").display = False
         executions = self.query_one(ExecutionsTable)
-        for pane in self.query(OutputPane):
+        for pane in self.output_panes():
             pane.children_of = lambda execution_id: executions.family.children_of(execution_id)
         self.query_one(CatalogTree).focus()
         self.set_interval(1.0, self._tick)
@@ -110,7 +110,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
     def _tick(self) -> None:
         """Once a second: the table's live columns, and the graphs of a running execution."""
         self.query_one(ExecutionsTable).tick()
-        for pane in self.query(OutputPane):
+        for pane in self.output_panes():
             record = pane.record
             if pane.tab == "details" and record is not None and not record.status.is_final:
                 pane.refresh_output()
@@ -151,7 +151,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         it up to date; one that shows an execution above it, its count of children."""
         execution_id = record.side_execution_id
         above = self.query_one(ExecutionsTable).family.parents_of(execution_id)
-        for pane in self.query(OutputPane):
+        for pane in self.output_panes():
             shown = pane.record
             if shown is record:
                 pane.status_changed()
@@ -193,7 +193,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         for record in self.feed.poll():
             self._show_foreign(record)
             self._status_changed(record)
-        for pane in self.query(OutputPane):
+        for pane in self.output_panes():
             shown = pane.record
             if shown is not None and shown.from_history and not shown.status.is_final:
                 pane.refresh_output()  # another process's live execution: its log grows

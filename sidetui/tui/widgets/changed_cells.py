@@ -167,13 +167,15 @@ class ChangedCellsTable(DataTable[Any]):
         cursor: bool = False,
         hover: bool = False,
     ) -> list[list[Segment]]:
-        row_key = self._row_locations.get_key(row_index)
+        header = row_index == -1
+        row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None:  # the header and row labels: as Textual does
+        if row_key is None or column_key is None:  # row labels: as Textual does
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        value = self._data[row_key][column_key]
+        value = self.columns[column_key].label if header else self._data[row_key][column_key]
+        height = self.header_height if header else self.rows[row_key].height
         look = (base_style, width, cursor, hover, self._show_hover_cursor, self.show_cursor)
-        key = (row_key, column_key, *look, self._pseudo_class_state, self.rows[row_key].height)
+        key = (row_key, column_key, *look, self._pseudo_class_state, height)
         drawn = self._drawn.get(key)
         if drawn is not None and drawn[0] is value:
             if drawn[1] == (row_index, column_index):
@@ -181,7 +183,7 @@ class ChangedCellsTable(DataTable[Any]):
             lines = _placed(drawn[2], row_index, column_index)  # rows moved: new places
         else:
             where = (row_index, column_index)
-            quick = self._drawn_quickly(value, row_key, where, base_style, width, look)
+            quick = self._drawn_quickly(value, height, where, base_style, width, look)
             if quick is None:
                 quick = super()._render_cell(*where, base_style, width, cursor, hover)
             lines = quick
@@ -193,20 +195,22 @@ class ChangedCellsTable(DataTable[Any]):
     def _drawn_quickly(
         self,
         value: object,
-        row_key: RowKey,
+        height: int,
         where: tuple[int, int],
         base_style: Style,
         width: int,
         look: tuple[object, ...],
     ) -> list[list[Segment]] | None:
-        """A text cell one line high, with the styles Textual gives it; None otherwise."""
-        if not isinstance(value, Text) or self.rows[row_key].height != 1:
+        """A text cell one line high (a header's too), with the styles Textual gives it; None
+        otherwise."""
+        if not isinstance(value, Text) or height != 1:
             return None
         row_index, column_index = where
         _, _, cursor, hover, show_hover_cursor, show_cursor = look
-        fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+        header = row_index == -1
+        fixed = not header and (row_index < self.fixed_rows or column_index < self.fixed_columns)
         component, post = self._get_styles_to_render_cell(
-            False, False, fixed, hover, cursor, show_cursor, show_hover_cursor,
+            header, False, fixed, hover, cursor, show_cursor, show_hover_cursor,
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
         )  # fmt: skip
         place = Style.from_meta({"row": row_index, "column": column_index})
