@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from sidetui.core import EngineConfig
@@ -332,3 +333,41 @@ async def test_exit_shows_once_a_block_that_returned_its_result_has_exited(
         await wait_until(pilot, lambda: exit_cell() == "0", "exit 0 in the table")
         details = shown(main(app).query_one("#execution-details-body"))
         assert "exit       0" in details or "exit 0" in " ".join(details.split())
+
+
+async def test_live_columns_tick_in_sight_and_a_row_is_current_when_it_comes_into_sight(
+    make_app: AppFactory, samples_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each second the rows in sight show their execution's time, CPU and memory again; a row
+    below them, out of sight, is brought up to date as it scrolls in."""
+    write_block(samples_project, "sleeper", "import time\ntime.sleep(60)\n", {"description": "z"})
+    app = make_app(deterministic=False)
+    async with driving(app) as pilot:
+        records = [await start_block(app, "sleeper", {}) for _ in range(40)]
+        executions = table(app)
+        await wait_until(pilot, lambda: all(r.pid for r in records), "all running")
+        executions.move_cursor(row=0)  # the newest in sight, the oldest far below
+        await pilot.pause(1.2)  # a second on their clocks
+        refreshed: list[str] = []
+        update = type(executions).update_cell_if_changed
+
+        def spy(self, row_key, column_key, value):  # type: ignore[no-untyped-def]
+            refreshed.append(row_key)
+            update(self, row_key, column_key, value)
+
+        monkeypatch.setattr(type(executions), "update_cell_if_changed", spy)
+        executions.tick()
+        on_screen = " ".join(executions.render_line(y).text for y in range(executions.size.height))
+        assert refreshed and all(i.rsplit("_", 1)[-1] in on_screen for i in refreshed)
+        oldest = executions._rows[-1]
+        assert oldest not in refreshed
+        executions.scroll_end(animate=False, immediate=True)
+        assert oldest in refreshed  # as it came into sight
+
+        def seconds(execution_id: str) -> float:
+            return float(str(executions.get_cell(execution_id, "time")).removesuffix("s"))
+
+        record = app.manager.get_record(oldest)
+        assert record is not None
+        assert abs(seconds(oldest) - record.duration_ms / 1000) < 0.5
+        await app.manager.stop_all()

@@ -4,6 +4,8 @@ not here - cut to its column."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 
 from sidetui.core import ExecutionRecord
@@ -13,17 +15,18 @@ from sidetui.tui.widgets.execution_columns import outcome
 from sidetui.tui.widgets.execution_tree import TreeRows, tree_prefix
 
 WATCHED = "⟳ "  # before the name of a run of a watched block
+LIVE = ("status", "pid", "time", "cpu", "mem")  # the columns that move while an execution lives
 
 
 def row_cells(
-    show: Presentation, record: ExecutionRecord, name: Text, columns: tuple[str, ...]
+    show: Presentation, record: ExecutionRecord, name: Text | None, columns: Sequence[str]
 ) -> dict[str, Text]:
-    """The cells of `columns` for `record`, its `name` as fitted."""
+    """The cells of `columns` for `record`, its `name` as fitted (None: not among them)."""
     execution_id = record.side_execution_id
     live = not record.from_history and (not record.status.is_final or record.end_time is None)
     cells: dict[str, str | Text] = {
         "id": show.execution_id(execution_id, short=True),
-        "name": name,
+        "name": name or Text(),
         "status": show.status(record.status),
         "pid": show.pid(record.pid, execution_id),
         "started": show.started(record),
