@@ -53,27 +53,32 @@ class TimesFile:
 
 
 class LineTimes:
-    """The records of a times file read back: the time of the line whose newline is at a byte."""
+    """The records of a times file read back: the time of the line whose newline is at a byte,
+    or of the line with a number."""
 
-    def __init__(self, offsets: list[int], times_ms: list[int]):
+    def __init__(self, offsets: list[int], times_ms: list[int], counts: list[int] | None = None):
         self.offsets = offsets
         self.times_ms = times_ms
+        self.counts = counts or []  # the newlines before each record's read (if every one says)
 
     @classmethod
     def read(cls, log_path: Path) -> LineTimes:
         """The log's records; none when the file is missing, unreadable or from before times."""
         offsets: list[int] = []
         times: list[int] = []
+        counts: list[int] = []
         try:
             text = times_path(log_path).read_bytes()
         except OSError:
             return cls(offsets, times)
         for record in text.split(b"\n"):
-            offset, when, *_ = (*record.split(b" ", 2), b"")
+            offset, when, count, *_ = (*record.split(b" ", 2), b"", b"")
             if offset.isdigit() and when.isdigit() and (not offsets or int(offset) >= offsets[-1]):
                 offsets.append(int(offset))
                 times.append(int(when))
-        return cls(offsets, times)
+                if count.isdigit():
+                    counts.append(int(count))
+        return cls(offsets, times, counts if len(counts) == len(offsets) else None)
 
     def __bool__(self) -> bool:
         return bool(self.offsets)
@@ -81,6 +86,12 @@ class LineTimes:
     def at(self, offset: int) -> float | None:
         """Epoch seconds of the read that brought the byte at `offset`; None before any."""
         index = bisect.bisect_right(self.offsets, offset) - 1
+        return self.times_ms[index] / 1000 if index >= 0 else None
+
+    def of_line(self, number: int) -> float | None:
+        """Epoch seconds of the read that brought the newline of line `number` (0-based); None
+        before any, or from a file whose records do not count lines."""
+        index = bisect.bisect_right(self.counts, number) - 1
         return self.times_ms[index] / 1000 if index >= 0 else None
 
     def reads_within(self, start: int, end: int) -> list[tuple[int, float]]:

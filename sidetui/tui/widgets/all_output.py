@@ -15,6 +15,7 @@ from sidetui.core import ExecutionRecord
 from sidetui.core.terminal_text import one_line
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.line_filter import Content
+from sidetui.tui.widgets.logs_filter import LogSource
 from sidetui.tui.widgets.merged_feed import MergedFeed
 from sidetui.tui.widgets.output_panel import OutputPanel
 from sidetui.tui.widgets.output_view import OutputView
@@ -124,8 +125,14 @@ class AllOutput(OutputPanel):
         view.prefix.origin = min((r.start_time for r in records), default=None)
         view.placeholder = "Nothing printed yet." if records else "Nothing runs in this session."
         key = ("all", self._generation)
+        logs = [
+            LogSource((record.side_execution_id, stream.name), stream, feed.label(record), stderr)
+            for record in records
+            for stream, stderr in ((record.stdout, False), (record.stderr, True))
+            if stream is not None
+        ]
         self.show_content(
-            Content(key, feed.lines, feed.first, feed.stderr, feed.times, feed.labels)
+            Content(key, feed.lines, feed.first, feed.stderr, feed.times, feed.labels, logs=logs)
         )
 
     def status_parts(self) -> list[str]:
