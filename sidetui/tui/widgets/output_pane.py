@@ -16,6 +16,7 @@ from sidetui.core.output.log_tail import read_tail
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.execution_summary import details_of, explaining_tab, result_of
 from sidetui.tui.widgets.line_filter import Content
+from sidetui.tui.widgets.logs_filter import LogSource
 from sidetui.tui.widgets.messages import messages_of
 from sidetui.tui.widgets.output_gutter import UNKNOWN
 from sidetui.tui.widgets.output_panel import OutputPanel
@@ -117,7 +118,13 @@ class OutputPane(OutputPanel):
                 self.show_content(Content(key, []))
             elif tab == "merged":
                 lines, marks, self._merged_first = record.merged_output()
-                self.show_content(Content(key, lines, self._merged_first, marks, _times(record)))
+                logs = [
+                    LogSource((record.side_execution_id, stream.name), stream, None, stderr)
+                    for stream, stderr in ((record.stdout, False), (record.stderr, True))
+                    if stream is not None
+                ]
+                first = self._merged_first
+                self.show_content(Content(key, lines, first, marks, _times(record), logs=logs))
             elif record.from_history:
                 view.placeholder = "Nothing in its log file."
                 path = record.log_paths.get(tab)

@@ -1,0 +1,106 @@
+"""The filter on the merged views covers every shown execution's whole logs on disk: lines long
+gone from memory are found, in the order they arrived, labelled, stderr marked; lines that
+arrive afterwards, from an execution started after the filter too, are tested as they come."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from sidetui.core import EngineConfig
+from sidetui.tui.app import SidetuiApp
+from sidetui.tui.widgets.all_output import AllOutput
+from tests.helpers import write_block
+from tests.tui.pilot_support import (
+    AppFactory,
+    click_row,
+    driving,
+    main,
+    pane,
+    screen_lines,
+    settled,
+    shown,
+    start_block,
+    view,
+    wait_until,
+)
+
+# Each needle is followed by 300 lines of hay, far more than the 100 kept in memory. The test
+# opens the gates one at a time, once the engine has read the needle before: the needles
+# arrive odd 1, even 2 (on stderr), odd 3, even 4.
+STEPS = """
+    import pathlib, sys, time
+    gates = pathlib.Path({gates!r})
+    def wait(gate):
+        while not (gates / gate).exists():
+            time.sleep(0.01)
+    def say(needle, out=sys.stdout):
+        print(needle, file=out, flush=True)
+        print("\\n".join(f"hay {{i}}" for i in range(300)), file=out, flush=True)
+"""
+ODD = "say('needle odd 1')\nwait('3')\nsay('needle odd 3')\n"
+EVEN = "wait('2')\nsay('needle even 2', sys.stderr)\nwait('4')\nsay('needle even 4')\n"
+LATE = "print('hay')\nprint('needle late', flush=True)\n"
+
+
+def every(app: SidetuiApp) -> AllOutput:
+    return main(app).query_one("#all-output", AllOutput)
+
+
+def rows(panel: AllOutput) -> list[str]:
+    return [" ".join(line.split()) for line in screen_lines(panel.view) if line.strip()]
+
+
+def status_of(panel: object) -> str:
+    return shown(panel.query_one(".output-status"), width=200).strip()  # type: ignore[attr-defined]
+
+
+async def test_the_merged_filter_finds_lines_long_gone_from_memory_in_arrival_order(
+    make_app: AppFactory, samples_project: Path, engine_config: EngineConfig, tmp_path: Path
+) -> None:
+    engine_config.tail_lines = 100
+    gates = tmp_path / "gates"
+    gates.mkdir()
+    for name, steps in (("odd", ODD), ("even", EVEN), ("late", LATE)):
+        source = textwrap.dedent(STEPS.format(gates=str(gates))) + steps
+        write_block(samples_project, name, source, {"description": name})
+    app = make_app()
+    async with driving(app) as pilot:
+        odd = await start_block(app, "odd", {})
+        even = await start_block(app, "even", {})
+        for gate, stream, lines in (("2", odd.stdout, 301), ("3", even.stderr, 301),
+                                    ("4", odd.stdout, 602)):  # fmt: skip
+            await wait_until(pilot, lambda s=stream, n=lines: s and s.lines_total >= n, gate)
+            (gates / gate).touch()
+        await settled(pilot, app, odd.side_execution_id)
+        await settled(pilot, app, even.side_execution_id)
+
+        await pilot.press("m")
+        panel = every(app)
+        await wait_until(pilot, lambda: panel.view.line_count > 0, "the stream")
+        assert not any("needle" in line for line in panel.view.lines)  # gone from memory
+        await pilot.press("ampersand", *"needle", "enter")
+        await wait_until(pilot, lambda: panel.view.line_count == 4, "the four needles")
+        assert rows(panel) == [
+            "odd needle odd 1",
+            "even ▍needle even 2",
+            "odd needle odd 3",
+            "even needle even 4",
+        ]
+        assert "filter 'needle': 4 of 1,204 lines" in status_of(panel)
+
+        late = await start_block(app, "late", {})  # joins the stream after the filter began
+        await settled(pilot, app, late.side_execution_id)
+        await wait_until(pilot, lambda: panel.view.line_count == 5, "the late needle")
+        assert rows(panel)[-1] == "late needle late"
+        assert "filter 'needle': 5 of 1,204 lines" in status_of(panel)
+
+        await pilot.press("m")  # one execution's merged tab: its stdout and stderr logs
+        await click_row(pilot, app, even.side_execution_id)
+        await pilot.press("3", "ampersand", *"needle", "enter")
+        await wait_until(pilot, lambda: view(app).line_count == 2, "even's two needles")
+        assert [" ".join(line.split()) for line in screen_lines(view(app)) if line.strip()] == [
+            "▍needle even 2",
+            "needle even 4",
+        ]
+        assert "filter 'needle': 2 of 602 lines" in status_of(pane(app))
