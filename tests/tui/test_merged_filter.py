@@ -104,3 +104,31 @@ async def test_the_merged_filter_finds_lines_long_gone_from_memory_in_arrival_or
             "needle even 4",
         ]
         assert "filter 'needle': 2 of 602 lines" in status_of(pane(app))
+
+
+async def test_an_execution_without_logs_on_disk_and_the_messages_are_filtered_in_memory(
+    make_app: AppFactory, samples_project: Path, engine_config: EngineConfig
+) -> None:
+    engine_config.tail_lines = 100
+    early = "print('an early note', flush=True)\nfor i in range(300):\n    print('hay', i)\n"
+    write_block(samples_project, "early", early, {"description": "a note, then hay"})
+    app = make_app()
+    async with driving(app) as pilot:
+        first = await start_block(app, "early", {})
+        await settled(pilot, app, first.side_execution_id)
+        talker = await start_block(app, "codebolt-style", {})
+        await settled(pilot, app, talker.side_execution_id)
+        for stream in (talker.stdout, talker.stderr):
+            assert stream is not None
+            stream.log.path.unlink()  # its logs deleted: its lines in memory still show
+
+        await pilot.press("m")
+        panel = every(app)
+        await pilot.press("ampersand", *"note", "enter")
+        await wait_until(pilot, lambda: panel.line_filter and panel.line_filter.scan.done, "scan")
+        await wait_until(pilot, lambda: len(rows(panel)) >= 3, "the notes")
+        found = rows(panel)
+        assert found[0] == "early an early note"  # from its log: gone from memory
+        talked = [row for row in found if row.startswith("codebolt-style ")]
+        assert any(row.endswith("✉ message Writing a note about side executions") for row in talked)
+        assert any("note about side executions for thread" in row for row in talked), found

@@ -4,7 +4,7 @@ lines a query keeps of every shown stream's whole log on disk, in the order they
 The engine scans the logs on a search thread (`search_logs`), one after the other, and the
 matches stream in, each in its place by arrival time; lines that arrive after a log's scan are
 tested as they come. A stream without a log on disk (deleted, or unreadable) is filtered in
-memory, as is one that joins the view after the filter began.
+memory, as is one that joins the view after the filter began, and the blocks' messages.
 """
 
 from __future__ import annotations
@@ -12,29 +12,50 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from sidetui.core.output import OutputStream
+from sidetui.core import ExecutionRecord
 from sidetui.core.output.log_query import LineQuery, SearchUpdate
-from sidetui.core.output.merged_search import ArrivalOrder, search_logs, timed_match
+from sidetui.core.output.merged_search import ArrivalOrder, TimedMatch, search_logs, timed_match
 from sidetui.tui.widgets.line_filter import Content, LineFilter
 from sidetui.tui.widgets.output_gutter import UNKNOWN, Label
 
 
+class Tail(Protocol):
+    """The last lines of a stream in memory, numbered from its first (an `OutputStream`)."""
+
+    @property
+    def lines_total(self) -> int: ...
+    @property
+    def first_line_number(self) -> int: ...
+    def lines(self) -> list[str]: ...
+    def line_times(self) -> list[float]: ...
+
+
 @dataclass(frozen=True)
 class LogSource:
-    """One stream a merged view shows: its tail in memory (and log on disk), and how its lines
-    are marked there."""
+    """One stream a merged view shows: its tail in memory and its log on disk (if it has one),
+    and how its lines are marked there."""
 
     key: object  # the same stream, the same key: (execution id, stream name)
-    stream: OutputStream
+    tail: Tail
+    path: Path | None = None
     label: Label | None = None
     stderr: bool = False
 
     @property
     def log(self) -> Path | None:
         """Its whole log on disk, if it is there."""
-        path = self.stream.log.path
-        return path if path.is_file() else None
+        return self.path if self.path is not None and self.path.is_file() else None
+
+
+def streams_of(record: ExecutionRecord, label: Label | None = None) -> list[LogSource]:
+    """An execution's stdout and stderr as a filter covers them: their tails and logs."""
+    return [
+        LogSource((record.side_execution_id, stream.name), stream, stream.log.path, label, stderr)
+        for stream, stderr in ((record.stdout, False), (record.stderr, True))
+        if stream is not None
+    ]
 
 
 def filter_of(query: LineQuery, content: Content) -> LineFilter:
@@ -56,9 +77,9 @@ class LogsFilter(LineFilter):
         self._keys: set[object] = set()
         self._tested: list[int | None] = []  # per source: its lines tested (None: being scanned)
         self._live_found = 0
-        on_disk = [s for s in sources if s.log is not None]  # first: numbered as the scan's logs
-        self._logs = [s.log for s in on_disk if s.log is not None]
-        self._add(on_disk, scanned=True)
+        on_disk = [(s, log) for s in sources if (log := s.log) is not None]
+        self._logs = [log for _, log in on_disk]
+        self._add([s for s, _ in on_disk], scanned=True)  # first: numbered as the scan's logs
         self._add(sources, scanned=False)
         self.scan = SearchUpdate(done=not self._logs)
         self._labelled = any(s.label is not None for s in sources)
@@ -77,7 +98,7 @@ class LogsFilter(LineFilter):
             changed()
             return
         async for update in search_logs(self._logs, self.query):
-            self.order.add(update.matches)
+            self.order.add(self._retimed(update.matches))
             if update.scan.done:  # a log it could not read: its lines in memory instead
                 self._tested[update.log] = 0 if update.scan.error else update.scan.lines
             self.scan = update.progress
@@ -95,21 +116,38 @@ class LogsFilter(LineFilter):
         labels = self.labels if self._labelled else None
         return Content(key, self.lines, self.first, self.stderr, self.times, labels)
 
+    def _retimed(self, matches: list[TimedMatch]) -> list[TimedMatch]:
+        """Scanned matches still in memory, with their times from there: a running stream's
+        times file may not have its latest records yet."""
+        if not matches:
+            return matches
+        tail = self.sources[matches[0].log].tail
+        first = tail.first_line_number
+        if matches[-1].number < first:
+            return matches
+        times = tail.line_times()
+        return [
+            m._replace(untimed=False, time=times[at])
+            if 0 <= (at := m.number - first) < len(times) and times[at] != UNKNOWN
+            else m
+            for m in matches
+        ]
+
     def _take_new(self) -> None:
         """Test the lines that arrived in memory after each stream's scan (or since the last
         time), each in its place by arrival time."""
         found = []
         for index, source in enumerate(self.sources):
-            tested, stream = self._tested[index], source.stream
-            if tested is None or stream.lines_total <= tested:
+            tested, tail = self._tested[index], source.tail
+            if tested is None or tail.lines_total <= tested:
                 continue
-            lines, times = stream.lines(), stream.line_times()
-            first = stream.lines_total - len(lines)
+            lines, times = tail.lines(), tail.line_times()
+            first = tail.lines_total - len(lines)
             for at in range(max(tested, first) - first, len(lines)):
                 if self._matches(lines[at]):
                     when = times[at] if times[at] != UNKNOWN else None
                     found.append(timed_match(when, index, first + at, lines[at]))
-            self._tested[index] = stream.lines_total
+            self._tested[index] = tail.lines_total
         if found:
             self._live_found += len(found)
             self.scan.found += len(found)

@@ -16,7 +16,7 @@ from sidetui.core.output.log_tail import read_tail
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.execution_summary import details_of, explaining_tab, result_of
 from sidetui.tui.widgets.line_filter import Content
-from sidetui.tui.widgets.logs_filter import LogSource
+from sidetui.tui.widgets.logs_filter import streams_of
 from sidetui.tui.widgets.messages import messages_of
 from sidetui.tui.widgets.output_gutter import UNKNOWN
 from sidetui.tui.widgets.output_panel import OutputPanel
@@ -118,12 +118,7 @@ class OutputPane(OutputPanel):
                 self.show_content(Content(key, []))
             elif tab == "merged":
                 lines, marks, self._merged_first = record.merged_output()
-                logs = [
-                    LogSource((record.side_execution_id, stream.name), stream, None, stderr)
-                    for stream, stderr in ((record.stdout, False), (record.stderr, True))
-                    if stream is not None
-                ]
-                first = self._merged_first
+                first, logs = self._merged_first, streams_of(record)
                 self.show_content(Content(key, lines, first, marks, _times(record), logs=logs))
             elif record.from_history:
                 view.placeholder = "Nothing in its log file."
