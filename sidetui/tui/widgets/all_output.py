@@ -15,7 +15,7 @@ from sidetui.core import ExecutionRecord
 from sidetui.core.terminal_text import one_line
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.line_filter import Content
-from sidetui.tui.widgets.logs_filter import LogSource, streams_of
+from sidetui.tui.widgets.log_source import LogSource, streams_of
 from sidetui.tui.widgets.merged_feed import MergedFeed, MessageTail
 from sidetui.tui.widgets.output_panel import OutputPanel
 from sidetui.tui.widgets.output_view import OutputView

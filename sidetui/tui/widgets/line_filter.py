@@ -11,15 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sidetui.core.output.log_query import MAX_KEPT, LineQuery, SearchUpdate
 from sidetui.core.output.log_search import search_log
 from sidetui.core.terminal_text import strip_ansi
+from sidetui.tui.widgets.log_source import LogSource
 from sidetui.tui.widgets.output_gutter import UNKNOWN, Label
-
-if TYPE_CHECKING:
-    from sidetui.tui.widgets.logs_filter import LogSource
 
 
 @dataclass

@@ -16,7 +16,7 @@ from sidetui.core.output.log_tail import read_tail
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.execution_summary import details_of, explaining_tab, result_of
 from sidetui.tui.widgets.line_filter import Content
-from sidetui.tui.widgets.logs_filter import streams_of
+from sidetui.tui.widgets.log_source import streams_of
 from sidetui.tui.widgets.messages import messages_of
 from sidetui.tui.widgets.output_gutter import UNKNOWN
 from sidetui.tui.widgets.output_panel import OutputPanel
