@@ -12,6 +12,7 @@ from sidetui.tui.app import SidetuiApp
 from sidetui.tui.widgets.all_output import AllOutput
 from tests.helpers import write_block
 from tests.tui.pilot_support import (
+    TICKER,
     AppFactory,
     click_row,
     driving,
@@ -114,10 +115,9 @@ async def test_an_execution_without_logs_on_disk_and_the_messages_are_filtered_i
     write_block(samples_project, "early", early, {"description": "a note, then hay"})
     app = make_app()
     async with driving(app) as pilot:
-        first = await start_block(app, "early", {})
-        await settled(pilot, app, first.side_execution_id)
-        talker = await start_block(app, "codebolt-style", {})
-        await settled(pilot, app, talker.side_execution_id)
+        for name in ("early", "codebolt-style"):  # one after the other
+            talker = await start_block(app, name, {})
+            await settled(pilot, app, talker.side_execution_id)
         for stream in (talker.stdout, talker.stderr):
             assert stream is not None
             stream.log.path.unlink()  # its logs deleted: its lines in memory still show
@@ -132,3 +132,22 @@ async def test_an_execution_without_logs_on_disk_and_the_messages_are_filtered_i
         talked = [row for row in found if row.startswith("codebolt-style ")]
         assert any(row.endswith("✉ message Writing a note about side executions") for row in talked)
         assert any("note about side executions for thread" in row for row in talked), found
+
+
+async def test_lines_that_arrive_after_the_scan_are_tested_as_they_come_none_twice(
+    make_app: AppFactory, samples_project: Path, engine_config: EngineConfig
+) -> None:
+    engine_config.tail_lines = 10
+    write_block(samples_project, "ticker", TICKER, {"description": "a line every 20 ms"})
+    app = make_app()
+    async with driving(app) as pilot:
+        record = await start_block(app, "ticker", {})
+        await wait_until(pilot, lambda: "tick 80" in record.output, "ticks")  # times written
+        await pilot.press("m")
+        panel = every(app)
+        await pilot.press("ampersand", *"7", "enter")
+        await wait_until(pilot, lambda: "tick 57" in panel.view.lines, "tick 57, live")
+        ticks = [int(line.split()[-1]) for line in panel.view.lines]
+        assert ticks[:6] == [7, 17, 27, 37, 47, 57]  # 7 and 17: only in its log by then
+        assert all("7" in str(tick) for tick in ticks) and ticks == sorted(set(ticks))
+        await app.manager.stop(record.side_execution_id)

@@ -1,15 +1,22 @@
 """The output filter over a big log on disk: progress while the scan runs, matches streaming in
-block by block, lines arriving after the scan tested as they come."""
+block by block, lines arriving after the scan tested as they come; over several logs (a merged
+view), progress across them and the matches in the order they arrived."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
-from sidetui.core.output import log_grep
+from sidetui.core.output import log_grep, log_search
+from sidetui.core.output.line_times import TimesFile
+from sidetui.core.output.log_file import LogFile, LogWriter
 from sidetui.core.output.log_search import BLOCK_BYTES, LineQuery
+from sidetui.core.output.stream import OutputStream
 from sidetui.tui.widgets.line_filter import Content, LineFilter
+from sidetui.tui.widgets.log_source import LogSource
+from sidetui.tui.widgets.logs_filter import LogsFilter, filter_of
 
 
 @pytest.fixture(params=["no grep", "grep"])
@@ -52,3 +59,39 @@ async def test_a_big_log_is_scanned_with_progress_and_matches_stream_in(
     )
     assert list(shown.lines)[-2:] == ["needle in block 4", "a new needle"]
     assert list(shown.times or [])[-1] == 4.0
+
+
+async def test_many_logs_are_scanned_with_progress_across_them_matches_in_arrival_order(
+    tmp_path: Path, grep: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(log_search, "BLOCK_BYTES", 4096)  # each log a few blocks
+    hay = b"hay and more hay\n" * 600
+    sources = []
+    for index, name in enumerate(("odd.stdout", "even.stderr")):
+        writer, path = LogWriter(), tmp_path / name
+        stream = OutputStream(
+            name, LogFile(path, writer), 10, 10_000, 1_000, TimesFile(path, writer)
+        )
+        for step in range(3):
+            stream.feed(f"needle {name} {step}\n".encode() + hay, when=10.0 + 2 * step + index)
+        stream.close(when=20.0)
+        await asyncio.gather(*(asyncio.wrap_future(sink.closed) for sink in stream.sinks))
+        sources.append(LogSource(name, stream, path, (name[:4], "#ffffff"), index == 1))
+    logs_filter = filter_of(LineQuery("NEEDLE"), Content("key", [], logs=sources))
+    assert isinstance(logs_filter, LogsFilter)
+    seen: list[tuple[str, int]] = []
+    await logs_filter.run(lambda: seen.append((logs_filter.summary(), logs_filter.scan.found)))
+
+    counts = [count for _, count in seen]
+    assert counts == sorted(counts) and counts[-1] == 6
+    if not grep:  # block by block, log after log
+        assert any("scanning" in summary and "%" in summary for summary, _ in seen), seen
+        assert 0 < counts[0] < counts[-1]
+    total = 2 * 3 * 601
+    assert seen[-1][0] == f"filter 'NEEDLE': 6 of {total:,} lines"
+    shown = logs_filter.apply(Content("key", [], logs=sources))
+    names = ("odd.stdout", "even.stderr")
+    assert list(shown.lines) == [f"needle {name} {step}" for step in range(3) for name in names]
+    assert list(shown.times or []) == [10.0, 11.0, 12.0, 13.0, 14.0, 15.0]
+    assert [label for label, _ in shown.labels or []] == ["odd.", "even"] * 3
+    assert list(shown.stderr or []) == [False, True] * 3

@@ -5,7 +5,8 @@ One text record per read from the pipe that ended at least one line: `<byte offs
 written before the count have two fields). A line's time is the time of the read that brought
 its newline, so the record with the greatest offset not past the newline; the records also number
 the log's lines without a pass over it (`newlines_before`). Records are written in batches
-through the log's writer (a crash may lose the last few; the log itself is whole).
+through the log's writer, at least once a second while output arrives (a crash may lose the last
+few; the log itself is whole).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sidetui.core.output.log_file import LogFile, LogWriter
 
 SUFFIX = ".times"
 _BATCH_BYTES = 4096
+BATCH_SECONDS = 1.0  # the longest a record waits in a batch while reads keep coming
 TAIL_BYTES = 64 * 1024  # of the times file, read first for the last records
 _COUNT_BYTES = 1024 * 1024
 
@@ -33,13 +35,16 @@ class TimesFile:
         self.file = LogFile(times_path(log_path), writer)
         self._batch: list[str] = []
         self._batch_bytes = 0
+        self._batch_since = 0.0  # when its first record's read arrived
 
     def record(self, offset: int, when: float, lines: int) -> None:
         """A read that began at `offset` (with `lines` newlines before it) arrived at `when`."""
         text = f"{offset} {int(when * 1000)} {lines}\n"
+        if not self._batch:
+            self._batch_since = when
         self._batch.append(text)
         self._batch_bytes += len(text)
-        if self._batch_bytes >= _BATCH_BYTES:
+        if self._batch_bytes >= _BATCH_BYTES or when - self._batch_since >= BATCH_SECONDS:
             self.flush()
 
     def flush(self) -> None:
