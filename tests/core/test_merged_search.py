@@ -36,6 +36,7 @@ def scanner(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     if request.param == "grep" and log_grep.gnu_grep() is None:
         pytest.skip("GNU grep is not installed")
     monkeypatch.setattr(log_search, "BLOCK_BYTES", 61)  # many blocks, cut inside lines
+    monkeypatch.setattr(log_search, "SMALL_BYTES", 0)  # grep for small logs too
     yield request.param
     log_grep.gnu_grep.cache_clear()
 

@@ -25,6 +25,7 @@ def grep(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):  # ty
     if request.param == "no grep":
         monkeypatch.setenv("PATH", "/nonexistent")
     log_grep.gnu_grep.cache_clear()
+    monkeypatch.setattr(log_search, "SMALL_BYTES", 0)  # grep for small logs too
     if request.param == "grep" and log_grep.gnu_grep() is None:
         pytest.skip("GNU grep is not installed")
     yield request.param == "grep"

@@ -1,12 +1,12 @@
 """Search and filter over a whole log on disk, not only the tail in memory.
 
 `scan_log` hands a plain-text query to GNU grep in a child process where it can (`log_grep`:
-grep's speed, and the app's loop keeps the interpreter meanwhile), and scans in Python
-otherwise: big blocks, with C doing the work (`bytes.find` for the query, `bytes.count` for the
-lines), so a rare word in a gigabyte costs little more than reading it; only matching lines
-become Python strings. Either reports progress and the matches found so far as it goes (numbered
-when asked: to time them from the log's times file), and stops when asked. `search_log` runs it
-on a search thread.
+grep's speed, and the app's loop keeps the interpreter meanwhile) unless the log is small, and
+scans in Python otherwise: big blocks, with C doing the work (`bytes.find` for the query,
+`bytes.count` for the lines), so a rare word in a gigabyte costs little more than reading it;
+only matching lines become Python strings. Either reports progress and the matches found so
+far as it goes (numbered when asked: to time them from the log's times file), and stops when
+asked. `search_log` runs it on a search thread.
 
 Matching is on the bytes as written: a regular expression is applied to UTF-8 bytes, and
 ignoring case folds ASCII letters on the fast path (a query with other letters is matched on
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import re
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -27,9 +28,10 @@ from sidetui.core.output import log_grep
 from sidetui.core.output.log_query import LineQuery, SearchUpdate, shown
 from sidetui.core.workers import in_search_thread
 
-__all__ = ["LineQuery", "SearchUpdate", "scan_in_python", "scan_log", "search_log"]
+__all__ = ["LineQuery", "SearchUpdate", "log_size", "scan_in_python", "scan_log", "search_log"]
 
 BLOCK_BYTES = 4 * 1024 * 1024
+SMALL_BYTES = 1024 * 1024  # a smaller log is scanned here: starting grep costs more (~5 ms)
 
 # A block of the log is its bytes (a bytearray), or its text where full case folding needs it:
 # the scanning functions take either (typed `Any`), with the matching newline.
@@ -45,8 +47,16 @@ def scan_log(
 ) -> None:
     """Scan `path` as far as it reaches now; `report` as it goes, and once `done`; with
     `numbered`, each match's line number too."""
-    if not log_grep.scan(path, query, report, stop, numbered):
+    if log_size(path) < SMALL_BYTES or not log_grep.scan(path, query, report, stop, numbered):
         scan_in_python(path, query, report, stop)
+
+
+def log_size(path: Path) -> int:
+    """The log's bytes now (0 if it cannot be read)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def scan_in_python(

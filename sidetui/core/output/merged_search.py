@@ -9,7 +9,6 @@ order as they stream in: by time, those without a known time after the rest, in 
 from __future__ import annotations
 
 import bisect
-import os
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import NamedTuple
 
 from sidetui.core.output.line_times import LineTimes
 from sidetui.core.output.log_query import MAX_KEPT, LineQuery, SearchUpdate
-from sidetui.core.output.log_search import search_log
+from sidetui.core.output.log_search import log_size, search_log
 from sidetui.core.workers import in_search_thread
 
 
@@ -50,7 +49,7 @@ async def search_logs(logs: Sequence[Path], query: LineQuery) -> AsyncIterator[L
     """Scan `logs` one after the other, each as far as it reaches when its turn comes; nothing
     without logs. A log that cannot be read ends with its `scan.error`. Leaving the loop stops
     the scan that runs."""
-    sizes = [_size(path) for path in logs]
+    sizes = [log_size(path) for path in logs]
     progress = SearchUpdate(total=sum(sizes))
     finished = SearchUpdate()  # what the logs done so far add up to
     for index, path in enumerate(logs):
@@ -71,13 +70,6 @@ async def search_logs(logs: Sequence[Path], query: LineQuery) -> AsyncIterator[L
             yield LogsUpdate(
                 index, replace(update, texts=[], numbers=[]), matches, replace(progress)
             )
-
-
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 class ArrivalOrder:
