@@ -9,8 +9,10 @@ import asyncio
 import random
 import threading
 from collections.abc import Iterator
+from contextlib import aclosing
 from pathlib import Path
 
+import psutil
 import pytest
 
 from sidetui.core.output import log_grep, log_search
@@ -149,3 +151,23 @@ def test_the_order_puts_late_finds_in_their_places_and_keeps_the_newest() -> Non
     same = [TimedMatch(False, 9.0, 1, 3, "x"), TimedMatch(False, 9.0, 0, 7, "y")]
     order.add(same)
     assert [m.text for m in order.matches[-3:]] == ["y", "x", "b?"]  # equal times: by log
+
+
+async def test_leaving_the_search_early_ends_the_scan_that_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if log_grep.gnu_grep() is None:
+        pytest.skip("GNU grep is not installed")
+    monkeypatch.setattr(log_grep, "REPORT_EVERY", 0.0)
+    monkeypatch.setattr(log_grep, "READ_BYTES", 4096)  # grep waits on the full pipe meanwhile
+    big = tmp_path / "big.stdout"
+    big.write_bytes(b"every line matches here\n" * 400_000)
+    async with aclosing(search_logs([big, big], LineQuery("here"))) as search:
+        async for update in search:
+            assert not update.progress.done and children()
+            break
+    assert children() == []
+
+
+def children() -> list[psutil.Process]:
+    return [p for p in psutil.Process().children() if p.name() in ("grep", "wc")]

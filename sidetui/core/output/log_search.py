@@ -20,7 +20,7 @@ import io
 import os
 import re
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -190,7 +190,7 @@ def _first_match(pattern: re.Pattern[Any], block: Any, end: int, newline: Any) -
 
 async def search_log(
     path: Path, query: LineQuery, numbered: bool = False
-) -> AsyncIterator[SearchUpdate]:
+) -> AsyncGenerator[SearchUpdate, None]:
     """`scan_log` on a search thread, its updates as they come; leaving the loop stops it."""
     loop = asyncio.get_running_loop()
     updates: asyncio.Queue[SearchUpdate] = asyncio.Queue()

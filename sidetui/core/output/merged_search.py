@@ -9,7 +9,8 @@ order as they stream in: by time, those without a known time after the rest, in 
 from __future__ import annotations
 
 import bisect
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -45,7 +46,7 @@ class LogsUpdate:
     progress: SearchUpdate  # across every log: bytes, lines, matches; done after the last
 
 
-async def search_logs(logs: Sequence[Path], query: LineQuery) -> AsyncIterator[LogsUpdate]:
+async def search_logs(logs: Sequence[Path], query: LineQuery) -> AsyncGenerator[LogsUpdate, None]:
     """Scan `logs` one after the other, each as far as it reaches when its turn comes; nothing
     without logs. A log that cannot be read ends with its `scan.error`. Leaving the loop stops
     the scan that runs."""
@@ -54,22 +55,22 @@ async def search_logs(logs: Sequence[Path], query: LineQuery) -> AsyncIterator[L
     finished = SearchUpdate()  # what the logs done so far add up to
     for index, path in enumerate(logs):
         times = await in_search_thread(LineTimes.read, path)
-        async for update in search_log(path, query, numbered=True):
-            matches = [
-                timed_match(times.of_line(number), index, number, text)
-                for number, text in zip(update.numbers, update.texts, strict=True)
-            ]
-            covered = update.total if update.done else max(update.total, sizes[index])
-            progress.total = finished.total + covered + sum(sizes[index + 1 :])
-            progress.scanned = finished.scanned + update.scanned
-            progress.lines = finished.lines + update.lines
-            progress.found = finished.found + update.found
-            if update.done:
-                finished = replace(progress, total=finished.total + covered)
-                progress.done = index == len(logs) - 1
-            yield LogsUpdate(
-                index, replace(update, texts=[], numbers=[]), matches, replace(progress)
-            )
+        async with aclosing(search_log(path, query, numbered=True)) as scan:
+            async for update in scan:
+                matches = [
+                    timed_match(times.of_line(number), index, number, text)
+                    for number, text in zip(update.numbers, update.texts, strict=True)
+                ]
+                covered = update.total if update.done else max(update.total, sizes[index])
+                progress.total = finished.total + covered + sum(sizes[index + 1 :])
+                progress.scanned = finished.scanned + update.scanned
+                progress.lines = finished.lines + update.lines
+                progress.found = finished.found + update.found
+                if update.done:
+                    finished = replace(progress, total=finished.total + covered)
+                    progress.done = index == len(logs) - 1
+                own = replace(update, texts=[], numbers=[])
+                yield LogsUpdate(index, own, matches, replace(progress))
 
 
 class ArrivalOrder:
