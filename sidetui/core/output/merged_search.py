@@ -57,10 +57,9 @@ async def search_logs(logs: Sequence[Path], query: LineQuery) -> AsyncGenerator[
         times = await in_search_thread(LineTimes.read, path)
         async with aclosing(search_log(path, query, numbered=True)) as scan:
             async for update in scan:
-                matches = [
-                    timed_match(times.of_line(number), index, number, text)
-                    for number, text in zip(update.numbers, update.texts, strict=True)
-                ]
+                matches = (
+                    await in_search_thread(_timed, update, times, index) if update.texts else []
+                )
                 covered = update.total if update.done else max(update.total, sizes[index])
                 progress.total = finished.total + covered + sum(sizes[index + 1 :])
                 progress.scanned = finished.scanned + update.scanned
@@ -71,6 +70,15 @@ async def search_logs(logs: Sequence[Path], query: LineQuery) -> AsyncGenerator[
                     progress.done = index == len(logs) - 1
                 own = replace(update, texts=[], numbers=[])
                 yield LogsUpdate(index, own, matches, replace(progress))
+
+
+def _timed(update: SearchUpdate, times: LineTimes, log: int) -> list[TimedMatch]:
+    """The matches of an update of `log`, timed: on a search thread, as tens of thousands of
+    them take a while, and the app's loop gets its turns meanwhile."""
+    return [
+        timed_match(times.of_line(number), log, number, text)
+        for number, text in zip(update.numbers, update.texts, strict=True)
+    ]
 
 
 class ArrivalOrder:

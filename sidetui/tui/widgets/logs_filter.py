@@ -119,9 +119,12 @@ class LogsFilter(LineFilter):
         if self._built == order.let_go + len(order.matches):
             return
         self._built = order.let_go + len(order.matches)
-        sources = self.sources
-        self.lines = [match.text for match in order.matches]
-        self.times = [match.time for match in order.matches]
-        self.labels = [sources[match.log].label or ("", "") for match in order.matches]
-        self.stderr = [sources[match.log].stderr for match in order.matches]
+        _, times, logs, _, texts = zip(*order.matches, strict=True) if order.matches else ((),) * 5
+        labels = [source.label or ("", "") for source in self.sources]
+        marks = [source.stderr for source in self.sources]
+        self.lines, self.times = list(texts), list(times)
+        self.labels, self.stderr = (
+            list(map(labels.__getitem__, logs)),
+            list(map(marks.__getitem__, logs)),
+        )
         self.first = order.let_go
