@@ -1,6 +1,8 @@
-"""The filter on the merged views covers every shown execution's whole logs on disk: lines long
-gone from memory are found, in the order they arrived, labelled, stderr marked; lines that
-arrive afterwards, from an execution started after the filter too, are tested as they come."""
+"""The filter on the merged views (every execution's stream, one execution's and its children's,
+one execution's merged tab) covers the shown executions' whole logs on disk: lines long gone from
+memory are found, in the order they arrived, labelled, stderr marked; lines that arrive
+afterwards, from an execution started after the filter too, are tested as they come; the
+messages and an execution whose logs are gone are filtered in memory."""
 
 from __future__ import annotations
 
@@ -105,6 +107,12 @@ async def test_the_merged_filter_finds_lines_long_gone_from_memory_in_arrival_or
             "needle even 4",
         ]
         assert "filter 'needle': 2 of 602 lines" in status_of(pane(app))
+
+        await click_row(pilot, app, odd.side_execution_id)
+        await pilot.press("M")  # odd and its children (none): its logs only, the filter kept
+        await wait_until(pilot, lambda: panel.view.line_count == 2, "odd's two needles")
+        assert rows(panel) == ["odd needle odd 1", "odd needle odd 3"]
+        assert "filter 'needle': 2 of 602 lines" in status_of(panel)
 
 
 async def test_an_execution_without_logs_on_disk_and_the_messages_are_filtered_in_memory(
