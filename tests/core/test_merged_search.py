@@ -98,6 +98,7 @@ async def test_matches_of_several_logs_come_in_the_order_they_arrived(
     assert (last.lines, last.found) == (5 + 3 + 5, 7)
     assert not any(p.done for p in progress[:-1])
     assert {u.log for u in updates if u.scan.done} == {0, 1, 2}
+    assert {u.log: u.timed for u in updates} == {0: True, 1: False, 2: True}
 
 
 async def test_a_log_that_cannot_be_read_says_so_and_the_others_are_scanned(

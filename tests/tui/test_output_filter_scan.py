@@ -96,3 +96,23 @@ async def test_many_logs_are_scanned_with_progress_across_them_matches_in_arriva
     assert list(shown.times or []) == [10.0, 11.0, 12.0, 13.0, 14.0, 15.0]
     assert [label for label, _ in shown.labels or []] == ["odd.", "even"] * 3
     assert list(shown.stderr or []) == [False, True] * 3
+
+
+async def test_a_log_without_times_keeps_its_own_order_after_the_timed_lines(
+    tmp_path: Path,
+) -> None:
+    timed_path, plain_path = tmp_path / "timed.stdout", tmp_path / "plain.stdout"
+    timed = OutputStream(
+        "stdout", LogFile(timed_path), 10, 10_000, 1_000, TimesFile(timed_path, None)
+    )
+    timed.feed(b"needle t1\n", when=5.0)
+    timed.close(when=6.0)
+    plain = OutputStream("stdout", LogFile(plain_path), 1, 10_000, 1_000)  # no times on disk
+    plain.feed(b"needle p1\nhay\nhay\n", when=1.0)  # its needle is only on disk now
+    sources = [LogSource("t", timed, timed_path), LogSource("p", plain, plain_path)]
+    logs_filter = LogsFilter(LineQuery("needle"), sources, "key")
+    await logs_filter.run(lambda: None)
+    plain.feed(b"needle p2\n", when=2.0)  # after the scan: tested as it comes, after p1 still
+    shown = logs_filter.apply(Content("key", [], logs=sources))
+    assert list(shown.lines) == ["needle t1", "needle p1", "needle p2"]
+    assert list(shown.times or []) == [5.0, 0.0, 0.0]  # untimed: no time shown

@@ -43,6 +43,7 @@ class LogsUpdate:
     log: int  # the log it is about (its index)
     scan: SearchUpdate  # that log's own update (its `done`, `lines`, `error`), without the texts
     matches: list[TimedMatch]  # its new matches, timed
+    timed: bool  # whether its times file times its lines (else every match of it is untimed)
     progress: SearchUpdate  # across every log: bytes, lines, matches; done after the last
 
 
@@ -69,7 +70,7 @@ async def search_logs(logs: Sequence[Path], query: LineQuery) -> AsyncGenerator[
                     finished = replace(progress, total=finished.total + covered)
                     progress.done = index == len(logs) - 1
                 own = replace(update, texts=[], numbers=[])
-                yield LogsUpdate(index, own, matches, replace(progress))
+                yield LogsUpdate(index, own, matches, bool(times.counts), replace(progress))
 
 
 def _timed(update: SearchUpdate, times: LineTimes, log: int) -> list[TimedMatch]:

@@ -36,6 +36,7 @@ class LogsFilter(LineFilter):
         self.order = ArrivalOrder()
         self._keys: set[object] = set()
         self._tested: list[int | None] = []  # per source: its lines tested (None: being scanned)
+        self._untimed: set[int] = set()  # sources whose logs do not time their lines
         self._live_found = 0
         on_disk = [(s, log) for s in sources if (log := s.log) is not None]
         self._logs = [log for _, log in on_disk]
@@ -58,6 +59,8 @@ class LogsFilter(LineFilter):
             changed()
             return
         async for update in search_logs(self._logs, self.query):
+            if not update.timed:  # all its lines untimed, so that they stay in their order
+                self._untimed.add(update.log)
             self.order.add(self._retimed(update.matches))
             if update.scan.done:  # a log it could not read: its lines in memory instead
                 self._tested[update.log] = 0 if update.scan.error else update.scan.lines
@@ -79,7 +82,7 @@ class LogsFilter(LineFilter):
     def _retimed(self, matches: list[TimedMatch]) -> list[TimedMatch]:
         """Scanned matches still in memory, with their times from there: a running stream's
         times file may not have its latest records yet."""
-        if not matches:
+        if not matches or matches[0].log in self._untimed:
             return matches
         tail = self.sources[matches[0].log].tail
         first = tail.first_line_number
@@ -105,7 +108,8 @@ class LogsFilter(LineFilter):
             first = tail.lines_total - len(lines)
             for at in range(max(tested, first) - first, len(lines)):
                 if self._matches(lines[at]):
-                    when = times[at] if times[at] != UNKNOWN else None
+                    known = times[at] != UNKNOWN and index not in self._untimed
+                    when = times[at] if known else None
                     found.append(timed_match(when, index, first + at, lines[at]))
             self._tested[index] = tail.lines_total
         if found:
