@@ -116,3 +116,16 @@ async def test_a_log_without_times_keeps_its_own_order_after_the_timed_lines(
     shown = logs_filter.apply(Content("key", [], logs=sources))
     assert list(shown.lines) == ["needle t1", "needle p1", "needle p2"]
     assert list(shown.times or []) == [5.0, 0.0, 0.0]  # untimed: no time shown
+
+
+async def test_a_log_that_cannot_be_read_falls_back_to_its_lines_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / "gone.stdout"
+    stream = OutputStream("stdout", LogFile(path), 10, 10_000, 1_000, TimesFile(path, None))
+    stream.feed(b"needle m1\nhay\n", when=3.0)
+    sources = [LogSource("g", stream, path)]
+    logs_filter = LogsFilter(LineQuery("needle"), sources, "key")
+    path.unlink()  # after the filter began, before its scan read it
+    await logs_filter.run(lambda: None)
+    shown = logs_filter.apply(Content("key", [], logs=sources))
+    assert list(shown.lines) == ["needle m1"]
+    assert list(shown.times or []) == [3.0]  # its time in memory

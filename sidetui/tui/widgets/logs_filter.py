@@ -62,8 +62,11 @@ class LogsFilter(LineFilter):
             if not update.timed:  # all its lines untimed, so that they stay in their order
                 self._untimed.add(update.log)
             self.order.add(self._retimed(update.matches))
-            if update.scan.done:  # a log it could not read: its lines in memory instead
-                self._tested[update.log] = 0 if update.scan.error else update.scan.lines
+            if update.scan.error:  # a log it could not read: its lines in memory instead
+                self._tested[update.log] = 0
+                self._untimed.discard(update.log)
+            elif update.scan.done:
+                self._tested[update.log] = update.scan.lines
             self.scan = update.progress
             self.scan.found += self._live_found
             changed()
