@@ -140,3 +140,14 @@ def test_a_log_whose_times_do_not_count_lines_says_so(tmp_path: Path) -> None:
         assert newlines_before(handle.fileno(), log, 4) is None
     assert not counts_lines(log)
     assert LineTimes.read(log).at(3) == 1.0
+
+
+def test_records_reach_the_disk_at_least_once_a_second_while_reads_come(tmp_path: Path) -> None:
+    log = tmp_path / "slow.stdout"
+    times = TimesFile(log, None)  # written at once when the batch goes
+    times.record(0, 10.0, 0)
+    times.record(5, 10.5, 1)
+    assert not times_path(log).exists()  # a small batch waits
+    times.record(9, 11.0, 2)  # a second after the first: the batch goes
+    assert LineTimes.read(log).counts == [0, 1, 2]
+    assert [LineTimes.read(log).of_line(n) for n in range(3)] == [10.0, 10.5, 11.0]

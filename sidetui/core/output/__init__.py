@@ -1,8 +1,10 @@
 """Output: the bytes a child prints, kept whole on disk and as bounded tails in memory.
 
 Owns `OutputStream` (one stream's log file and tail of lines), `Interleaving` (the arrival order
-of stdout and stderr, for a merged view), `LogFile` and its `LogWriter` thread, and `tail_of_log`
-(a stored log read back as a tail). Knows nothing of processes or records: the lowest room.
+of stdout and stderr, for a merged view), `LogFile` and its `LogWriter` thread, `tail_of_log`
+(a stored log read back as a tail), and the searches of whole logs on disk: `log_search` (one
+log) and `merged_search` (several, their matches in arrival order). Knows nothing of processes
+or records: the lowest room.
 """
 
 from sidetui.core.output.interleaving import Interleaving

@@ -5,7 +5,8 @@ One text record per read from the pipe that ended at least one line: `<byte offs
 written before the count have two fields). A line's time is the time of the read that brought
 its newline, so the record with the greatest offset not past the newline; the records also number
 the log's lines without a pass over it (`newlines_before`). Records are written in batches
-through the log's writer (a crash may lose the last few; the log itself is whole).
+through the log's writer, at least once a second while output arrives (a crash may lose the last
+few; the log itself is whole).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sidetui.core.output.log_file import LogFile, LogWriter
 
 SUFFIX = ".times"
 _BATCH_BYTES = 4096
+BATCH_SECONDS = 1.0  # the longest a record waits in a batch while reads keep coming
 TAIL_BYTES = 64 * 1024  # of the times file, read first for the last records
 _COUNT_BYTES = 1024 * 1024
 
@@ -33,13 +35,16 @@ class TimesFile:
         self.file = LogFile(times_path(log_path), writer)
         self._batch: list[str] = []
         self._batch_bytes = 0
+        self._batch_since = 0.0  # when its first record's read arrived
 
     def record(self, offset: int, when: float, lines: int) -> None:
         """A read that began at `offset` (with `lines` newlines before it) arrived at `when`."""
         text = f"{offset} {int(when * 1000)} {lines}\n"
+        if not self._batch:
+            self._batch_since = when
         self._batch.append(text)
         self._batch_bytes += len(text)
-        if self._batch_bytes >= _BATCH_BYTES:
+        if self._batch_bytes >= _BATCH_BYTES or when - self._batch_since >= BATCH_SECONDS:
             self.flush()
 
     def flush(self) -> None:
@@ -53,27 +58,32 @@ class TimesFile:
 
 
 class LineTimes:
-    """The records of a times file read back: the time of the line whose newline is at a byte."""
+    """The records of a times file read back: the time of the line whose newline is at a byte,
+    or of the line with a number."""
 
-    def __init__(self, offsets: list[int], times_ms: list[int]):
+    def __init__(self, offsets: list[int], times_ms: list[int], counts: list[int] | None = None):
         self.offsets = offsets
         self.times_ms = times_ms
+        self.counts = counts or []  # the newlines before each record's read (if every one says)
 
     @classmethod
     def read(cls, log_path: Path) -> LineTimes:
         """The log's records; none when the file is missing, unreadable or from before times."""
         offsets: list[int] = []
         times: list[int] = []
+        counts: list[int] = []
         try:
             text = times_path(log_path).read_bytes()
         except OSError:
             return cls(offsets, times)
         for record in text.split(b"\n"):
-            offset, when, *_ = (*record.split(b" ", 2), b"")
+            offset, when, count, *_ = (*record.split(b" ", 2), b"", b"")
             if offset.isdigit() and when.isdigit() and (not offsets or int(offset) >= offsets[-1]):
                 offsets.append(int(offset))
                 times.append(int(when))
-        return cls(offsets, times)
+                if count.isdigit():
+                    counts.append(int(count))
+        return cls(offsets, times, counts if len(counts) == len(offsets) else None)
 
     def __bool__(self) -> bool:
         return bool(self.offsets)
@@ -81,6 +91,12 @@ class LineTimes:
     def at(self, offset: int) -> float | None:
         """Epoch seconds of the read that brought the byte at `offset`; None before any."""
         index = bisect.bisect_right(self.offsets, offset) - 1
+        return self.times_ms[index] / 1000 if index >= 0 else None
+
+    def of_line(self, number: int) -> float | None:
+        """Epoch seconds of the read that brought the newline of line `number` (0-based); None
+        before any, or from a file whose records do not count lines."""
+        index = bisect.bisect_right(self.counts, number) - 1
         return self.times_ms[index] / 1000 if index >= 0 else None
 
     def reads_within(self, start: int, end: int) -> list[tuple[int, float]]:

@@ -32,7 +32,11 @@ _C_LOCALE = {"LC_ALL": "C"}
 
 
 def scan(
-    path: Path, query: LineQuery, report: Callable[[SearchUpdate], None], stop: threading.Event
+    path: Path,
+    query: LineQuery,
+    report: Callable[[SearchUpdate], None],
+    stop: threading.Event,
+    numbered: bool = False,
 ) -> bool:
     """Scan `path` as `log_search.scan_log` does, with grep; False, having reported nothing,
     where grep cannot (no GNU grep, a query it would match differently, a log it cannot open)."""
@@ -45,7 +49,7 @@ def scan(
         return False
     with log:
         size = os.fstat(log.fileno()).st_size
-        flags = ["-i"] * (not query.case_sensitive) + ["-v"] * query.invert
+        flags = ["-i"] * (not query.case_sensitive) + ["-v"] * query.invert + ["-n"] * numbered
         try:
             grep = _spawn([program, "-a", "-F", *flags, "-e", query.text], stdin=log)
         except OSError:
@@ -53,7 +57,7 @@ def scan(
         state = SearchUpdate(total=size)
         counter = None if counts_lines(path) else _counter(path)
         try:
-            if _read_matches(grep, log, state, report, stop):  # grep ended, not stopped
+            if _read_matches(grep, log, state, report, stop, numbered):  # grep ended, not stopped
                 _end(grep, kill=False)
                 if grep.returncode in (0, 1):
                     state.total = state.scanned = os.lseek(log.fileno(), 0, os.SEEK_CUR)
@@ -100,6 +104,7 @@ def _read_matches(
     state: SearchUpdate,
     report: Callable[[SearchUpdate], None],
     stop: threading.Event,
+    numbered: bool,
 ) -> bool:
     """Take grep's output line by line; True when it ended, False when stopped."""
     assert grep.stdout is not None
@@ -114,7 +119,7 @@ def _read_matches(
                 pending += data
                 cut = pending.rfind(b"\n") + 1
                 if cut:
-                    _take(bytes(pending[:cut]), state)
+                    _take(bytes(pending[:cut]), state, numbered)
                     del pending[:cut]
             if time.monotonic() - reported >= REPORT_EVERY:
                 state.scanned = os.lseek(log.fileno(), 0, os.SEEK_CUR)
@@ -124,11 +129,16 @@ def _read_matches(
     return False
 
 
-def _take(chunk: bytes, state: SearchUpdate) -> None:
-    """Add the matching lines grep printed in `chunk` (whole lines)."""
+def _take(chunk: bytes, state: SearchUpdate, numbered: bool) -> None:
+    """Add the matching lines grep printed in `chunk` (whole lines; `number:line` if
+    `numbered`)."""
     count = chunk.count(b"\n")
     kept = min(count, state.room())
     state.found += count
+    if kept and numbered:
+        parts = [line.partition(b":") for line in chunk.split(b"\n", kept)[:kept]]
+        state.numbers += [int(number) - 1 for number, _, _ in parts]
+        chunk = b"\n".join(line for _, _, line in parts)
     if kept:  # decoded at once: a newline ends any broken character before it
         state.texts += shown(chunk.decode("utf-8", "replace").split("\n", kept)[:kept])
 

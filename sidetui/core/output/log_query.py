@@ -48,6 +48,7 @@ class SearchUpdate:
     """The matches found since the previous update, and how far the scan got."""
 
     texts: list[str] = field(default_factory=list)  # the matching lines kept, as shown
+    numbers: list[int] = field(default_factory=list)  # of `texts` (0-based), when asked for
     scanned: int = 0  # bytes read so far
     total: int = 0  # bytes of the log the scan covers (with grep: as far as it read, when done)
     lines: int = 0  # lines scanned so far (with grep: known when done)
@@ -58,7 +59,7 @@ class SearchUpdate:
     def take(self) -> SearchUpdate:
         """What to report now; this one goes on counting, without those matches."""
         update = replace(self)
-        self.texts = []
+        self.texts, self.numbers = [], []
         return update
 
     def room(self) -> int:

@@ -1,11 +1,12 @@
 """Search and filter over a whole log on disk, not only the tail in memory.
 
 `scan_log` hands a plain-text query to GNU grep in a child process where it can (`log_grep`:
-grep's speed, and the app's loop keeps the interpreter meanwhile), and scans in Python
-otherwise: big blocks, with C doing the work (`bytes.find` for the query, `bytes.count` for the
-lines), so a rare word in a gigabyte costs little more than reading it; only matching lines
-become Python strings. Either reports progress and the matches found so far as it goes, and
-stops when asked. `search_log` runs it on a search thread.
+grep's speed, and the app's loop keeps the interpreter meanwhile) unless the log is small, and
+scans in Python otherwise: big blocks, with C doing the work (`bytes.find` for the query,
+`bytes.count` for the lines), so a rare word in a gigabyte costs little more than reading it;
+only matching lines become Python strings. Either reports progress and the matches found so
+far as it goes (numbered when asked: to time them from the log's times file), and stops when
+asked. `search_log` runs it on a search thread.
 
 Matching is on the bytes as written: a regular expression is applied to UTF-8 bytes, and
 ignoring case folds ASCII letters on the fast path (a query with other letters is matched on
@@ -16,9 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import re
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +28,10 @@ from sidetui.core.output import log_grep
 from sidetui.core.output.log_query import LineQuery, SearchUpdate, shown
 from sidetui.core.workers import in_search_thread
 
-__all__ = ["LineQuery", "SearchUpdate", "scan_in_python", "scan_log", "search_log"]
+__all__ = ["LineQuery", "SearchUpdate", "log_size", "scan_in_python", "scan_log", "search_log"]
 
 BLOCK_BYTES = 4 * 1024 * 1024
+SMALL_BYTES = 1024 * 1024  # a smaller log is scanned here: starting grep costs more (~5 ms)
 
 # A block of the log is its bytes (a bytearray), or its text where full case folding needs it:
 # the scanning functions take either (typed `Any`), with the matching newline.
@@ -36,17 +39,30 @@ Searcher = Callable[[int], int]  # the offset of the first match from a position
 
 
 def scan_log(
-    path: Path, query: LineQuery, report: Callable[[SearchUpdate], None], stop: threading.Event
+    path: Path,
+    query: LineQuery,
+    report: Callable[[SearchUpdate], None],
+    stop: threading.Event,
+    numbered: bool = False,
 ) -> None:
-    """Scan `path` as far as it reaches now; `report` as it goes, and once `done`."""
-    if not log_grep.scan(path, query, report, stop):
+    """Scan `path` as far as it reaches now; `report` as it goes, and once `done`; with
+    `numbered`, each match's line number too."""
+    if log_size(path) < SMALL_BYTES or not log_grep.scan(path, query, report, stop, numbered):
         scan_in_python(path, query, report, stop)
+
+
+def log_size(path: Path) -> int:
+    """The log's bytes now (0 if it cannot be read)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def scan_in_python(
     path: Path, query: LineQuery, report: Callable[[SearchUpdate], None], stop: threading.Event
 ) -> None:
-    """`scan_log` without grep: reports after every block."""
+    """`scan_log` without grep: reports after every block (its matches always numbered)."""
     state = SearchUpdate()
     try:
         with path.open("rb", buffering=0) as handle:
@@ -102,8 +118,8 @@ def _scan_block(buffer: bytearray, end: int, query: LineQuery, state: SearchUpda
 def _scan_lines(
     block: Any, end: int, newline: Any, search: Searcher, invert: bool, state: SearchUpdate
 ) -> list[Any]:
-    """Count the lines and matches of `block[:end]`; the lines kept as text."""
-    room = state.room()
+    """Count the lines and matches of `block[:end]`; the lines kept as text, and numbered."""
+    room, base = state.room(), state.lines
     hits: list[tuple[int, int]] = []  # (start offset, number within the block) of each line
     counted = number = position = 0
     while (hit := search(position)) >= 0:
@@ -124,10 +140,12 @@ def _scan_lines(
         if not numbers or not room:
             return []
         lines = block[:end].split(newline)
+        state.numbers += [base + n for n in numbers[:room]]
         return [lines[n] for n in numbers[:room]]
     state.found += len(hits)
     kept = []
-    for start, _ in hits[:room]:
+    for start, number in hits[:room]:
+        state.numbers.append(base + number)
         stop = block.find(newline, start, end)
         kept.append(block[start : end if stop < 0 else stop])
     return kept
@@ -170,7 +188,9 @@ def _first_match(pattern: re.Pattern[Any], block: Any, end: int, newline: Any) -
     return first
 
 
-async def search_log(path: Path, query: LineQuery) -> AsyncIterator[SearchUpdate]:
+async def search_log(
+    path: Path, query: LineQuery, numbered: bool = False
+) -> AsyncGenerator[SearchUpdate, None]:
     """`scan_log` on a search thread, its updates as they come; leaving the loop stops it."""
     loop = asyncio.get_running_loop()
     updates: asyncio.Queue[SearchUpdate] = asyncio.Queue()
@@ -179,7 +199,7 @@ async def search_log(path: Path, query: LineQuery) -> AsyncIterator[SearchUpdate
     def report(update: SearchUpdate) -> None:
         loop.call_soon_threadsafe(updates.put_nowait, update)
 
-    scan = asyncio.ensure_future(in_search_thread(scan_log, path, query, report, stop))
+    scan = asyncio.ensure_future(in_search_thread(scan_log, path, query, report, stop, numbered))
     try:
         while True:
             update = await updates.get()

@@ -15,7 +15,8 @@ from sidetui.core import ExecutionRecord
 from sidetui.core.terminal_text import one_line
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.line_filter import Content
-from sidetui.tui.widgets.merged_feed import MergedFeed
+from sidetui.tui.widgets.log_source import LogSource, streams_of
+from sidetui.tui.widgets.merged_feed import MergedFeed, MessageTail
 from sidetui.tui.widgets.output_panel import OutputPanel
 from sidetui.tui.widgets.output_view import OutputView
 
@@ -124,9 +125,18 @@ class AllOutput(OutputPanel):
         view.prefix.origin = min((r.start_time for r in records), default=None)
         view.placeholder = "Nothing printed yet." if records else "Nothing runs in this session."
         key = ("all", self._generation)
-        self.show_content(
-            Content(key, feed.lines, feed.first, feed.stderr, feed.times, feed.labels)
+        content = Content(key, feed.lines, feed.first, feed.stderr, feed.times, feed.labels)
+        if self.filter_box.line_query is not None:
+            content.logs = [source for record in records for source in self._sources(record)]
+        self.show_content(content)
+
+    def _sources(self, record: ExecutionRecord) -> list[LogSource]:
+        """What a filter covers of `record`: its logs on disk and its messages in memory."""
+        label = self.feed.label(record)
+        messages = LogSource(
+            (record.side_execution_id, "messages"), MessageTail(record), None, label
         )
+        return [*streams_of(record, label), messages]
 
     def status_parts(self) -> list[str]:
         feed = self.feed

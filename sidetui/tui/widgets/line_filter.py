@@ -2,8 +2,8 @@
 
 With a log on disk the filter covers the whole log, not only the tail in memory: the engine scans
 it on a search thread (`search_log`) and the matches stream in as they are found; lines that
-arrive after the scan began are tested as they come. Without a log (the merged views), it
-filters the lines in memory.
+arrive after the scan began are tested as they come. Without a log, it filters the lines in
+memory. The merged views' filter, over many logs, is its sibling `LogsFilter`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from sidetui.core.output.log_query import MAX_KEPT, LineQuery, SearchUpdate
 from sidetui.core.output.log_search import search_log
 from sidetui.core.terminal_text import strip_ansi
+from sidetui.tui.widgets.log_source import LogSource
 from sidetui.tui.widgets.output_gutter import UNKNOWN, Label
 
 
@@ -29,6 +30,7 @@ class Content:
     times: Sequence[float] | None = None
     labels: Sequence[Label] | None = None
     log: Path | None = None  # the whole log on disk these lines end, for a filter
+    logs: Sequence[LogSource] | None = None  # a merged view's streams, for its filter
     partial: bool = False  # the last line is still being written
 
 
@@ -119,7 +121,7 @@ class LineFilter:
         if scan.error:
             return f"{said}: {scan.error}"
         found = f"{scan.found:,} lines"
-        if self.log is not None and scan.lines:
+        if scan.lines:  # a scan on disk counted them
             found = f"{scan.found:,} of {scan.lines:,} lines"
         if not scan.done and scan.total:
             return f"{said}: {found} · scanning {100 * scan.scanned // scan.total}%"

@@ -123,6 +123,28 @@ class MergedFeed:
         return record.messages[max(0, len(record.messages) - (total - seen)) :]
 
 
+class MessageTail:
+    """An execution's messages as the marked lines the stream shows: numbered, timed and read
+    as a stream's tail is (for a filter)."""
+
+    def __init__(self, record: ExecutionRecord):
+        self.record = record
+
+    @property
+    def lines_total(self) -> int:
+        return self.record.messages_dropped + len(self.record.messages)
+
+    @property
+    def first_line_number(self) -> int:
+        return self.record.messages_dropped
+
+    def lines(self) -> list[str]:
+        return [_said(message) for message in self.record.messages]
+
+    def line_times(self) -> list[float]:
+        return [message.time for message in self.record.messages]
+
+
 def _same_time(times: list[float]) -> list[tuple[int, int]]:
     """The (start, end) of each run of equal times in `times` (ascending)."""
     spans, start = [], 0

@@ -18,6 +18,7 @@ from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.execution_summary import details_of, explaining_tab, result_of
 from sidetui.tui.widgets.execution_tree import ChildrenCount
 from sidetui.tui.widgets.line_filter import Content
+from sidetui.tui.widgets.log_source import streams_of
 from sidetui.tui.widgets.messages import messages_of
 from sidetui.tui.widgets.output_gutter import UNKNOWN
 from sidetui.tui.widgets.output_panel import OutputPanel
@@ -127,7 +128,8 @@ class OutputPane(OutputPanel):
                 self.show_content(Content(key, []))
             elif tab == "merged":
                 lines, marks, self._merged_first = record.merged_output()
-                self.show_content(Content(key, lines, self._merged_first, marks, _times(record)))
+                first, logs = self._merged_first, streams_of(record)
+                self.show_content(Content(key, lines, first, marks, _times(record), logs=logs))
             elif record.from_history:
                 view.placeholder = "Nothing in its log file."
                 path = record.log_paths.get(tab)

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.filter_box import OutputFilterBox
 from sidetui.tui.widgets.line_filter import Content, LineFilter
+from sidetui.tui.widgets.logs_filter import filter_of
 from sidetui.tui.widgets.output_view import OutputView
 
 SEARCH_PLACEHOLDER = "search the output · enter: next · escape: close"
@@ -74,7 +75,7 @@ class OutputPanel(Vertical):
             or self.line_filter.query != query
             or self.line_filter.source != content.key
         ):
-            self._start_filter(LineFilter(query, content.log, content.key))
+            self._start_filter(filter_of(query, content))
         if self.line_filter is not None:
             content = self.line_filter.apply(content)
         view = self.view
