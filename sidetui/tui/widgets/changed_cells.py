@@ -153,6 +153,14 @@ class ChangedCellsTable(DataTable[Any]):
         self._update_count += 1
         self.check_idle()
 
+    def keys_in_sight(self) -> list[str]:
+        """The keys the rows in sight were given (rows one line high)."""
+        header = self.header_height if self.show_header else 0
+        first = int(self.scroll_y)
+        last = min(self.row_count, first + self.scrollable_content_region.height - header)
+        keys = (self._row_locations.get_key(i) for i in range(first, last))
+        return [key.value for key in keys if key is not None and key.value is not None]
+
     def update_cell_if_changed(self, row_key: str, column_key: str, value: object) -> None:
         """`update_cell`, unless the cell already holds an equal value."""
         if self.get_cell(row_key, column_key) != value:

@@ -55,14 +55,17 @@ def name_prefix(
     return text
 
 
-def fitted_name(prefix: Text, record: ExecutionRecord, origin: str | None, width: int) -> Text:
+def fitted_name(
+    prefix: Text, record: ExecutionRecord, origin: str | None, width: int | None
+) -> Text:
     """The name after its `prefix` (and where it ran, dim) cut with an ellipsis to leave the
-    one-cell gap before the next column."""
+    one-cell gap before the next column of `width` (None: whole)."""
     text = prefix
     text.append(one_line(record.action_block))
     if origin:
         text.append(origin, style="dim")
-    text.truncate(width - 1, overflow="ellipsis")
+    if width is not None:
+        text.truncate(width - 1, overflow="ellipsis")
     return text
 
 

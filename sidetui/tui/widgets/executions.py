@@ -13,7 +13,6 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from sidetui.core import ExecutionRecord
-from sidetui.core.terminal_text import one_line
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.changed_cells import ChangedCellsTable
 from sidetui.tui.widgets.execution_cells import LIVE, fitted_name, name_prefix, row_cells
@@ -64,7 +63,7 @@ class ExecutionsTable(ChangedCellsTable):
         the others, whose names are as they were (a page of history does not read them all)."""
         room = self.content_size.width - self.styles.scrollbar_size_vertical
         names = self._records if added is None else added
-        longest = max((len(self._name_of(i)) for i in names), default=0)
+        longest = max((len(self._fitted_name(self._records[i], None)) for i in names), default=0)
         if added is not None:
             longest = max(longest, self._longest_name)
         self._longest_name = longest
@@ -97,8 +96,7 @@ class ExecutionsTable(ChangedCellsTable):
         return rows[self.cursor_row]
 
     @property
-    def _rows(self) -> list[str]:
-        """The executions as the rows show them, top to bottom."""
+    def _rows(self) -> list[str]:  # the executions as the rows show them, top to bottom
         return self._tree.rows
 
     def upsert(self, record: ExecutionRecord, select: bool = False) -> None:
@@ -123,9 +121,11 @@ class ExecutionsTable(ChangedCellsTable):
         self._order.insert(0, execution_id)
         if select:
             self._unfold_to(execution_id)
-        if not self._put_on_top(execution_id, execution_id if select else keep):
+        if self._put_on_top(execution_id, execution_id if select else keep):
+            self._fit([execution_id])  # no other row changed
+        else:
             self._rebuild(execution_id if select else keep)
-        self._fit()
+            self._fit()
 
     def _put_on_top(self, execution_id: str, select: str | None) -> bool:
         """A new execution whose row goes on top with no other row moving: its row is added
@@ -219,22 +219,15 @@ class ExecutionsTable(ChangedCellsTable):
         """Refresh the columns that move while an execution lives (time, CPU, memory) in the
         rows in sight; a row brings its own up to date as it comes into sight (with 500 alive,
         refreshing every row each second stopped the keys for tens of ms)."""
-        self._refresh_live(self._rows_in_sight())
+        self._refresh_live()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        self._refresh_live(self._rows_in_sight())
+        self._refresh_live()
 
-    def _rows_in_sight(self) -> list[str]:
-        first = int(self.scroll_y)  # rows are one line high, under the header
-        shown = self.scrollable_content_region.height - (
-            self.header_height if self.show_header else 0
-        )
-        return self._tree.rows[first : first + shown]
-
-    def _refresh_live(self, execution_ids: list[str]) -> None:
+    def _refresh_live(self) -> None:
         show, columns = self.presentation, [key for key in LIVE if key in self.shown_columns]
-        for execution_id in execution_ids:
+        for execution_id in self.keys_in_sight():
             record = self._records[execution_id]
             if not record.status.is_final or record.end_time is None:
                 cells = row_cells(show, record, None, columns)
@@ -280,11 +273,6 @@ class ExecutionsTable(ChangedCellsTable):
     def _cells(self, record: ExecutionRecord) -> dict[str, Text]:
         return row_cells(self.presentation, record, self._fitted_name(record), self.shown_columns)
 
-    def _name_of(self, execution_id: str) -> str:
-        record = self._records[execution_id]
-        prefix = self._prefix(execution_id).plain
-        return prefix + one_line(record.action_block) + self.origins.get(execution_id, "")
-
     def _prefix(self, execution_id: str) -> Text:
         watched = execution_id in self.watched
         tree, records, folded = self._tree, self._records, self.folded
@@ -300,9 +288,11 @@ class ExecutionsTable(ChangedCellsTable):
                     execution_id, "name", self._fitted_name(self._records[execution_id])
                 )
 
-    def _fitted_name(self, record: ExecutionRecord) -> Text:
+    def _fitted_name(self, record: ExecutionRecord, width: int | None = 0) -> Text:
+        """Its name as the name column shows it (`width` None: uncut; 0: the column's)."""
         origin = self.origins.get(record.side_execution_id)
-        width = next(width for key, _, width in self._layout if key == "name")
+        if width == 0:
+            width = next(width for key, _, width in self._layout if key == "name")
         return fitted_name(self._prefix(record.side_execution_id), record, origin, width)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
