@@ -5,9 +5,9 @@ A state folder it cannot use ends it at once, `refusal` saying why (exit status 
 from __future__ import annotations
 
 import asyncio
-import gc
 import signal
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -17,18 +17,13 @@ from sidetui.core import SideExecutionManager
 from sidetui.core.state_dir import StateDirError
 from sidetui.core.terminal_text import one_line
 from sidetui.tui.adapter import EngineAdapter
+from sidetui.tui.collector import CollectorPause
 from sidetui.tui.commands import SidetuiCommands
 from sidetui.tui.plain import PlainNotifications
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.screens.confirm import quitting
 from sidetui.tui.screens.help import HelpScreen
 from sidetui.tui.screens.main import MainScreen
-
-# Python's collector walks the whole heap now and then; the app's heap holds every row and line
-# it shows, and with a few thousand rows of history such a walk stopped the app for 100-300 ms
-# while a key was held. The youngest objects are collected as often as Python's default; the
-# whole heap is considered ten times less often (700 new objects, 10, 100 instead of 10).
-COLLECTOR_THRESHOLDS = (700, 10, 100)
 
 
 class SidetuiApp(PlainNotifications, App[None]):
@@ -57,6 +52,7 @@ class SidetuiApp(PlainNotifications, App[None]):
         self.looks = looks
         self.sub_title = one_line(manager.project_dir.name)
         self.main: MainScreen | None = None
+        self.collector = CollectorPause(self)
         self.engine_ready = asyncio.Event()
         self.refusal: str | None = None  # why it would not start, when it would not
 
@@ -66,7 +62,6 @@ class SidetuiApp(PlainNotifications, App[None]):
         return self.settings.keys
 
     async def on_mount(self) -> None:
-        gc.set_threshold(*COLLECTOR_THRESHOLDS)
         self.set_keymap(self.settings.keys)
         presentation = self.looks(self.manager.project_dir, self.get_css_variables())
         self.main = MainScreen(self.manager, presentation)
@@ -125,5 +120,11 @@ class SidetuiApp(PlainNotifications, App[None]):
         await self.manager.stop_all()
         self.exit()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.collector.key()
+        await super().on_event(event)
+
     async def on_unmount(self) -> None:
+        self.collector.close()
         await self.manager.close()
