@@ -3,7 +3,12 @@ keeps only the newest it holds of a batch bigger than itself."""
 
 from __future__ import annotations
 
-from sidetui.tui.widgets.merged_feed import MergedFeed, Run
+import random
+from functools import partial
+from pathlib import Path
+
+from sidetui.core.output import LogFile, OutputStream
+from sidetui.tui.widgets.merged_feed import Arrived, MergedFeed, Run
 
 A = ("a", "#fff")
 B = ("b", "#000")
@@ -39,3 +44,35 @@ def test_the_cut_can_fall_inside_a_reads_lines() -> None:
     feed.append([run(A, [6.0])])
     assert list(feed.lines) == ["a4@4.0", "a5@4.0", "b3@5.0", "a0@6.0"]
     assert feed.appended == 11 and feed.first == 7
+
+
+def test_taking_what_arrived_decodes_only_the_newest_and_keeps_the_same_lines(
+    tmp_path: Path,
+) -> None:
+    """`take` (which decodes only lines recent enough to be held) leaves the feed as appending
+    every decoded line would, and counts every line once."""
+    chance = random.Random(5)
+    streams = [OutputStream(n, LogFile(tmp_path / n), 500, 10**6, 200) for n in "abc"]
+    lazy, eager = MergedFeed(max_lines=300), MergedFeed(max_lines=300)
+    seen = [0, 0, 0]
+    for when in range(60):
+        for stream in chance.sample(streams, 2):
+            stream.feed(b"%s %d\n" % (stream.name.encode(), when) * chance.randint(1, 40), when)
+        if when % 7:
+            continue
+        arrived, runs = [], []
+        for i, (stream, label) in enumerate(zip(streams, (A, B, A), strict=True)):
+            new, seen[i] = stream.lines_total - seen[i], stream.lines_total
+            reads = stream.reads(new)
+            arrived.append(
+                Arrived(reads, partial(stream.lines_before, stream.lines_total), label, i == 2)
+            )
+            lines, times = stream.lines()[-new:], stream.line_times()[-new:]
+            runs.append((times, lines, label, i == 2))
+        stream.feed(b"after the look\n", when + 0.5)  # comes before the lines are taken
+        lazy.take(arrived)
+        eager.append(runs)
+        assert list(lazy.lines) == list(eager.lines) and list(lazy.times) == list(eager.times)
+        assert list(lazy.labels) == list(eager.labels) and list(lazy.stderr) == list(eager.stderr)
+        assert lazy.appended == eager.appended
+    assert lazy.first > 0  # the feed let lines go

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from sidetui.core.output.stream import collapse_cr
+from sidetui.core.output.line_cuts import collapse_cr
 
 MAX_KEPT = 100_000  # matching lines kept as text; more are only counted
 LINE_MAX = 4096  # characters kept of a matching line

@@ -7,10 +7,12 @@ one append per chunk read from the pipe; lines are cut out only when someone loo
 from __future__ import annotations
 
 import codecs
+import itertools
 import time
 from collections import deque
-from typing import Any, AnyStr, NamedTuple
+from typing import NamedTuple
 
+from sidetui.core.output.line_cuts import after_last_cr, collapse_cr, cut_lines, shorten
 from sidetui.core.output.line_times import TimesFile
 from sidetui.core.output.log_file import LogFile, LogWriter
 
@@ -95,6 +97,40 @@ class OutputStream:
         """Arrival time (epoch seconds, `UNKNOWN_TIME` if not known) of each line of `lines()`."""
         self._tail()
         return list(self._view_times)
+
+    def lines_before(self, end: int, count: int) -> tuple[list[str], list[float]]:
+        """The `count` lines before line number `end` (those of them the tail still holds) and
+        their times, cut from only the chunks that hold them when the tail is not cut already."""
+        later = self.lines_total - end  # lines that came after `end`
+        if count <= 0 or later < 0:
+            return [], []
+        lines, times = self._view, self._view_times
+        if lines is None:
+            held, first = 0, len(self._chunks)
+            while first > 0 and held <= count + later:
+                first -= 1
+                held += self._chunk_lines[first]
+            if held > count + later:  # enough, the first line (maybe begun earlier) left out
+                lines, times = self._cut(first, starts_line=False)
+            else:
+                lines, times = self._tail(), self._view_times
+        stop = len(lines) - later
+        start = max(0, stop - count)
+        return lines[start:stop], times[start:stop]
+
+    def reads(self, count: int) -> list[tuple[float, int]]:
+        """(arrival time, lines) of the reads that brought the newest `count` lines the tail
+        holds, newest first; nothing is cut or decoded."""
+        reads: list[tuple[float, int]] = []
+        for when, newlines in zip(
+            reversed(self._chunk_times), reversed(self._chunk_lines), strict=True
+        ):
+            if count <= 0:
+                break
+            if newlines:
+                reads.append((when, min(newlines, count)))
+                count -= newlines
+        return reads
 
     @property
     def first_line_number(self) -> int:
@@ -212,33 +248,27 @@ class OutputStream:
 
     def _tail(self) -> list[str]:
         if self._view is None:
-            raw = b"".join(self._chunks)
-            ends: list[float] = []  # the arrival time of each newline, oldest first
-            for when, newlines in zip(self._chunk_times, self._chunk_lines, strict=True):
-                ends += [when] * newlines
-            if not self._first_starts_line:  # the start of the oldest line was dropped
-                raw = raw[raw.find(b"\n") + 1 :]
-                ends = ends[1:]
-            lines = raw.split(b"\n")[-self._tail_lines - 1 : -1]
-            ends = ends[len(ends) - len(lines) :]
-            if b"\r" in raw:
-                lines = [collapse_cr(line) for line in lines]
-            if lines and max(map(len, lines)) > self._line_max:
-                lines = [self._shorten(line, 0) for line in lines]
-            size = sum(map(len, lines))
-            skip = 0
-            while size > self._tail_bytes and skip < len(lines) - 1:
-                size -= len(lines[skip])
-                skip += 1
-            text = b"\n".join(lines[skip:]).decode("utf-8", "replace")
-            self._view = text.split("\n") if lines[skip:] else []
-            self._view_times = ends[skip:]
+            self._view, self._view_times = self._cut(0, self._first_starts_line)
         return self._view
+
+    def _cut(self, first: int, starts_line: bool) -> tuple[list[str], list[float]]:
+        """The lines of the chunks from the `first`, within the tail's bounds, and their times;
+        without `starts_line`, the first chunk's first line began earlier and is left out."""
+        raw = b"".join(itertools.islice(self._chunks, first, None))
+        ends: list[float] = []  # the arrival time of each newline, oldest first
+        for when, newlines in itertools.islice(
+            zip(self._chunk_times, self._chunk_lines, strict=True), first, None
+        ):
+            ends += [when] * newlines
+        if not starts_line:
+            raw = raw[raw.find(b"\n") + 1 :]
+            ends = ends[1:]
+        return cut_lines(raw, ends, self._tail_lines, self._tail_bytes, self._line_max)
 
     def _add_partial(self, data: bytes) -> None:
         self.partial_changed = True
         if b"\r" in data:
-            data = _after_last_cr(b"".join(self._partial) + data)
+            data = after_last_cr(b"".join(self._partial) + data)
             self._partial, self._partial_len = [], 0
         room = self._line_max - self._partial_len
         if len(data) <= room:
@@ -259,32 +289,5 @@ class OutputStream:
             self._keep(head, 0, when)  # `data` goes on with this line
             return 0
         end = data.find(b"\n")
-        self._keep(self._shorten(head, dropped + end) + b"\n", 1, when)
+        self._keep(shorten(head, dropped + end, self._line_max) + b"\n", 1, when)
         return end + 1
-
-    def _shorten(self, line: bytes, dropped: int) -> bytes:
-        """The line within `line_max` bytes, cut between characters, with a note of what was cut."""
-        if len(line) <= self._line_max and not dropped:
-            return line
-        keep = self._line_max
-        while True:
-            note = f"…[+{dropped + len(line) - keep} bytes, whole in the log file]".encode()
-            if keep + len(note) <= self._line_max or keep == 0:
-                return line[:keep] + note
-            keep = max(0, self._line_max - len(note))
-            while 0 < keep < len(line) and line[keep] & 0xC0 == 0x80:  # not inside a character
-                keep -= 1
-
-
-def collapse_cr(line: AnyStr) -> AnyStr:
-    """A line rewritten with `\\r` (a progress bar) shows its last version; `\\r\\n` is `\\n`."""
-    cr: Any = b"\r" if isinstance(line, bytes) else "\r"
-    line = line.rstrip(cr)
-    cut = line.rfind(cr)
-    return line[cut + 1 :] if cut >= 0 else line
-
-
-def _after_last_cr(data: bytes) -> bytes:
-    """What a terminal line shows after `\\r` rewrites, keeping a trailing `\\r` for later."""
-    cut = data.rstrip(b"\r").rfind(b"\r")
-    return data[cut + 1 :] if cut >= 0 else data

@@ -93,16 +93,16 @@ class AllOutput(OutputPanel):
 
     async def _refresh_in_steps(self) -> None:
         self._last = time.monotonic()
-        feed, busy, runs = self.feed, 0.0, []
+        feed, busy, arrived = self.feed, 0.0, []
         try:
             for record in self.shown_records():
                 began = time.monotonic()
-                runs += feed.collect(record)
+                arrived += feed.collect(record)
                 busy += time.monotonic() - began
                 await asyncio.sleep(0)  # keys waiting go first
             if feed is self.feed:  # else the scope changed meanwhile
                 began = time.monotonic()
-                feed.append(runs)
+                feed.take(arrived)
                 self._show()
                 self._cost = busy + time.monotonic() - began
         finally:

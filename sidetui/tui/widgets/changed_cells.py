@@ -29,11 +29,12 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, DuplicateKey, Row, RowKey
 
 from sidetui.tui.widgets.cell_drawing import draw_text_cell
+from sidetui.tui.widgets.pass_styles import StylesOncePerPass
 
 _Drawn = tuple[object, tuple[int, int], list[list[Segment]]]  # (value, where, its lines)
 
 
-class ChangedCellsTable(DataTable[Any]):
+class ChangedCellsTable(StylesOncePerPass, DataTable[Any]):
     """`DataTable`, drawing a cell again only when its value object or its look changed; set a
     cell to a new object to have it drawn (the same object changed in place is not seen)."""
 

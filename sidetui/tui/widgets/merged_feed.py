@@ -11,10 +11,14 @@ refreshes loses the lines the engine let go; the feed counts them.
 from __future__ import annotations
 
 import bisect
+import functools
+import heapq
 import itertools
+import math
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import PurePath
+from typing import NamedTuple
 
 from sidetui.core import ExecutionRecord
 from sidetui.core.records.block_message import BlockMessage
@@ -25,7 +29,18 @@ MAX_LINES = 5_000
 LABEL_MAX = 14
 MESSAGE_MARK = "\x1b[1;35m✉ {kind}\x1b[0m "  # a message drawn as a line: bold magenta mark
 Run = tuple[list[float], list[str], Label, bool]  # times, lines, label, from stderr
+Reads = list[tuple[float, int]]  # (arrival time, lines) of each read, newest first
+Newest = Callable[[int], tuple[list[str], list[float]]]  # the newest n lines and their times
 COLOURS = ("#4ec9b0", "#dcdcaa", "#c586c0", "#569cd6", "#ce9178", "#9cdcfe", "#b5cea8", "#d16969")
+
+
+class Arrived(NamedTuple):
+    """What one stream brought since the feed last looked, not decoded yet."""
+
+    reads: Reads
+    newest: Newest
+    label: Label
+    stderr: bool
 
 
 class MergedFeed:
@@ -61,13 +76,13 @@ class MergedFeed:
 
     def update(self, records: Iterable[ExecutionRecord]) -> bool:
         """Take what arrived since the last call from `records`; whether anything did."""
-        return self.append([run for record in records for run in self.collect(record)])
+        return self.take([arrived for record in records for arrived in self.collect(record)])
 
-    def collect(self, record: ExecutionRecord) -> list[Run]:
-        """What arrived from `record` since it was last collected, per stream: the new lines
-        and their times, oldest first, and its messages; for `append`."""
+    def collect(self, record: ExecutionRecord) -> list[Arrived]:
+        """What arrived from `record` since it was last collected, per stream, and its
+        messages; for `take`, which decodes only what the feed will hold."""
         label = self.label(record)
-        runs: list[Run] = []
+        arrived: list[Arrived] = []
         for stream in (record.stdout, record.stderr):
             if stream is None:
                 continue
@@ -76,17 +91,32 @@ class MergedFeed:
             if new <= 0:
                 continue
             self._seen[key] = stream.lines_total
-            lines, times = stream.lines(), stream.line_times()
-            kept = min(new, len(lines), self.lines.maxlen or len(lines))
-            self.missed += new - kept
-            cut = len(lines) - kept
-            runs.append((times[cut:], lines[cut:], label, stream.name == "stderr"))
+            reads = stream.reads(min(new, self.lines.maxlen or new))
+            self.missed += new - sum(count for _, count in reads)
+            newest = functools.partial(stream.lines_before, stream.lines_total)
+            arrived.append(Arrived(reads, newest, label, stream.name == "stderr"))
         if messages := self._new_messages(record):
-            runs.append(([m.time for m in messages], [_said(m) for m in messages], label, False))
-        return runs
+            times, said = [m.time for m in messages], [_said(m) for m in messages]
+            reads = [(when, 1) for when in reversed(times)]
+            arrived.append(Arrived(reads, lambda n: (said[-n:], times[-n:]), label, False))
+        return arrived
+
+    def take(self, arrived: list[Arrived]) -> bool:
+        """Append what `collect` found, decoding only the lines recent enough for the feed to
+        hold; whether there was anything."""
+        since = _cutoff([a.reads for a in arrived], self.lines.maxlen or 0)
+        runs: list[Run] = []
+        passed = 0  # lines too old to be held: appended without being decoded
+        for reads, newest, label, stderr in arrived:
+            lines, times = newest(sum(count for when, count in reads if when >= since))
+            runs.append((times, lines, label, stderr))
+            passed += sum(count for _, count in reads) - len(lines)
+        self.append(runs)
+        self.appended += passed
+        return bool(arrived)
 
     def append(self, runs: list[Run]) -> bool:
-        """Append collected runs in arrival order; whether there was anything."""
+        """Append decoded runs in arrival order; whether there was anything."""
         if runs:
             self._append(runs)
         return bool(runs)
@@ -143,6 +173,17 @@ class MessageTail:
 
     def line_times(self) -> list[float]:
         return [message.time for message in self.record.messages]
+
+
+def _cutoff(reads: list[Reads], room: int) -> float:
+    """The arrival time from which on the reads bring at least `room` lines: the lines the feed
+    will hold all came then or later (-inf when the reads bring fewer)."""
+    held = 0
+    for when, count in heapq.merge(*reads, reverse=True):
+        held += count
+        if held >= room:
+            return when
+    return -math.inf
 
 
 def _same_time(times: list[float]) -> list[tuple[int, int]]:
