@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from io import StringIO
 from pathlib import Path
@@ -32,6 +32,8 @@ from sidetui.tui.widgets.output_view import OutputView
 from tests.helpers import SAMPLES
 
 AppFactory = Callable[..., SidetuiApp]  # the `make_app` fixture
+Drive = Callable[[Pilot[None], SidetuiApp], Awaitable[None]]  # keys and clicks after the start
+Snapshot = Callable[..., bool]  # the `matches_snapshot` fixture
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 DEADLINE_S = 30.0  # generous: these wait on real processes, never a measure of speed
 SIZE = (120, 36)

@@ -12,10 +12,8 @@ at every changed SVG as a picture before committing it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import pytest
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
@@ -29,11 +27,10 @@ from sidetui.tui.screens.new_block import NewBlockScreen
 from sidetui.tui.widgets.executions import ExecutionsTable
 from tests.helpers import needs_node, write_block
 from tests.tui.pilot_support import (
-    SIZE,
-    AppFactory,
+    Drive,
+    Snapshot,
     catalog,
     click_row,
-    details,
     highlight,
     launch,
     open_dialog,
@@ -44,7 +41,6 @@ from tests.tui.pilot_support import (
     settled,
     show_tab,
     start_block,
-    started,
     steady_cursors,
     until_running,
     until_shown,
@@ -86,28 +82,6 @@ say("\x1b[32m✔\x1b[0m deployed", sys.stdout)
 
 
 # -- driving the app ---------------------------------------------------------------------------
-
-Drive = Callable[[Pilot[None], SidetuiApp], Awaitable[None]]
-Snapshot = Callable[..., bool]  # the `matches_snapshot` fixture
-
-
-@pytest.fixture
-def matches_snapshot(make_app: AppFactory, snap_compare) -> Snapshot:
-    """`matches_snapshot(drive, size=SIZE, project=None)`: the app built now (after the test has
-    written its project), started and driven (the details caught up with the catalog cursor), looks
-    as its snapshot does."""
-
-    def compare(drive: Drive, size: tuple[int, int] = SIZE, project: Path | None = None) -> bool:
-        app = make_app(project)
-
-        async def run_before(pilot: Pilot[None]) -> None:
-            await started(pilot, app)
-            await drive(pilot, app)
-            await wait_until(pilot, lambda: details(app).settled, "the details to catch up")
-
-        return snap_compare(app, terminal_size=size, run_before=run_before)
-
-    return compare
 
 
 async def run_and_look(pilot: Pilot[None], app: SidetuiApp, name: str) -> None:
