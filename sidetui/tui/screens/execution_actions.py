@@ -22,6 +22,7 @@ from sidetui.core.catalog.entries import Executor
 from sidetui.core.terminal_text import strip_ansi
 from sidetui.tui.block_watches import BlockWatches
 from sidetui.tui.history_feed import HistoryFeed
+from sidetui.tui.kept_dialogs import KeptDialogs
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.screens.confirm import clearing, stopping_all
@@ -40,6 +41,7 @@ class ExecutionActions(Screen[None]):
     watches: BlockWatches
     _requests: dict[str, LaunchRequest]
     _last_params: dict[str, dict[str, Any]]
+    dialogs: KeptDialogs
 
     def launchable_entries(self) -> list[Entry]:
         return [e for e in self.manager.registry.entries() if not isinstance(e, Executor)]
@@ -62,7 +64,7 @@ class ExecutionActions(Screen[None]):
             )
             return
         previous = self._last_params.get(str(entry.path))
-        self.app.push_screen(LaunchScreen(entry, previous, self.launch))
+        self.dialogs.push(self.app, LaunchScreen(entry, previous, self.launch))
 
     def _launch_dialog_closed(self, request: LaunchRequest | None) -> None:
         if request is not None:
@@ -93,7 +95,7 @@ class ExecutionActions(Screen[None]):
 
     def action_inline_code(self) -> None:
         previous = next((r for r in reversed(self._requests.values()) if r.kind == "code"), None)
-        self.app.push_screen(InlineCodeScreen(previous), self._launch_dialog_closed)
+        self.dialogs.push(self.app, InlineCodeScreen(previous), self._launch_dialog_closed)
 
     def action_rerun(self) -> None:
         """Start the selected execution again with the same params - unless what it ran is

@@ -25,6 +25,7 @@ from sidetui.tui.bindings import MAIN_BINDINGS, SINGLE_KEY_ACTIONS
 from sidetui.tui.block_watches import BlockWatches
 from sidetui.tui.end_notice import EndNotices
 from sidetui.tui.history_feed import HistoryFeed
+from sidetui.tui.kept_dialogs import KeptDialogs
 from sidetui.tui.keys import binding_with_id, keys_of
 from sidetui.tui.launch_request import LaunchRequest
 from sidetui.tui.messages import ExecutionSettled, ExecutionUpdated, RegistryUpdated
@@ -66,6 +67,7 @@ class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
         self.adapter: EngineAdapter | None = None
         self._requests: dict[str, LaunchRequest] = {}
         self._last_params: dict[str, dict[str, Any]] = {}
+        self.dialogs = KeptDialogs()
         self._created: Path | None = None  # a new block to highlight once the catalog has it
         self.end_notices = EndNotices(
             lambda text, severity: self.notify(text, severity=severity),
