@@ -119,7 +119,8 @@ class ProcessTree:
     # -- finding -------------------------------------------------------------------------------
 
     def members(self, table: ProcessTable, thorough: bool) -> list[psutil.Process]:
-        """Live members; `thorough` also matches the process group and the inherited marker.
+        """Live members; `thorough` also matches the process group and the inherited marker, and
+        asks each member whether it still runs (else the fresh `table`'s word is taken).
 
         Members that already exited and were re-parented to us are reaped on the way.
         """
@@ -133,7 +134,7 @@ class ProcessTree:
         if not self.root_reaped:  # unreaped: surely ours
             roots.append(self.root_pid)
         if self.cgroup is not None:
-            roots += self.cgroup.pids()
+            roots += self.cgroup.pids(every_hierarchy=thorough)
         recent = table.recent(self.started) if thorough else []
         if thorough and self._group_is_ours():  # the child leads its own session and group
             roots += [pid for pid in recent if self.root_pid in _group_and_session(table, pid)]
@@ -147,7 +148,7 @@ class ProcessTree:
                     _reap(pid)  # re-parented to us and exited; the child is its watcher's to reap
                 continue
             proc = self._known.get(pid) or _process(pid, table)
-            if proc is not None and _alive(proc):
+            if proc is not None and (not thorough or _alive(proc)):  # else: the table's word
                 self._known[pid] = proc
                 alive.append(proc)
         return alive

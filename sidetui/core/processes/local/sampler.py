@@ -62,11 +62,12 @@ def tree_usage(tree: ProcessTree, table: ProcessTable) -> TreeUsage:
     """CPU and memory of the whole tree now (CPU % since the previous call); remembers the
     members found, for a stop."""
     procs = tree.members(table, thorough=False)
+    exact = tree.cgroup.memory_bytes() if tree.cgroup is not None else None
     cpu = 0.0
     rss = 0
     for proc in procs:
         with contextlib.suppress(psutil.Error), proc.oneshot():
             cpu += proc.cpu_percent(None)
-            rss += proc.memory_info().rss
-    exact = tree.cgroup.memory_bytes() if tree.cgroup is not None else None
+            if exact is None:  # else the cgroup told the whole tree's, without a read each
+                rss += proc.memory_info().rss
     return TreeUsage(processes=len(procs), cpu_percent=cpu, memory_rss=exact or rss)
