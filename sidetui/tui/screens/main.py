@@ -24,6 +24,7 @@ from sidetui.tui.adapter import EngineAdapter
 from sidetui.tui.bindings import MAIN_BINDINGS, SINGLE_KEY_ACTIONS
 from sidetui.tui.block_watches import BlockWatches
 from sidetui.tui.end_notice import EndNotices
+from sidetui.tui.frame_pacer import PacedFrames
 from sidetui.tui.history_feed import HistoryFeed
 from sidetui.tui.kept_dialogs import KeptDialogs
 from sidetui.tui.keys import binding_with_id, keys_of
@@ -53,7 +54,7 @@ WELCOME = (
 )
 
 
-class MainScreen(PlainNotifications, ExecutionActions, OutputActions):
+class MainScreen(PacedFrames, PlainNotifications, ExecutionActions, OutputActions):
     """Browse, launch, watch and stop."""
 
     BINDINGS = list[BindingType](MAIN_BINDINGS)
