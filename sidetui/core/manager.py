@@ -9,6 +9,7 @@ Clients (TUI, CLI, scripts) call its methods, each returning the response envelo
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -85,8 +86,9 @@ class SideExecutionManager:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def open(self) -> None:
-        """Scan the roots and, when configured, start watching them."""
+    async def open(self, history_open: Callable[[], object] | None = None) -> None:
+        """Scan the roots and, when configured, start watching them; `history_open` is called
+        as soon as the history can be read, before the scan (an app shows it the sooner)."""
         if self._opened:
             return
         self._opened = True
@@ -94,6 +96,8 @@ class SideExecutionManager:
         state_dir.prepare(self.config.state_dir)
         if self.history is not None:
             self.history.open()
+        if history_open is not None:
+            history_open()
         self._backend.open()
         if self.config.websocket:
             await self._bridge.start(self.config.socket_port, self.config.max_message_bytes)

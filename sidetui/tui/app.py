@@ -87,7 +87,7 @@ class SidetuiApp(PlainNotifications, App[None]):
         adapter.subscribe()  # the first scan's catalog shows before the engine is fully open
         following = asyncio.create_task(adapter.run())
         try:
-            await self.manager.open()
+            await self.manager.open(history_open=main.show_history)
         except StateDirError as error:  # no history, no logs: nothing could be kept
             following.cancel()
             self.refusal = f"sidetui: {one_line(error.strerror or str(error))}"

@@ -119,10 +119,10 @@ class MainScreen(PacedFrames, PlainNotifications, ExecutionActions, OutputAction
                 pane.refresh_output()
 
     def engine_ready(self, adapter: EngineAdapter) -> None:
-        """The manager is open: show what it found, and the history, newest first."""
+        """The manager is open: show what it found (its history shows as soon as it can be read,
+        before the scan and the watcher: `show_history`)."""
         self.adapter = adapter
         self.query_one(CatalogTree).set_entries(self.manager.registry.entries())
-        self._show_history()
         self.set_interval(HISTORY_POLL_S, self._poll_history)
         if self.feed.problem:
             self.notify(self.feed.problem, title="History", severity="warning")
@@ -171,7 +171,8 @@ class MainScreen(PacedFrames, PlainNotifications, ExecutionActions, OutputAction
 
     # -- the history: earlier runs, and those of other sidetui processes --------------------------
 
-    def _show_history(self) -> None:
+    def show_history(self) -> None:
+        """The first page of the history in the table, newest first, the newest selected."""
         table = self.query_one(ExecutionsTable)
         table.remove_executions(self.feed.known_ids())
         table.add_many(self._placed(self.feed.load()))
@@ -211,7 +212,7 @@ class MainScreen(PacedFrames, PlainNotifications, ExecutionActions, OutputAction
         self.app.sub_title = one_line(self.manager.project_dir.name) + (
             " · all projects" if self.feed.every_project else ""
         )
-        self._show_history()
+        self.show_history()
         self.notify(f"Executions of {scope}.", timeout=2)
 
     # -- what the widgets say --------------------------------------------------------------------
