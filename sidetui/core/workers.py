@@ -35,3 +35,11 @@ async def in_search_thread(work: Callable[..., T], *args: object) -> T:
 async def _run(pool: ThreadPoolExecutor, work: Callable[..., T], *args: object) -> T:
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(pool, functools.partial(work, *args))
+
+
+def shut_down() -> None:
+    """Let the threads go, the process ending: idle ones end at once, a busy one after its work;
+    work not begun is dropped. (An idle worker waits for work for ever, and would keep a process
+    that waits for its threads.)"""
+    for pool in (_scans, _processes, _searches):
+        pool.shutdown(wait=False, cancel_futures=True)

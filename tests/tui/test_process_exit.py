@@ -13,10 +13,15 @@ SCRIPT = textwrap.dedent(
 
     if sys.argv[1] == "lingering":
         threading.Thread(target=threading.Event().wait, name="textual-input").start()
+    elif sys.argv[1] == "engine threads":  # idle, waiting for more work
+        import asyncio
+        from sidetui.core import workers
+        for run_in in (workers.in_scan_thread, workers.in_process_thread, workers.in_search_thread):
+            asyncio.run(run_in(print, "worked"))
     else:
         threading.Thread(target=lambda: None).start()
     print("app returned", flush=True)
-    exit_despite_lingering_threads(3, grace_s=0.2)
+    exit_despite_lingering_threads(3, grace_s=0.2 if sys.argv[1] == "lingering" else 10)
     print("returned normally")
     """
 )
@@ -38,3 +43,11 @@ def test_without_lingering_threads_the_process_returns_normally() -> None:
     done = run("finished")
     assert done.returncode == 0
     assert done.stdout == "app returned\nreturned normally\n"
+
+
+def test_the_engines_idle_worker_threads_do_not_hold_the_exit() -> None:
+    """They wait for work for ever: without being let go, every quit waited the whole grace and
+    then ended the process with `os._exit`."""
+    done = run("engine threads")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "worked\n" * 3 + "app returned\nreturned normally\n"
