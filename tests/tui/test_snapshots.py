@@ -61,23 +61,27 @@ print("\\x1b[33mwarning:\\x1b[0m the next batch is late", file=sys.stderr, flush
 time.sleep(120)
 """
 
-# Both streams, with pauses between them. Lines written to both pipes while the loop is busy
-# (a frame being rendered) can be read in either order: epoll is level-triggered, and a pipe read
-# before stays ahead in its ready list. In CI a 100 ms gap was not enough once;
-# 400 ms leaves a wide margin.
+# Both streams in turn, each line written only once the app has read the one before (the test
+# leaves a cue file for it). Lines written to both pipes while the loop is busy can be read in
+# either order: epoll is level-triggered, and a pipe read before stays ahead in its ready list.
+# Pauses of 400 ms between the lines were not enough once in CI, when the loop stalled longer.
 INTERLEAVED = """\
+import pathlib
 import sys
 import time
 
-def say(text, stream):
-    print(text, file=stream, flush=True)
-    time.sleep(0.4)
+here = pathlib.Path(__file__).parent
 
-say("\x1b[1mbuild\x1b[0m 42 pages", sys.stdout)
-say("\x1b[33mwarning:\x1b[0m hero.png is 2.4 MB", sys.stderr)
-say("upload 57 files", sys.stdout)
-say("\x1b[31merror:\x1b[0m cdn purge timed out, retrying", sys.stderr)
-say("\x1b[32m✔\x1b[0m deployed", sys.stdout)
+def say(step, text, stream):
+    print(text, file=stream, flush=True)
+    while step < 5 and not (here / f"read-{step}").exists():
+        time.sleep(0.01)
+
+say(1, "\x1b[1mbuild\x1b[0m 42 pages", sys.stdout)
+say(2, "\x1b[33mwarning:\x1b[0m hero.png is 2.4 MB", sys.stderr)
+say(3, "upload 57 files", sys.stdout)
+say(4, "\x1b[31merror:\x1b[0m cdn purge timed out, retrying", sys.stderr)
+say(5, "\x1b[32m✔\x1b[0m deployed", sys.stdout)
 """
 
 
@@ -241,10 +245,21 @@ def test_merged_tab_marks_stderr(matches_snapshot: Snapshot, samples_project: Pa
     )
 
     async def drive(pilot: Pilot[None], app: SidetuiApp) -> None:
-        await run_and_look(pilot, app, "interleaved")
+        record = await launch(pilot, app, "interleaved")
+        folder = Path(record.action_block_path or "")
+        for step in range(1, 5):  # the next line once the app has read this one
+            await wait_until(pilot, lambda step=step: lines_read(record) >= step, f"line {step}")
+            (folder / f"read-{step}").touch()
+        await settled(pilot, app, record.side_execution_id)
+        await until_shown(pilot, app, record)
+        await click_row(pilot, app, record.side_execution_id)
         await show_tab(pilot, app, "merged")
 
     assert matches_snapshot(drive)
+
+
+def lines_read(record: ExecutionRecord) -> int:
+    return sum(s.lines_total for s in (record.stdout, record.stderr) if s is not None)
 
 
 def test_failed_execution_result(matches_snapshot: Snapshot) -> None:
