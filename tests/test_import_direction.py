@@ -22,7 +22,7 @@ CORE_LAYERS = (
     ("records",),
     ("output",),
 )
-CORE_LEAVES = ("config", "state_dir", "terminal_text", "workers")
+CORE_LEAVES = ("config", "proc_table", "state_dir", "terminal_text", "workers")
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ root. The rooms, each with its own front door, import downwards only:
     output                         output streams, their tails and log files
     config, state_dir, workers     leaves: settings; the private state folder; worker threads
     terminal_text                  a leaf: outside text made safe for a terminal
+    proc_table                     a leaf: Linux's process table read from /proc
 """
 
 from typing import TYPE_CHECKING

@@ -10,6 +10,7 @@ A history that cannot be opened or written is reported and then left alone: noth
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import os
@@ -17,15 +18,20 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psutil
-
+from sidetui.core import proc_table
 from sidetui.core.config import EngineConfig
 from sidetui.core.records.execution_record import ExecutionRecord
 from sidetui.core.records.status import ExecutionStatus
 from sidetui.core.records.stored_record import record_from_dict
 from sidetui.core.state_dir import private_file
+from sidetui.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import psutil
+else:
+    psutil = lazy_module("psutil")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (
@@ -68,6 +74,7 @@ class HistoryStore:
         self._db: sqlite3.Connection | None = None
         self._owner = _process_identity(os.getpid())
         self._seen_version: int | None = None
+        self._running: dict[str, ExecutionRecord] = {}  # begun to run, to be written
 
     @classmethod
     def of(cls, config: EngineConfig, project: Path) -> HistoryStore | None:
@@ -91,37 +98,70 @@ class HistoryStore:
             self._fail(f"cannot open the history {self.path}: {error}")
 
     def close(self) -> None:
+        self.write_running()
         if self._db is not None:
             self._db.close()
             self._db = None
 
     def status_changed(self, record: ExecutionRecord) -> None:
         """An execution of this process changed status: once it runs, other processes on the
-        project see it (its end is written when it has settled)."""
-        if record.status is ExecutionStatus.RUNNING:
+        project see it (its end is written when it has settled). Written at the loop's next
+        turn, with the others that began to run meanwhile, in one transaction: a start does not
+        wait for the database, and 100 starts at once write once."""
+        if record.status is not ExecutionStatus.RUNNING:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
             self.save(record)
+            return
+        if not self._running:
+            loop.call_soon(self.write_running)
+        self._running[record.side_execution_id] = record
+
+    def write_running(self) -> None:
+        """Write the executions that began to run and have not been written since."""
+        running, self._running = list(self._running.values()), {}
+        self._save(running)
 
     def save(self, record: ExecutionRecord) -> None:
+        """Write `record` now (a settled one: its end)."""
+        self._running.pop(record.side_execution_id, None)
+        self._save([record])
+
+    def _save(self, records: list[ExecutionRecord]) -> None:
+        if self._db is None or not records:
+            return
+        try:
+            with self._db:  # one transaction
+                self._db.execute("BEGIN")
+                for record in records:
+                    self._insert(record)
+                self._db.execute(
+                    "DELETE FROM executions WHERE id NOT IN "
+                    "(SELECT id FROM executions ORDER BY started DESC LIMIT ?)",
+                    (self.keep,),
+                )
+                self._db.execute("DELETE FROM places WHERE id NOT IN (SELECT id FROM executions)")
+        except sqlite3.Error as error:
+            self._fail(f"cannot write the history: {error}")
+
+    def _insert(self, record: ExecutionRecord) -> None:
+        assert self._db is not None
         data = {k: v for k, v in record.to_dict().items() if k not in _LEFT_OUT}
         params = json.dumps(data["params"], default=str)
         if len(params) > PARAMS_KEPT:  # kept for a re-run, but not 10 MB of it
             data["params"] = {}
             data["paramsNotKept"] = f"params of {len(params):,} bytes, over {PARAMS_KEPT:,}"
-        self._write(
+        self._db.execute(
             "INSERT OR REPLACE INTO executions (id, started, record) VALUES (?, ?, ?)",
             (record.side_execution_id, record.start_time, json.dumps(data, default=str)),
         )
         project = str(self.project) if self.project is not None else None
-        self._write(
+        self._db.execute(
             "INSERT OR REPLACE INTO places (id, project, owner) VALUES (?, ?, ?)",
             (record.side_execution_id, project, self._owner),
         )
-        self._write(
-            "DELETE FROM executions WHERE id NOT IN "
-            "(SELECT id FROM executions ORDER BY started DESC LIMIT ?)",
-            (self.keep,),
-        )
-        self._write("DELETE FROM places WHERE id NOT IN (SELECT id FROM executions)", ())
 
     def recent(self, limit: int = 50) -> list[ExecutionRecord]:
         """The newest stored executions, newest first, as records without output tails."""
@@ -208,7 +248,11 @@ class HistoryStore:
 
 
 def _process_identity(pid: int) -> str:
-    """`pid:start time`: a pid alone may name another process once the first has ended."""
+    """`pid:start time`: a pid alone may name another process once the first has ended. Read
+    from `/proc` where there is one (psutil gives the same time, and is not loaded for it)."""
+    if proc_table.AVAILABLE:
+        stat = proc_table.read_stat(pid)
+        return f"{pid}:{stat.started:.2f}" if stat is not None else f"{pid}:"
     try:
         return f"{pid}:{psutil.Process(pid).create_time():.2f}"
     except psutil.Error:

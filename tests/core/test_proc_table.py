@@ -12,7 +12,7 @@ import time
 import psutil
 import pytest
 
-from sidetui.core.processes.local import proc_table
+from sidetui.core import proc_table
 from sidetui.core.processes.local.process_tree import ProcessTable, stats_from_psutil
 from sidetui.core.processes.local.table_reads import TableReads
 

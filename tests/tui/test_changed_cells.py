@@ -255,3 +255,25 @@ async def test_one_line_rows_scroll_to_the_cursor_and_a_click_picks_the_row_show
         table.move_cursor(row=30)
         await pilot.pause()
         assert "tall" in table.render_line(table.size.height - 2).text
+
+
+async def test_the_fixed_offset_is_textuals_without_listing_the_rows() -> None:
+    app = FixedColumnsApp(at_once=True)
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(ChangedCellsTable)
+        await pilot.pause()
+        for header, fixed_rows, fixed_columns in [(True, 0, 0), (False, 0, 1), (True, 2, 1)]:
+            table.show_header, table.fixed_rows, table.fixed_columns = (
+                header,
+                fixed_rows,
+                fixed_columns,
+            )
+            await pilot.pause()
+            ours = table._get_fixed_offset()
+            assert ours == DataTable._get_fixed_offset(table)
+            assert ours.top == (1 if header else 0) + fixed_rows
+            assert ours.left == (
+                table.columns[next(iter(table.columns))].get_render_width(table)
+                if fixed_columns
+                else 0
+            )

@@ -7,15 +7,19 @@ As for blocks, every problem becomes a readable error on the entry; nothing rais
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from sidetui.core.catalog.block_manifest import read_runnable
 from sidetui.core.catalog.entries import Capability, Executor, OutputSpec, Source
 from sidetui.core.catalog.folder_files import README, FolderFiles
 from sidetui.core.catalog.inputs import parse_input_specs
 from sidetui.core.catalog.manifest_io import ManifestError, first_paragraph, read_text, text_field
+from sidetui.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import yaml
+else:
+    yaml = lazy_module("yaml")
 
 CAPABILITY_MANIFESTS = ("capability.yaml", "capability.yml")
 EXECUTOR_MANIFESTS = ("executor.yaml", "executor.yml")

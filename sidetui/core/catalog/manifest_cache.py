@@ -19,25 +19,23 @@ ignored, never an error; a cache that cannot be written costs speed, not correct
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import importlib.util
 import json
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from sidetui import __version__
 
 T = TypeVar("T")
 FORMAT = "sidetui-catalog-cache"
 VERSION = 2
-PARSER = f"sidetui {__version__}, PyYAML {yaml.__version__}"
 SETTLE_NS = 3_000_000_000  # younger files are parsed every time
 _PLAIN = (str, int, float, bool, type(None))
 _decode = json.JSONDecoder().raw_decode  # `json.loads` without its checks of a str's start
@@ -112,13 +110,28 @@ class ManifestCache:
 
     def _document(self) -> Iterator[str]:
         """The cache file's JSON in pieces, one a record: never all of it in memory at once."""
-        head = {"format": FORMAT, "version": VERSION, "parser": PARSER, "root": self.root}
+        head = {"format": FORMAT, "version": VERSION, "parser": parser(), "root": self.root}
         yield json.dumps(head, separators=(",", ":"))[:-1] + ',"files":{'
         separator = ""
         for path, record in self._used.items():
             yield f"{separator}{json.dumps(path)}:{json.dumps(record, separators=(',', ':'))}"
             separator = ","
         yield "}}"
+
+
+@functools.cache
+def parser() -> str:
+    """Which sidetui and which PyYAML made the values: told without importing PyYAML (a warm
+    cache parses nothing, and must not pay for it) by its module file's place, size and time,
+    which an upgrade or a reinstall changes."""
+    spec = importlib.util.find_spec("yaml")
+    origin = spec.origin if spec is not None else None
+    try:
+        info = os.stat(origin) if origin else None
+    except OSError:
+        info = None
+    place = f"{origin} {info.st_size} {info.st_mtime_ns}" if info else "not found"
+    return f"sidetui {__version__}, PyYAML at {place}"
 
 
 def _read_records(file: Path, root: str) -> dict[str, list[str]]:
@@ -142,7 +155,7 @@ def _read_records(file: Path, root: str) -> dict[str, list[str]]:
         document.get("version"),
         document.get("parser"),
         document.get("root"),
-    ) != (FORMAT, VERSION, PARSER, root):
+    ) != (FORMAT, VERSION, parser(), root):
         return {}
     files = document.get("files")
     if not isinstance(files, dict):
@@ -162,6 +175,8 @@ def _replace(file: Path, text: Iterable[str]) -> None:
         parent.mkdir(mode=0o700, exist_ok=True)  # a new state folder is private too
     if stat.S_IMODE(folder.stat().st_mode) & 0o077:
         os.chmod(folder, 0o700)
+    import tempfile  # here: a load that writes nothing does not import it
+
     descriptor, temporary = tempfile.mkstemp(prefix=".cache-", dir=folder)  # 0600
     try:
         with open(descriptor, "w", encoding="ascii") as handle:

@@ -9,11 +9,14 @@ import errno
 import json
 import os
 import stat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from sidetui.lazy import lazy_module
 
-_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+else:
+    yaml = lazy_module("yaml")  # a warm cache parses no manifest: PyYAML is not loaded then
 
 MANIFEST_MAX_BYTES = 1024 * 1024
 README_MAX_BYTES = 64 * 1024
@@ -74,7 +77,7 @@ def load_yaml_mapping(path: FilePath) -> dict[str, Any]:
     """A YAML file whose top level is a mapping (an empty file is an empty mapping)."""
     text = read_text(path)
     try:
-        data = yaml.load(text, Loader=_YamlLoader)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

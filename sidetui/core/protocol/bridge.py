@@ -19,28 +19,28 @@ import os
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
-from websockets import http11
-from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
-
 from sidetui.core.protocol.accept_errors import quiet_accept_errors
+from sidetui.core.protocol.deferred_server import DeferredServer
 from sidetui.core.protocol.peers import Caller, Push, Received
 from sidetui.core.protocol.replies import failure
 from sidetui.core.records import strict_json
 from sidetui.core.records.errors import ErrorCode
+from sidetui.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from websockets import exceptions
+    from websockets.asyncio.server import ServerConnection
+else:
+    exceptions = lazy_module("websockets.exceptions")  # loaded by the first connection
 
 POLICY_VIOLATION = 1008
 MESSAGE_TOO_BIG = 1009
 PING_INTERVAL_S = 25
 CLOSE_WAIT_S = 2.0
 PONG_WAIT_S = 5.0  # for the handshake ping: any client answers at once (RFC 6455 5.5.2)
-
-# The codeboltjs SDK puts its whole environment in the connect URL (SIDE_EXECUTION_PARAMS, up to
-# 64 KiB, among it); websockets refuses request lines over 8 KiB unless told otherwise.
-http11.MAX_LINE_LENGTH = max(http11.MAX_LINE_LENGTH, 256 * 1024)
 
 
 class SocketChild(Protocol):
@@ -73,14 +73,13 @@ class Bridge:
         self.answer = answer
         self.api_token = secrets.token_urlsafe(32)
         self.endpoint_file: Path | None = None
-        self._server: Server | None = None
+        self._server: DeferredServer | None = None
 
     async def start(self, port: int = 0, max_frame_bytes: int = 16 << 20) -> None:
         """Listen on 127.0.0.1:`port` (0: a port the OS chooses)."""
         quiet_accept_errors(asyncio.get_running_loop())
-        self._server = await serve(
+        self._server = DeferredServer(
             self._serve,
-            "127.0.0.1",
             port,
             max_size=max_frame_bytes,
             ping_interval=PING_INTERVAL_S,
@@ -94,7 +93,7 @@ class Bridge:
     @property
     def port(self) -> int:
         assert self._server is not None
-        return int(next(iter(self._server.sockets)).getsockname()[1])
+        return self._server.port
 
     @property
     def url(self) -> str:
@@ -102,9 +101,7 @@ class Bridge:
 
     async def close(self) -> None:
         if self._server is not None:
-            self._server.close()
-            with contextlib.suppress(TimeoutError):  # connections stuck in their handshake
-                await asyncio.wait_for(self._server.wait_closed(), CLOSE_WAIT_S)
+            await self._server.close(CLOSE_WAIT_S)
         if self.endpoint_file is not None:
             self.endpoint_file.unlink(missing_ok=True)
 
@@ -165,7 +162,7 @@ class Bridge:
                 await connection.send(json.dumps(invocation))
                 child.invocation_delivered()
             await self._converse(connection, Caller(execution_id, push=_pusher(connection)), child)
-        except ConnectionClosed:
+        except exceptions.ConnectionClosed:
             pass  # gone during the handshake: its execution judges what that means
         finally:
             child.detach_socket()
@@ -189,7 +186,7 @@ class Bridge:
                     task = asyncio.create_task(self._answer(connection, message, caller))
                     answering.add(task)
                     task.add_done_callback(answering.discard)
-        except ConnectionClosed as closed:
+        except exceptions.ConnectionClosed as closed:
             closing = closed.sent or closed.rcvd
             if child is not None and closing is not None and closing.code == MESSAGE_TOO_BIG:
                 child.refuse("a WebSocket frame over the size limit closed the connection")
@@ -215,14 +212,14 @@ class Bridge:
         if request_id is not None:
             why = f"not valid JSON: {problem}" if problem else "not a JSON object"
             reply = failure("error", ErrorCode.INVALID_REQUEST, why)
-            with contextlib.suppress(ConnectionClosed):
+            with contextlib.suppress(exceptions.ConnectionClosed):
                 await connection.send(json.dumps({**reply, "requestId": request_id}))
 
     async def _answer(
         self, connection: ServerConnection, request: dict[str, Any], caller: Caller
     ) -> None:
         reply = await self.answer(request, caller)
-        with contextlib.suppress(ConnectionClosed):
+        with contextlib.suppress(exceptions.ConnectionClosed):
             await connection.send(json.dumps(reply, default=str))
 
 
@@ -258,7 +255,7 @@ def _agent(query: dict[str, str], push: Push) -> Caller:
 
 def _pusher(connection: ServerConnection) -> Push:
     async def push(message: dict[str, Any]) -> None:
-        with contextlib.suppress(ConnectionClosed):
+        with contextlib.suppress(exceptions.ConnectionClosed):
             await connection.send(json.dumps(message, default=str))
 
     return push

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 LANGUAGES = ("javascript", "python")
@@ -161,6 +160,8 @@ sys.exit(run(handler, report))
 def write_program(code: str, language: str) -> tuple[Path, list[str]]:
     """A private folder holding the wrapped code, and the command that runs it."""
     language = language_named(language)
+    import tempfile  # here: the CLI reads this module's languages at every start
+
     folder = Path(tempfile.mkdtemp(prefix="sidetui-code-"))
     if language == "python":
         program = folder / "inline.py"

@@ -24,7 +24,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
-from textual.geometry import Region, Size
+from textual.geometry import Region, Size, Spacing
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, DuplicateKey, Row, RowKey
 
@@ -60,6 +60,16 @@ class ChangedCellsTable(StylesOncePerPass, DataTable[Any]):
         width = sum(column.get_render_width(self) for column in self.columns.values())
         y = row_index + (self.header_height if self.show_header else 0)
         return Region(0, y, max(self.size.width, width + self._row_label_column_width), 1)
+
+    def _get_fixed_offset(self) -> Spacing:
+        """As Textual's, without listing every row when none is fixed: each cursor move asks,
+        and the list was made again after every change (a page of history: 20,000 rows)."""
+        if self.fixed_rows:
+            return super()._get_fixed_offset()
+        top = self.header_height if self.show_header else 0
+        fixed = self.ordered_columns[: self.fixed_columns]
+        left = sum(column.get_render_width(self) for column in fixed)
+        return Spacing(top, 0, 0, left + self._row_label_column_width)
 
     @property
     def _y_offsets(self) -> Sequence[tuple[RowKey, int]]:  # type: ignore[override]

@@ -55,18 +55,20 @@ def name_prefix(
     return text
 
 
-def fitted_name(
-    prefix: Text, record: ExecutionRecord, origin: str | None, width: int | None
-) -> Text:
-    """The name after its `prefix` (and where it ran, dim) cut with an ellipsis to leave the
-    one-cell gap before the next column of `width` (None: whole)."""
+def whole_name(prefix: Text, record: ExecutionRecord, origin: str | None) -> Text:
+    """The name after its `prefix` (which it extends), and where it ran, dim."""
     text = prefix
     text.append(one_line(record.action_block))
     if origin:
         text.append(origin, style="dim")
-    if width is not None:
-        text.truncate(width - 1, overflow="ellipsis")
     return text
+
+
+def cut_name(name: Text, width: int) -> Text:
+    """`name` (changed in place) cut with an ellipsis to leave the one-cell gap before the next
+    column of `width`."""
+    name.truncate(width - 1, overflow="ellipsis")
+    return name
 
 
 def _plain(value: str | Text) -> Text:

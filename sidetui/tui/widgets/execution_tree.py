@@ -23,6 +23,22 @@ class TreeRows:
     children: dict[str, list[str]] = field(default_factory=dict)
     absent_parents: set[str] = field(default_factory=set)  # parents named but not among them
 
+    def related(self, new: list[str], records: dict[str, ExecutionRecord]) -> bool:
+        """Whether one of `new` started, or was started by, an execution known before them."""
+        fresh = set(new)
+        for execution_id in new:
+            parent = records[execution_id].parent_execution_id
+            if execution_id in self.absent_parents or (parent in records and parent not in fresh):
+                return True
+        return False
+
+    def extend(self, below: TreeRows) -> None:
+        """`below`'s rows under these (executions none of these is `related` to)."""
+        self.rows += below.rows
+        self.depth.update(below.depth)
+        self.children.update(below.children)
+        self.absent_parents |= below.absent_parents
+
 
 def tree_rows(
     newest_first: list[str], records: dict[str, ExecutionRecord], folded: set[str]

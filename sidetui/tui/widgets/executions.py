@@ -15,7 +15,13 @@ from textual.widgets import DataTable
 from sidetui.core import ExecutionRecord
 from sidetui.tui.presentation import Presentation
 from sidetui.tui.widgets.changed_cells import ChangedCellsTable
-from sidetui.tui.widgets.execution_cells import LIVE, fitted_name, name_prefix, row_cells
+from sidetui.tui.widgets.execution_cells import (
+    LIVE,
+    cut_name,
+    name_prefix,
+    row_cells,
+    whole_name,
+)
 from sidetui.tui.widgets.execution_columns import Layout, layout
 from sidetui.tui.widgets.execution_tree import Family, TreeRows, tree_rows
 
@@ -47,9 +53,7 @@ class ExecutionsTable(ChangedCellsTable):
         self._layout: Layout = layout(80, 0)
         self._longest_name = 0  # the length of the longest name, as `_fit` last found it
         self.origins: dict[str, str] = {}  # execution id: where it ran, when not here
-        # The executions under the last row (the next page of the history), read when the
-        # cursor moves onto it; none left: empty.
-        self.older: Callable[[], list[ExecutionRecord]] | None = None
+        self.older: Callable[[], list[ExecutionRecord]] | None = None  # the next page under
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -57,23 +61,27 @@ class ExecutionsTable(ChangedCellsTable):
     def on_resize(self) -> None:
         self._fit()
 
-    def _fit(self, added: list[str] | None = None) -> None:
+    def _fit(self, added: dict[str, Text] | None = None) -> bool:
         """The columns that fit the pane (the names take what the others leave), so the table
-        fills it without a horizontal scrollbar. `added`: only these executions came, under
-        the others, whose names are as they were (a page of history does not read them all)."""
+        fills it without a horizontal scrollbar; True when they changed (rows built again).
+        `added`: only these executions came (their names uncut), the others' names are as they
+        were (a page of history does not read them all)."""
         room = self.content_size.width - self.styles.scrollbar_size_vertical
-        names = self._records if added is None else added
-        longest = max((len(self._fitted_name(self._records[i], None)) for i in names), default=0)
-        if added is not None:
-            longest = max(longest, self._longest_name)
+        if added is None:
+            names = (self._whole_name(record) for record in self._records.values())
+            longest = max(map(len, names), default=0)
+        else:
+            longest = max([self._longest_name, *map(len, added.values())])
         self._longest_name = longest
         fitted = layout(room, longest)
-        if fitted != self._layout:
-            self._layout = fitted
-            keep = self.selected_id
-            self.clear(columns=True)
-            self._add_columns()
-            self._rebuild(keep)
+        if fitted == self._layout:
+            return False
+        self._layout = fitted
+        keep = self.selected_id
+        self.clear(columns=True)
+        self._add_columns()
+        self._rebuild(keep)
+        return True
 
     def _add_columns(self) -> None:
         for key, label, width in self._layout:
@@ -122,7 +130,7 @@ class ExecutionsTable(ChangedCellsTable):
         if select:
             self._unfold_to(execution_id)
         if self._put_on_top(execution_id, execution_id if select else keep):
-            self._fit([execution_id])  # no other row changed
+            self._fit({execution_id: self._whole_name(record)})  # no other row changed
         else:
             self._rebuild(execution_id if select else keep)
             self._fit()
@@ -157,14 +165,11 @@ class ExecutionsTable(ChangedCellsTable):
                 self.upsert(record)
             self._records[record.side_execution_id] = record
         self._order = [*self._order, *new] if older else [*new, *self._order]
-        if older and not self._nests(new):  # rows below the others: no need to redo them
-            below = tree_rows(new, self._records, self.folded)
-            self._tree.rows += below.rows
-            self._tree.depth.update(below.depth)
-            self._tree.children.update(below.children)
-            self._tree.absent_parents |= below.absent_parents
-            self._add_rows(below.rows)
-            self._fit(below.rows)
+        if older and not self._tree.related(new, self._records):  # rows under the others
+            self._tree.extend(below := tree_rows(new, self._records, self.folded))
+            whole = {i: self._whole_name(self._records[i]) for i in below.rows}
+            if not self._fit(whole):  # each name made once: measured, then cut
+                self._add_rows(below.rows, whole)
             return
         self._rebuild(keep)
         self._fit()
@@ -182,17 +187,6 @@ class ExecutionsTable(ChangedCellsTable):
                     self.add_many(records, older=True)
             finally:
                 self.older = older
-
-    def _nests(self, new: list[str]) -> bool:
-        """Whether one of `new` started, or was started by, an execution known before them."""
-        fresh = set(new)
-        for execution_id in new:
-            parent = self._records[execution_id].parent_execution_id
-            if execution_id in self._tree.absent_parents or (
-                parent in self._records and parent not in fresh
-            ):
-                return True
-        return False
 
     def select_newest(self) -> None:
         """The cursor on the newest execution, in sight."""
@@ -266,12 +260,16 @@ class ExecutionsTable(ChangedCellsTable):
             self.move_cursor(row=self._tree.rows.index(select))
         self.post_message(self.Selected(self.selected_record))
 
-    def _add_rows(self, execution_ids: list[str]) -> None:
-        records = self._records
-        self.add_keyed_rows((i, self._cells(records[i]).values()) for i in execution_ids)
+    def _add_rows(self, execution_ids: list[str], whole: dict[str, Text] | None = None) -> None:
+        records, whole = self._records, whole or {}
+        self.add_keyed_rows(
+            (i, self._cells(records[i], whole.get(i)).values()) for i in execution_ids
+        )
 
-    def _cells(self, record: ExecutionRecord) -> dict[str, Text]:
-        return row_cells(self.presentation, record, self._fitted_name(record), self.shown_columns)
+    def _cells(self, record: ExecutionRecord, whole: Text | None = None) -> dict[str, Text]:
+        """Its row's cells; `whole`: its name uncut, if made already (cut here to the column)."""
+        name = cut_name(whole or self._whole_name(record), self._name_width)
+        return row_cells(self.presentation, record, name, self.shown_columns)
 
     def _prefix(self, execution_id: str) -> Text:
         watched = execution_id in self.watched
@@ -285,15 +283,17 @@ class ExecutionsTable(ChangedCellsTable):
         for execution_id in changed:
             if "name" in self.shown_columns:
                 self.update_cell(
-                    execution_id, "name", self._fitted_name(self._records[execution_id])
+                    execution_id, "name", self._cells(self._records[execution_id])["name"]
                 )
 
-    def _fitted_name(self, record: ExecutionRecord, width: int | None = 0) -> Text:
-        """Its name as the name column shows it (`width` None: uncut; 0: the column's)."""
+    def _whole_name(self, record: ExecutionRecord) -> Text:
+        """Its name as the name column shows it, before it is cut to the column."""
         origin = self.origins.get(record.side_execution_id)
-        if width == 0:
-            width = next(width for key, _, width in self._layout if key == "name")
-        return fitted_name(self._prefix(record.side_execution_id), record, origin, width)
+        return whole_name(self._prefix(record.side_execution_id), record, origin)
+
+    @property
+    def _name_width(self) -> int:
+        return next(width for key, _, width in self._layout if key == "name")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()

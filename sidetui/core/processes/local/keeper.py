@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 if __package__:  # imported by the manager
-    from sidetui.core.processes.local import proc_table
-else:  # run as a script (`python -I` leaves its folder off the path): nothing of sidetui loads
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from sidetui.core import proc_table
+else:  # run as a script (`python -I`): the engine's folder, after the standard library, gives
+    # the one module it needs (standard library only itself); nothing else of sidetui loads
+    sys.path.append(str(Path(__file__).resolve().parents[2]))
     import proc_table  # type: ignore[no-redef,import-not-found]
 
 REAP_SECONDS = 1.5

@@ -21,12 +21,17 @@ import threading
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import psutil
-
-from sidetui.core.processes.local import proc_table
+from sidetui.core import proc_table
+from sidetui.core.proc_table import ProcStat
 from sidetui.core.processes.local.cgroups import ExecutionCgroup
-from sidetui.core.processes.local.proc_table import ProcStat
+from sidetui.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import psutil
+else:
+    psutil = lazy_module("psutil")
 
 MARKER_VARIABLE = "SIDE_EXECUTION_ID"
 _PR_SET_CHILD_SUBREAPER = 36

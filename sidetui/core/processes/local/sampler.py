@@ -10,13 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-
-import psutil
+from typing import TYPE_CHECKING
 
 from sidetui.core.processes.local.child import LocalChild
 from sidetui.core.processes.local.process_tree import ProcessTable, ProcessTree
 from sidetui.core.records.execution_record import TreeUsage
 from sidetui.core.workers import in_process_thread
+from sidetui.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import psutil
+else:
+    psutil = lazy_module("psutil")
 
 
 class TreeSampler:
