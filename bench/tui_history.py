@@ -90,34 +90,26 @@ def fill_history(root: Path, state: str, runs: int) -> float:
     store = HistoryStore.of(config, project)
     assert store is not None
     store.open()
-    db = store._db
-    assert db is not None
-    write = store._write
-
-    def without_pruning(sql: str, args: tuple[object, ...]) -> None:
-        if not sql.startswith("DELETE"):
-            write(sql, args)
-
-    store._write = without_pruning  # type: ignore[method-assign]
     began = clock()
-    db.execute("BEGIN")
     first = time.time() - runs
-    for i in range(runs):
-        record = ExecutionRecord(
-            side_execution_id=f"sidx_{uuid.uuid4().hex}",
-            kind=ExecutionKind.ACTION_BLOCK,
-            action_block="sleeper",
-            params={"n": i},
-            timeout=None,
-            action_block_path=str(project / "actionblocks" / "sleeper"),
-            status=ExecutionStatus.COMPLETED,
-            exit_code=0,
-            pid=10_000 + i % 50_000,
-            start_time=first + i,
-            end_time=first + i + 0.5,
-        )
-        store.save(record)
-    db.execute("COMMIT")
+    store.save_many(
+        [
+            ExecutionRecord(
+                side_execution_id=f"sidx_{uuid.uuid4().hex}",
+                kind=ExecutionKind.ACTION_BLOCK,
+                action_block="sleeper",
+                params={"n": i},
+                timeout=None,
+                action_block_path=str(project / "actionblocks" / "sleeper"),
+                status=ExecutionStatus.COMPLETED,
+                exit_code=0,
+                pid=10_000 + i % 50_000,
+                start_time=first + i,
+                end_time=first + i + 0.5,
+            )
+            for i in range(runs)
+        ]
+    )
     store.close()
     return clock() - began
 

@@ -126,8 +126,13 @@ class HistoryStore:
 
     def save(self, record: ExecutionRecord) -> None:
         """Write `record` now (a settled one: its end)."""
-        self._running.pop(record.side_execution_id, None)
-        self._save([record])
+        self.save_many([record])
+
+    def save_many(self, records: list[ExecutionRecord]) -> None:
+        """Write `records` now, in one transaction."""
+        for record in records:
+            self._running.pop(record.side_execution_id, None)
+        self._save(records)
 
     def _save(self, records: list[ExecutionRecord]) -> None:
         if self._db is None or not records:
