@@ -24,6 +24,7 @@ class HistoryFeed:
     _known: dict[str, PastExecution] = field(default_factory=dict)
     _last: tuple[float, str] | None = None  # where the last page read ended
     exhausted: bool = False  # the last page was read: nothing older is stored
+    _ahead: tuple[tuple[float, str] | None, list[PastExecution]] | None = None  # (after, page)
 
     @property
     def problem(self) -> str | None:
@@ -32,7 +33,7 @@ class HistoryFeed:
 
     def load(self) -> list[ExecutionRecord]:
         """The first page of the executions in scope, newest first."""
-        self._known, self._last, self.exhausted = {}, None, False
+        self._known, self._last, self.exhausted, self._ahead = {}, None, False, None
         history = self.manager.history
         if history is None:
             self.exhausted = True
@@ -45,7 +46,11 @@ class HistoryFeed:
         history = self.manager.history
         if history is None or self.exhausted:
             return []
-        found = history.past(LIMIT, self.every_project, self.manager.get_record, self._last)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == self._last:  # read just after the page before
+            found = ahead[1]
+        else:
+            found = history.past(LIMIT, self.every_project, self.manager.get_record, self._last)
         self.exhausted = not found
         fresh = [past for past in found if past.record.side_execution_id not in self._known]
         for past in found:
@@ -53,6 +58,14 @@ class HistoryFeed:
         if found:
             self._last = found[-1].place
         return [past.record for past in fresh]
+
+    def read_ahead(self) -> None:
+        """Read the page `more` will give next, now (while nothing else waits): a held key
+        that goes a page down at each press then does not wait for the database."""
+        history = self.manager.history
+        if history is not None and not self.exhausted and self._ahead is None:
+            page = history.past(LIMIT, self.every_project, self.manager.get_record, self._last)
+            self._ahead = (self._last, page)
 
     def poll(self) -> list[ExecutionRecord]:
         """Executions that appeared or changed (status, end) since the last look, oldest first."""
@@ -73,6 +86,7 @@ class HistoryFeed:
         return set(self._known)
 
     def forget(self, execution_ids: set[str]) -> None:
+        self._ahead = None  # it may hold one of them
         for execution_id in execution_ids:
             self._known.pop(execution_id, None)
 

@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from textual import events
 
@@ -258,3 +259,39 @@ async def test_a_long_history_opens_on_its_newest_page_and_pages_on_at_its_end(
         assert executions.row_count == 250  # nothing older: no page more
         assert executions._rows == newest_first
         assert executions.selected_id == newest_first[249]
+
+
+async def test_the_next_page_is_read_ahead_once_a_page_shows_and_taken_at_the_next_press(
+    make_app: AppFactory, samples_project: Path, engine_config: EngineConfig
+) -> None:
+    """A held `ctrl+end` does not wait for the database: the page after the one shown is read
+    while nothing else waits, and the next press takes it - no page lost or shown twice."""
+    newest_first = store_runs(engine_config, samples_project, 350)
+    app = make_app()
+    async with driving(app) as pilot:
+        executions = table(app)
+        await wait_until(pilot, lambda: executions.row_count == 100, "the first page")
+        history = app.manager.history
+        assert history is not None
+        reads: list[object] = []
+        past = history.past
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            found = past(*args, **kwargs)
+            reads.append(len(found))
+            return found
+
+        history.past = counted  # type: ignore[method-assign]
+        executions.focus()
+        await pilot.press("ctrl+end")  # the second page, read at the press
+        await wait_until(pilot, lambda: reads == [100, 100], "the third page read ahead")
+        assert executions.row_count == 200
+        await pilot.press("ctrl+end")  # the third page, from what was read ahead
+        await wait_until(pilot, lambda: executions.row_count == 300, "the third page shown")
+        await wait_until(pilot, lambda: len(reads) == 3, "the fourth page read ahead")
+        assert reads == [100, 100, 50]  # no read at the press (that would be 100 once more)
+        await pilot.press("ctrl+end")
+        await wait_until(pilot, lambda: executions.row_count == 350, "the last page shown")
+        await pilot.pause()
+        assert reads == [100, 100, 50, 0]
+        assert executions._rows == newest_first

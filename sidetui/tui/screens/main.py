@@ -179,16 +179,23 @@ class MainScreen(PacedFrames, PlainNotifications, ExecutionActions, OutputAction
         table.select_newest()
 
     def _older(self) -> list[ExecutionRecord]:
-        """The next page of the history, for the table whose cursor reached its last row."""
-        return self._placed(self.feed.more())
+        """The next page of the history, for the table whose cursor reached its last row; the
+        page after it is read once the screen shows this one."""
+        page = self._placed(self.feed.more())
+        self.call_after_refresh(self.feed.read_ahead)
+        return page
 
     def _placed(self, records: list[ExecutionRecord]) -> list[ExecutionRecord]:
         """`records`, with where each ran noted for the table when not in this project."""
+        origins = self.query_one(ExecutionsTable).origins
+        marks: dict[str, str] = {}  # project: its mark, "" for this one (a page has 100 runs)
         for record in records:
             project = self.feed.project_of(record)
-            if project and Path(project) != self.manager.project_dir:
-                origin = f" · {one_line(Path(project).name)}"
-                self.query_one(ExecutionsTable).origins[record.side_execution_id] = origin
+            if project and project not in marks:
+                here = Path(project) == self.manager.project_dir
+                marks[project] = "" if here else f" · {one_line(Path(project).name)}"
+            if project and marks[project]:
+                origins[record.side_execution_id] = marks[project]
         return records
 
     def _poll_history(self) -> None:
