@@ -6,6 +6,7 @@ the CLI, imports and all.
 - `run`: from the spawn of `sidetui run first` to the child's first line on the CLI's stdout,
   against `python -c pass` plus a bare spawn of the same `main.py` to its first line on a pipe
   (what the CLI cannot avoid: start itself, then start the child).
+- info: `python -c "import asyncio"`, the floor of any CLI built on asyncio, as the engine is.
 
 Each sample is a fresh process of the venv's interpreter with temp state and global folders,
 bytecode caches allowed (as an installed package has them; the warm-up writes them); ROUNDS
@@ -63,11 +64,13 @@ def main() -> None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: imports come from bytecode
         project, block = root / "project", root / "project" / "actionblocks" / "first"
         sides: dict[str, list[float]] = {
-            side: [] for side in ("python", "bare", "help", "list", "run")
+            side: [] for side in ("python", "asyncio", "bare", "help", "list", "run")
         }
         until_first_line([*cli, "run", "first"], project, env)  # warm-up: caches, bytecode
         for _ in range(rounds):
             sides["python"].append(until_exit([sys.executable, "-c", "pass"], root, env))
+            asyncio = [sys.executable, "-c", "import asyncio"]
+            sides["asyncio"].append(until_exit(asyncio, root, env))
             sides["bare"].append(until_first_line([sys.executable, "main.py"], block, env))
             sides["help"].append(until_exit([*cli, "--help"], root, env))
             sides["list"].append(until_exit([*cli, "list"], samples, env))
@@ -76,6 +79,12 @@ def main() -> None:
     floor = ms["python"] + ms["bare"]
     rows = [
         Row("sidetui run, spawn to first line", ms["run"], floor, "ms", ("ratio", "<=", 2.0)),
+        Row(
+            "floor: python -c 'import asyncio' + bare spawn to first line",
+            ms["asyncio"] + ms["bare"],
+            floor,
+            "ms",
+        ),
         Row("sidetui --help, spawn to exit", ms["help"], ms["python"], "ms"),
         Row("sidetui list (samples), spawn to exit", ms["list"], ms["python"], "ms"),
     ]
