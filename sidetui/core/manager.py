@@ -86,9 +86,12 @@ class SideExecutionManager:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def open(self, history_open: Callable[[], object] | None = None) -> None:
-        """Scan the roots and, when configured, start watching them; `history_open` is called
-        as soon as the history can be read, before the scan (an app shows it the sooner)."""
+    async def open(
+        self, history_open: Callable[[], object] | None = None, watch_later: bool = False
+    ) -> None:
+        """Scan the roots, and watch them when configured (`watch_later`: the caller will, with
+        `start_watching`, once it has shown the scan); `history_open` is called as soon as the
+        history can be read, before the scan (an app shows it the sooner)."""
         if self._opened:
             return
         self._opened = True
@@ -100,16 +103,16 @@ class SideExecutionManager:
             history_open()
         self._backend.open()
         if self.config.websocket:
-            await self._bridge.start(self.config.socket_port, self.config.max_message_bytes)
-            self._launcher.socket_port = self._bridge.port
-            self._bridge.write_endpoint_file(
-                self.config.state_dir / "endpoints", str(self.project_dir)
-            )
+            self._launcher.socket_port = await self._bridge.open(self.config, self.project_dir)
         await self.rescan()
-        if self.config.watch:
-            self._watcher = RegistryWatcher(
-                self.registry, self._registry_changed, self.config.watch_debounce_ms
-            )
+        if not watch_later:
+            await self.start_watching()
+
+    async def start_watching(self) -> None:
+        """Start the file watcher, when configured, once (`open(watch_later=True)` left it)."""
+        if self.config.watch and self._watcher is None and not self._closed:
+            debounce = self.config.watch_debounce_ms
+            self._watcher = RegistryWatcher(self.registry, self._registry_changed, debounce)
             await self._watcher.start()
 
     async def close(self) -> None:
@@ -163,12 +166,10 @@ class SideExecutionManager:
         parent_agent_instance_id: str | None = None,
         thread_messages: list[dict[str, Any]] | None = None,
     ) -> Response:
-        """Start a block; returns once its process runs (or failed to start).
-
-        `timeout` is in milliseconds: None takes the manifest's, then the configured default; 0
-        means no limit. `thread_messages`: the parent thread's chat history, which the child
-        gets as `threadContext.messages`.
-        """
+        """Start a block; returns once its process runs (or failed to start). `timeout` is in
+        milliseconds: None takes the manifest's, then the configured default; 0 means no limit.
+        `thread_messages`: the parent thread's chat history (the child's
+        `threadContext.messages`)."""
         lineage = Lineage(thread_id, parent_agent_id, parent_agent_instance_id)
         return await self.start(
             StartRequest(name_or_path, None, "", params, timeout, lineage, thread_messages)
@@ -271,8 +272,6 @@ class SideExecutionManager:
         if output is True:
             self._executions.start_collecting()
         return subscription
-
-    # -- the WebSocket endpoint ------------------------------------------------------------------
 
     @property
     def endpoint_file(self) -> Path | None:

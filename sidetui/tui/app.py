@@ -87,7 +87,7 @@ class SidetuiApp(PlainNotifications, App[None]):
         adapter.subscribe()  # the first scan's catalog shows before the engine is fully open
         following = asyncio.create_task(adapter.run())
         try:
-            await self.manager.open(history_open=main.show_history)
+            await self.manager.open(history_open=main.show_history, watch_later=True)
         except StateDirError as error:  # no history, no logs: nothing could be kept
             following.cancel()
             self.refusal = f"sidetui: {one_line(error.strerror or str(error))}"
@@ -98,7 +98,11 @@ class SidetuiApp(PlainNotifications, App[None]):
             raise
         main.engine_ready(adapter)
         self.engine_ready.set()
+        main.call_after_refresh(self._start_watching)  # once the catalog is on screen
         await following
+
+    def _start_watching(self) -> None:
+        self.run_worker(self.manager.start_watching(), name="watcher", exit_on_error=True)
 
     async def action_quit(self) -> None:
         live = [r for r in self.manager.records if not r.status.is_final]

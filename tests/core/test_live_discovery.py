@@ -217,3 +217,25 @@ async def test_a_project_inside_a_folder_with_a_skipped_name_is_watched(tmp_path
     async with watching(project, config) as (_manager, events):
         folder = write_block(project / "actionblocks", "fresh", "", PY)
         await next_event(events, adds(folder), deadline_s=2.0)
+
+
+async def test_a_watcher_put_off_starts_when_asked_and_follows_from_then_on(
+    project, config
+) -> None:
+    """`open(watch_later=True)` (the app: its catalog shows before `watchfiles` is imported)
+    scans but does not watch; `start_watching` starts the watcher, once however often asked."""
+    config.watch = True
+    manager = SideExecutionManager(project, config=config)
+    await manager.open(watch_later=True)
+    try:
+        events = manager.subscribe(output=False)
+        unseen = write_block(project / "actionblocks", "unseen", "print('hi')", PY)
+        await asyncio.sleep(0.5)  # ten times the debounce: a watcher would have told it
+        assert unseen not in paths(manager.registry.entries())
+        await manager.start_watching()
+        await manager.start_watching()
+        folder = write_block(project / "actionblocks", "fresh", "print('hi')", PY)
+        await next_event(events, adds(folder))
+        assert manager.resolve_action_block("fresh").path == folder
+    finally:
+        await manager.close()

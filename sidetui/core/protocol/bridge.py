@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
+from sidetui.core.config import EngineConfig
 from sidetui.core.protocol.accept_errors import quiet_accept_errors
 from sidetui.core.protocol.deferred_server import DeferredServer
 from sidetui.core.protocol.peers import Caller, Push, Received
@@ -85,6 +86,12 @@ class Bridge:
             ping_interval=PING_INTERVAL_S,
             compression=None,
         )
+
+    async def open(self, config: EngineConfig, project: Path) -> int:
+        """Listen as `config` says, and tell agents where (the endpoint file); the port."""
+        await self.start(config.socket_port, config.max_message_bytes)
+        self.write_endpoint_file(config.state_dir / "endpoints", str(project))
+        return self.port
 
     @property
     def listening(self) -> bool:
