@@ -292,6 +292,6 @@ async def test_the_next_page_is_read_ahead_once_a_page_shows_and_taken_at_the_ne
         assert reads == [100, 100, 50]  # no read at the press (that would be 100 once more)
         await pilot.press("ctrl+end")
         await wait_until(pilot, lambda: executions.row_count == 350, "the last page shown")
-        await pilot.pause()
+        await wait_until(pilot, lambda: len(reads) == 4, "the look past the last page")
         assert reads == [100, 100, 50, 0]
         assert executions._rows == newest_first
