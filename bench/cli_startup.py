@@ -69,8 +69,8 @@ def main() -> None:
         until_first_line([*cli, "run", "first"], project, env)  # warm-up: caches, bytecode
         for _ in range(rounds):
             sides["python"].append(until_exit([sys.executable, "-c", "pass"], root, env))
-            asyncio = [sys.executable, "-c", "import asyncio"]
-            sides["asyncio"].append(until_exit(asyncio, root, env))
+            with_asyncio = [sys.executable, "-c", "import asyncio"]
+            sides["asyncio"].append(until_exit(with_asyncio, root, env))
             sides["bare"].append(until_first_line([sys.executable, "main.py"], block, env))
             sides["help"].append(until_exit([*cli, "--help"], root, env))
             sides["list"].append(until_exit([*cli, "list"], samples, env))

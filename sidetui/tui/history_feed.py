@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sidetui.core import ExecutionRecord, SideExecutionManager
-from sidetui.core.history import PastExecution
+from sidetui.core.history import HistoryStore, PastExecution
 
 LIMIT = 100  # executions read back a page at a time; the history keeps more
 
@@ -50,7 +50,7 @@ class HistoryFeed:
         if ahead is not None and ahead[0] == self._last:  # read just after the page before
             found = ahead[1]
         else:
-            found = history.past(LIMIT, self.every_project, self.manager.get_record, self._last)
+            found = self._page_after(history, self._last)
         self.exhausted = not found
         fresh = [past for past in found if past.record.side_execution_id not in self._known]
         for past in found:
@@ -64,14 +64,20 @@ class HistoryFeed:
         that goes a page down at each press then does not wait for the database."""
         history = self.manager.history
         if history is not None and not self.exhausted and self._ahead is None:
-            page = history.past(LIMIT, self.every_project, self.manager.get_record, self._last)
-            self._ahead = (self._last, page)
+            self._ahead = (self._last, self._page_after(history, self._last))
+
+    def _page_after(
+        self, history: HistoryStore, last: tuple[float, str] | None
+    ) -> list[PastExecution]:
+        """The page of executions in scope that come after `last` (None: the newest)."""
+        return history.past(LIMIT, self.every_project, self.manager.get_record, last)
 
     def poll(self) -> list[ExecutionRecord]:
         """Executions that appeared or changed (status, end) since the last look, oldest first."""
         history = self.manager.history
         if history is None or not history.changed():
             return []
+        self._ahead = None  # another process wrote: a page read ahead may be out of date
         fresh: list[ExecutionRecord] = []
         found = history.past(LIMIT, self.every_project, skip=self.manager.get_record)
         for past in reversed(found):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
+from textual.pilot import Pilot
 
 from sidetui.core import (
     EngineConfig,
@@ -25,6 +26,8 @@ from sidetui.core import (
     SideExecutionManager,
 )
 from sidetui.core.history import ORPHANED, HistoryStore
+from sidetui.tui.app import SidetuiApp
+from sidetui.tui.widgets.executions import ExecutionsTable
 from tests.helpers import REPO, write_block
 from tests.tui.pilot_support import (
     AppFactory,
@@ -261,37 +264,74 @@ async def test_a_long_history_opens_on_its_newest_page_and_pages_on_at_its_end(
         assert executions.selected_id == newest_first[249]
 
 
+def counted_reads(history: HistoryStore) -> list[tuple[str, int]]:
+    """From now on, each read of the history: ("page", runs) for a page after another, ("poll",
+    runs) for the newest page that the once-a-second look reads after another process wrote."""
+    reads: list[tuple[str, int]] = []
+    past = history.past
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        found = past(*args, **kwargs)
+        reads.append(("page" if len(args) >= 4 else "poll", len(found)))
+        return found
+
+    history.past = counted  # type: ignore[method-assign]
+    return reads
+
+
+@asynccontextmanager
+async def on_first_page(
+    app: SidetuiApp,
+) -> AsyncIterator[tuple[Pilot[None], ExecutionsTable, list[tuple[str, int]]]]:
+    """The app with the history's first page shown and the table focused; its reads counted."""
+    async with driving(app) as pilot:
+        executions = table(app)
+        await wait_until(pilot, lambda: executions.row_count == 100, "the first page")
+        assert app.manager.history is not None
+        reads = counted_reads(app.manager.history)
+        executions.focus()
+        yield pilot, executions, reads
+
+
 async def test_the_next_page_is_read_ahead_once_a_page_shows_and_taken_at_the_next_press(
     make_app: AppFactory, samples_project: Path, engine_config: EngineConfig
 ) -> None:
     """A held `ctrl+end` does not wait for the database: the page after the one shown is read
     while nothing else waits, and the next press takes it - no page lost or shown twice."""
     newest_first = store_runs(engine_config, samples_project, 350)
-    app = make_app()
-    async with driving(app) as pilot:
-        executions = table(app)
-        await wait_until(pilot, lambda: executions.row_count == 100, "the first page")
-        history = app.manager.history
-        assert history is not None
-        reads: list[object] = []
-        past = history.past
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            found = past(*args, **kwargs)
-            reads.append(len(found))
-            return found
-
-        history.past = counted  # type: ignore[method-assign]
-        executions.focus()
+    async with on_first_page(make_app()) as (pilot, executions, reads):
         await pilot.press("ctrl+end")  # the second page, read at the press
-        await wait_until(pilot, lambda: reads == [100, 100], "the third page read ahead")
+        await wait_until(pilot, lambda: len(reads) == 2, "the third page read ahead")
+        assert reads == [("page", 100), ("page", 100)]
         assert executions.row_count == 200
         await pilot.press("ctrl+end")  # the third page, from what was read ahead
         await wait_until(pilot, lambda: executions.row_count == 300, "the third page shown")
         await wait_until(pilot, lambda: len(reads) == 3, "the fourth page read ahead")
-        assert reads == [100, 100, 50]  # no read at the press (that would be 100 once more)
+        assert reads[2] == ("page", 50)  # no read at the press (that would be 100 once more)
         await pilot.press("ctrl+end")
         await wait_until(pilot, lambda: executions.row_count == 350, "the last page shown")
         await wait_until(pilot, lambda: len(reads) == 4, "the look past the last page")
-        assert reads == [100, 100, 50, 0]
+        assert reads == [("page", 100), ("page", 100), ("page", 50), ("page", 0)]
         assert executions._rows == newest_first
+
+
+async def test_a_page_read_ahead_is_read_again_once_another_process_wrote(
+    make_app: AppFactory, samples_project: Path, engine_config: EngineConfig
+) -> None:
+    """What another sidetui process writes may change a page read ahead (a run it ended): such
+    a page is dropped, and the press reads its page afresh."""
+    store_runs(engine_config, samples_project, 250)
+    async with on_first_page(make_app()) as (pilot, executions, reads):
+        await pilot.press("ctrl+end")
+        await wait_until(pilot, lambda: len(reads) == 2, "the third page read ahead")
+        other = HistoryStore.of(engine_config, samples_project)  # another process's connection
+        assert other is not None
+        other.open()
+        record = ExecutionRecord("side_9999", ExecutionKind.ACTION_BLOCK, "hello-python", {}, None)
+        record.status, record.start_time = ExecutionStatus.COMPLETED, 1_800_000_000.0
+        other.save(record)
+        other.close()
+        await wait_until(pilot, lambda: executions.row_count == 201, "the other process's run")
+        await pilot.press("ctrl+end")
+        await wait_until(pilot, lambda: executions.row_count == 251, "the last page shown")
+        assert reads[:4] == [("page", 100), ("page", 50), ("poll", 100), ("page", 50)]
