@@ -58,3 +58,24 @@ async def test_a_record_that_settles_in_the_same_turn_stays_settled(tmp_path: Pa
     store.status_changed(running)
     store.close()  # what has not been written yet is written on the way out
     assert stored(reader(tmp_path), "side_2_slow") is ExecutionStatus.RUNNING
+
+
+def test_the_newest_records_stay_and_their_places_with_them(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite3", keep=3, project=tmp_path)
+    store.open()
+    records = []
+    for index, started in enumerate([10.0, 35.0, 30.0, 30.0, 40.0, 5.0]):
+        record = ExecutionRecord(f"side_{index}", ExecutionKind.ACTION_BLOCK, "b", {}, None)
+        record.start_time, record.status = started, ExecutionStatus.COMPLETED
+        records.append(record)
+    store.save_many(records[:4])  # four at once: the oldest goes with the batch
+    store.save(records[4])
+    store.save(records[5])  # older than all the kept ones: it goes at once
+    other = reader(tmp_path)
+    kept = [past.record.side_execution_id for past in other.past(limit=10, every_project=True)]
+    assert kept == ["side_4", "side_1", "side_3"]  # of two started at once, the later id stays
+    assert other.get("side_0") is None and other.get("side_2") is None
+    places = other._read_rows("SELECT id, project FROM places ORDER BY id", ())
+    assert places == [(f"side_{i}", str(tmp_path)) for i in (1, 3, 4)]
+    other.close()
+    store.close()
