@@ -71,7 +71,8 @@ class PastExecution:
 
 
 class HistoryStore:
-    """The executions database of one state folder, as one project's manager uses it."""
+    """The executions database of one state folder, as one project's manager uses it; the newest
+    `keep` records stay (a negative `keep`: all of them)."""
 
     def __init__(self, path: Path, keep: int = 500, project: Path | None = None):
         self.path = path
@@ -149,8 +150,9 @@ class HistoryStore:
                 self._db.execute("BEGIN")
                 for record in records:
                     self._insert(record)
-                self._db.execute(_DROP_OLD_PLACES, (self.keep,))
-                self._db.execute(_DROP_OLD, (self.keep,))
+                if self.keep >= 0:
+                    self._db.execute(_DROP_OLD_PLACES, (self.keep,))
+                    self._db.execute(_DROP_OLD, (self.keep,))
         except sqlite3.Error as error:
             self._fail(f"cannot write the history: {error}")
 

@@ -60,14 +60,20 @@ async def test_a_record_that_settles_in_the_same_turn_stays_settled(tmp_path: Pa
     assert stored(reader(tmp_path), "side_2_slow") is ExecutionStatus.RUNNING
 
 
-def test_the_newest_records_stay_and_their_places_with_them(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path / "history.sqlite3", keep=3, project=tmp_path)
-    store.open()
+def ended_at(*starts: float) -> list[ExecutionRecord]:
+    """Completed records `side_0`, `side_1`... that started at `starts`."""
     records = []
-    for index, started in enumerate([10.0, 35.0, 30.0, 30.0, 40.0, 5.0]):
+    for index, started in enumerate(starts):
         record = ExecutionRecord(f"side_{index}", ExecutionKind.ACTION_BLOCK, "b", {}, None)
         record.start_time, record.status = started, ExecutionStatus.COMPLETED
         records.append(record)
+    return records
+
+
+def test_the_newest_records_stay_and_their_places_with_them(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite3", keep=3, project=tmp_path)
+    store.open()
+    records = ended_at(10.0, 35.0, 30.0, 30.0, 40.0, 5.0)
     store.save_many(records[:4])  # four at once: the oldest goes with the batch
     store.save(records[4])
     store.save(records[5])  # older than all the kept ones: it goes at once
@@ -78,4 +84,12 @@ def test_the_newest_records_stay_and_their_places_with_them(tmp_path: Path) -> N
     places = other._read_rows("SELECT id, project FROM places ORDER BY id", ())
     assert places == [(f"side_{i}", str(tmp_path)) for i in (1, 3, 4)]
     other.close()
+    store.close()
+
+
+def test_a_negative_keep_keeps_every_record(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite3", keep=-1)
+    store.open()
+    store.save_many(ended_at(1.0, 2.0, 3.0))
+    assert [store.get(f"side_{index}") is not None for index in range(3)] == [True] * 3
     store.close()
