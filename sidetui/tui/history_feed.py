@@ -79,7 +79,7 @@ class HistoryFeed:
             return []
         self._ahead = None  # another process wrote: a page read ahead may be out of date
         fresh: list[ExecutionRecord] = []
-        found = history.past(LIMIT, self.every_project, skip=self.manager.get_record)
+        found = self._page_after(history, None)  # the newest page
         for past in reversed(found):
             record = past.record
             known = self._known.get(record.side_execution_id)

@@ -272,7 +272,8 @@ def counted_reads(history: HistoryStore) -> list[tuple[str, int]]:
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         found = past(*args, **kwargs)
-        reads.append(("page" if len(args) >= 4 else "poll", len(found)))
+        after = args[3] if len(args) > 3 else kwargs.get("after")
+        reads.append(("poll" if after is None else "page", len(found)))
         return found
 
     history.past = counted  # type: ignore[method-assign]
